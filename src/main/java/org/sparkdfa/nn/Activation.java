@@ -1,0 +1,91 @@
+package org.sparkdfa.nn;
+
+import java.util.Locale;
+
+/**
+ * Hidden-layer nonlinearities. Each works in place on a column-major block and computes its
+ * derivative from the layer's <em>output</em> z = f(a), so the forward pass keeps one buffer per
+ * layer. {@link #COS} (random Fourier features) is the exception: its derivative needs the input,
+ * so it is allowed only where no delta has to flow through it (a frozen first layer).
+ */
+public enum Activation {
+  RELU("relu") {
+    @Override void apply(double[] z, int len) {
+      for (int i = 0; i < len; i++) {
+        if (z[i] < 0) z[i] = 0;
+      }
+    }
+    @Override void multiplyDerivative(double[] z, double[] delta, int len) {
+      for (int i = 0; i < len; i++) {
+        if (z[i] <= 0) delta[i] = 0;
+      }
+    }
+  },
+  SIGMOID("sigmoid") {
+    @Override void apply(double[] z, int len) {
+      for (int i = 0; i < len; i++) z[i] = Losses.sigmoid(z[i]);
+    }
+    @Override void multiplyDerivative(double[] z, double[] delta, int len) {
+      for (int i = 0; i < len; i++) delta[i] *= z[i] * (1 - z[i]);
+    }
+  },
+  TANH("tanh") {
+    @Override void apply(double[] z, int len) {
+      for (int i = 0; i < len; i++) z[i] = Math.tanh(z[i]);
+    }
+    @Override void multiplyDerivative(double[] z, double[] delta, int len) {
+      for (int i = 0; i < len; i++) delta[i] *= 1 - z[i] * z[i];
+    }
+  },
+  IDENTITY("identity") {
+    @Override void apply(double[] z, int len) {}
+    @Override void multiplyDerivative(double[] z, double[] delta, int len) {}
+  },
+  /** cos(a): random Fourier features (Rahimi &amp; Recht 2007). Forward only. */
+  COS("cos") {
+    @Override void apply(double[] z, int len) {
+      for (int i = 0; i < len; i++) z[i] = Math.cos(z[i]);
+    }
+    @Override boolean hasDerivativeFromOutput() {
+      return false;
+    }
+    @Override void multiplyDerivative(double[] z, double[] delta, int len) {
+      throw new UnsupportedOperationException(
+          "cos has no derivative from its output; use it only in a frozen first layer");
+    }
+  };
+
+  private final String paramName;
+
+  Activation(String paramName) {
+    this.paramName = paramName;
+  }
+
+  /** The lower-case name used in params and configs. */
+  public String paramName() {
+    return paramName;
+  }
+
+  /** z[0..len) = f(z[0..len)), in place. */
+  abstract void apply(double[] z, int len);
+
+  /** delta[i] *= f'(a_i), with f' expressed through z = f(a). */
+  abstract void multiplyDerivative(double[] z, double[] delta, int len);
+
+  boolean hasDerivativeFromOutput() {
+    return true;
+  }
+
+  /** Names accepted by {@link #fromName}: the hidden activations users may choose. */
+  public static final String[] HIDDEN_NAMES = {"relu", "sigmoid", "tanh", "identity"};
+
+  /** Parses a user-facing hidden activation name; the error lists the valid ones. */
+  public static Activation fromName(String name) {
+    String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+    for (Activation a : values()) {
+      if (a != COS && a.paramName.equals(n)) return a;
+    }
+    throw new IllegalArgumentException("Unknown hidden activation '" + name
+        + "'; use one of " + String.join(", ", HIDDEN_NAMES));
+  }
+}

@@ -1,0 +1,94 @@
+package org.sparkdfa.nn;
+
+import java.io.Serializable;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * Direct feedback alignment (Nøkland 2016): hidden layer k receives B_k e, with B_k a fixed random
+ * matrix of shape h_k × c drawn once from a seed. The output layer keeps its true gradient.
+ *
+ * <p>Scale: entries are U(−s, s) with s = scale·√(6/(h_k + c)) ("uniform") or N(0, σ²) with
+ * σ = scale·√(2/(h_k + c)) ("gaussian") — the Glorot magnitude of a layer of that shape, so
+ * scale = 1 gives hidden updates of the size BP would give at initialization.
+ */
+public final class DirectFeedback implements Feedback, Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** Feedback distributions accepted by {@link #random}. */
+  public static final String[] DISTRIBUTIONS = {"uniform", "gaussian"};
+
+  private final double[][] matrices;
+
+  /** Uses the given matrices; {@code matrices[k]} is h_k × c column-major. */
+  public DirectFeedback(NetworkSpec spec, double[][] matrices) {
+    if (matrices.length != spec.numHidden()) {
+      throw new IllegalArgumentException("DFA needs one feedback matrix per hidden layer ("
+          + spec.numHidden() + "), got " + matrices.length);
+    }
+    for (int k = 0; k < matrices.length; k++) {
+      int expected = spec.size(k + 1) * spec.outputs();
+      if (matrices[k].length != expected) {
+        throw new IllegalArgumentException("feedback matrix " + k + " must have h_k × c = "
+            + expected + " entries, got " + matrices[k].length);
+      }
+    }
+    this.matrices = new double[matrices.length][];
+    for (int k = 0; k < matrices.length; k++) this.matrices[k] = matrices[k].clone();
+  }
+
+  /** Draws every B_k from (seed, k). */
+  public static DirectFeedback random(NetworkSpec spec, String distribution, double scale,
+      long seed) {
+    String dist = distribution == null ? "" : distribution.toLowerCase(Locale.ROOT);
+    if (!dist.equals("uniform") && !dist.equals("gaussian")) {
+      throw new IllegalArgumentException("Unknown feedbackDistribution '" + distribution
+          + "'; use one of " + String.join(", ", DISTRIBUTIONS));
+    }
+    if (!(scale > 0) || Double.isInfinite(scale)) {
+      throw new IllegalArgumentException("feedbackScale must be positive and finite, got " + scale);
+    }
+    int c = spec.outputs();
+    double[][] b = new double[spec.numHidden()][];
+    for (int k = 0; k < b.length; k++) {
+      int h = spec.size(k + 1);
+      SplittableRandom rng = new SplittableRandom(Seeds.mix(seed, 0xDFA, k));
+      b[k] = new double[h * c];
+      if (dist.equals("uniform")) {
+        double s = scale * Math.sqrt(6.0 / (h + c));
+        for (int i = 0; i < b[k].length; i++) b[k][i] = rng.nextDouble(-s, s);
+      } else {
+        double sigma = scale * Math.sqrt(2.0 / (h + c));
+        for (int i = 0; i < b[k].length; i++) b[k][i] = sigma * Seeds.gaussian(rng);
+      }
+    }
+    return new DirectFeedback(spec, b);
+  }
+
+  /** A copy of B_k (h_k × c, column-major). */
+  public double[] matrix(int k) {
+    return matrices[k].clone();
+  }
+
+  public int numMatrices() {
+    return matrices.length;
+  }
+
+  @Override
+  public void signal(NetworkSpec spec, double[] params, int k, double[] deltaAbove,
+      double[] error, int m, double[] out) {
+    int h = spec.size(k + 1);
+    int c = spec.outputs();
+    Blas.get().dgemm("N", "N", h, m, c, 1.0, matrices[k], 0, h, error, 0, c, 0.0, out, 0, h);
+  }
+
+  @Override
+  public boolean needsDeltaAbove() {
+    return false;
+  }
+
+  @Override
+  public String toString() {
+    return "dfa";
+  }
+}

@@ -1,0 +1,53 @@
+package org.sparkdfa.optim;
+
+import java.util.BitSet;
+
+/**
+ * Adadelta (Zeiler 2012, Algorithm 1; Ruder 2016, "Adadelta"):
+ * <pre>
+ *   E[g²] ← ρ E[g²] + (1 − ρ) g²
+ *   Δ     = −( sqrt(E[Δ²] + ε) / sqrt(E[g²] + ε) ) g
+ *   E[Δ²] ← ρ E[Δ²] + (1 − ρ) Δ²
+ *   θ     ← θ + η Δ
+ * </pre>
+ * Zeiler's rule has no learning rate; η here scales the applied update the way PyTorch's
+ * {@code lr} does, and η = 1 is exactly the paper's rule. The accumulator E[Δ²] stores the
+ * unscaled Δ (again as PyTorch does), so η changes the step length without feeding back into the
+ * rule's own units estimate. Slots: {@code "meanSquaredGrad"}, {@code "meanSquaredDelta"}.
+ */
+final class Adadelta extends AbstractOptimizer {
+
+  private final double lr;
+  private final double rho;
+  private final double eps;
+  private final double[] meanSqGrad;
+  private final double[] meanSqDelta;
+
+  Adadelta(OptimizerConfig c, int numParams, BitSet regularized) {
+    super(c, numParams, regularized);
+    this.lr = c.stepSize();
+    this.rho = c.effectiveRho();
+    this.eps = c.effectiveEpsilon();
+    this.meanSqGrad = newSlot("meanSquaredGrad");
+    this.meanSqDelta = newSlot("meanSquaredDelta");
+  }
+
+  @Override
+  void update(double[] p, double[] g, int from, int to, double l2, long t) {
+    final double lr = this.lr;
+    final double rho = this.rho;
+    final double oneMinusRho = 1 - rho;
+    final double eps = this.eps;
+    final double[] eg = meanSqGrad;
+    final double[] ed = meanSqDelta;
+    for (int i = from; i < to; i++) {
+      double gi = g[i] + l2 * p[i];
+      double egi = rho * eg[i] + oneMinusRho * gi * gi;
+      eg[i] = egi;
+      double edi = ed[i];
+      double delta = -(Math.sqrt(edi + eps) / Math.sqrt(egi + eps)) * gi;
+      ed[i] = rho * edi + oneMinusRho * delta * delta;
+      p[i] += lr * delta;
+    }
+  }
+}

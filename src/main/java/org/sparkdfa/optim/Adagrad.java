@@ -1,0 +1,37 @@
+package org.sparkdfa.optim;
+
+import java.util.BitSet;
+
+/**
+ * Adagrad (Ruder 2016, "Adagrad"; Duchi, Hazan &amp; Singer 2011):
+ * G ← G + g²; θ ← θ − η g / sqrt(G + ε).
+ *
+ * <p>ε sits inside the square root as in Ruder's equation; it only matters while G ≈ 0. Slot:
+ * {@code "sumSquaredGrad"} (the diagonal of G).
+ */
+final class Adagrad extends AbstractOptimizer {
+
+  private final double lr;
+  private final double eps;
+  private final double[] sumSq;
+
+  Adagrad(OptimizerConfig c, int numParams, BitSet regularized) {
+    super(c, numParams, regularized);
+    this.lr = c.stepSize();
+    this.eps = c.effectiveEpsilon();
+    this.sumSq = newSlot("sumSquaredGrad");
+  }
+
+  @Override
+  void update(double[] p, double[] g, int from, int to, double l2, long t) {
+    final double lr = this.lr;
+    final double eps = this.eps;
+    final double[] s = sumSq;
+    for (int i = from; i < to; i++) {
+      double gi = g[i] + l2 * p[i];
+      double si = s[i] + gi * gi;
+      s[i] = si;
+      p[i] -= lr * gi / Math.sqrt(si + eps);
+    }
+  }
+}

@@ -1,0 +1,37 @@
+package org.sparkdfa.optim;
+
+import java.util.BitSet;
+
+/**
+ * Classical momentum (Ruder 2016, "Momentum"; Qian 1999): v ← γ v + η g; θ ← θ − v.
+ *
+ * <p>η sits inside the velocity, as in Ruder's formulation (PyTorch keeps it outside,
+ * v ← γ v + g; θ ← θ − η v, which is the same trajectory for a constant η). The stored velocity
+ * is therefore exactly the last step taken, in parameter units. Slot: {@code "velocity"}.
+ */
+final class Momentum extends AbstractOptimizer {
+
+  private final double lr;
+  private final double gamma;
+  private final double[] velocity;
+
+  Momentum(OptimizerConfig c, int numParams, BitSet regularized) {
+    super(c, numParams, regularized);
+    this.lr = c.stepSize();
+    this.gamma = c.momentum();
+    this.velocity = newSlot("velocity");
+  }
+
+  @Override
+  void update(double[] p, double[] g, int from, int to, double l2, long t) {
+    final double lr = this.lr;
+    final double gamma = this.gamma;
+    final double[] v = velocity;
+    for (int i = from; i < to; i++) {
+      double gi = g[i] + l2 * p[i];
+      double vi = gamma * v[i] + lr * gi;
+      v[i] = vi;
+      p[i] -= vi;
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package org.sparkdfa.optim;
+
+import java.util.BitSet;
+
+/**
+ * RMSProp (Ruder 2016, "RMSprop"; Hinton, Coursera lecture 6e):
+ * E ← ρ E + (1 − ρ) g²; θ ← θ − η g / sqrt(E + ε).
+ *
+ * <p>ε sits inside the square root as in Ruder's equation. Slot: {@code "meanSquaredGrad"}.
+ */
+final class RmsProp extends AbstractOptimizer {
+
+  private final double lr;
+  private final double rho;
+  private final double eps;
+  private final double[] meanSq;
+
+  RmsProp(OptimizerConfig c, int numParams, BitSet regularized) {
+    super(c, numParams, regularized);
+    this.lr = c.stepSize();
+    this.rho = c.effectiveRho();
+    this.eps = c.effectiveEpsilon();
+    this.meanSq = newSlot("meanSquaredGrad");
+  }
+
+  @Override
+  void update(double[] p, double[] g, int from, int to, double l2, long t) {
+    final double lr = this.lr;
+    final double rho = this.rho;
+    final double oneMinusRho = 1 - rho;
+    final double eps = this.eps;
+    final double[] e = meanSq;
+    for (int i = from; i < to; i++) {
+      double gi = g[i] + l2 * p[i];
+      double ei = rho * e[i] + oneMinusRho * gi * gi;
+      e[i] = ei;
+      p[i] -= lr * gi / Math.sqrt(ei + eps);
+    }
+  }
+}

@@ -1,0 +1,27 @@
+package org.sparkdfa.optim;
+
+import java.util.BitSet;
+
+/**
+ * Plain (mini-batch) gradient descent, θ ← θ − η g (Ruder 2016, "Mini-batch gradient descent").
+ *
+ * <p>Kept separate from {@link Momentum} with γ = 0 so that it carries no velocity slot: no
+ * memory and nothing to checkpoint.
+ */
+final class Sgd extends AbstractOptimizer {
+
+  private final double lr;
+
+  Sgd(OptimizerConfig c, int numParams, BitSet regularized) {
+    super(c, numParams, regularized);
+    this.lr = c.stepSize();
+  }
+
+  @Override
+  void update(double[] p, double[] g, int from, int to, double l2, long t) {
+    final double lr = this.lr;
+    for (int i = from; i < to; i++) {
+      p[i] -= lr * (g[i] + l2 * p[i]);
+    }
+  }
+}
