@@ -4,10 +4,12 @@ import java.util.Iterator;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /** Shared DataFrame generation: each partition of {@code spark.range} makes its own rows. */
@@ -52,6 +54,17 @@ final class Generation {
         }
       };
     };
-    return spark.range(0, rows, 1, numPartitions).mapPartitions(f, Encoders.row(schema));
+    Dataset<Row> df = spark.range(0, rows, 1, numPartitions).mapPartitions(f, Encoders.row(schema));
+    return withSchemaMetadata(df, schema);
+  }
+
+  /** The encoder drops column metadata; put the schema's back (a projection, no extra job). */
+  static Dataset<Row> withSchemaMetadata(Dataset<Row> df, StructType schema) {
+    Column[] cols = new Column[schema.fields().length];
+    for (int i = 0; i < cols.length; i++) {
+      StructField f = schema.fields()[i];
+      cols[i] = df.col(f.name()).as(f.name(), f.metadata());
+    }
+    return df.select(cols);
   }
 }

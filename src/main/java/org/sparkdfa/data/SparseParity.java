@@ -12,6 +12,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.MetadataBuilder;
 import org.apache.spark.sql.types.StructField;
@@ -303,7 +304,7 @@ public final class SparseParity implements ExampleGenerator, RowSource {
   public Row row(long epoch, long rowIndex) {
     double[] f = new double[n];
     double label = fill(epoch, rowIndex, f);
-    return RowFactory.create(Vectors.dense(f), label);
+    return RowFactory.create(Vectors.dense(f), label, rowIndex);
   }
 
   // ---------------------------------------------------------------- DataFrames
@@ -316,8 +317,9 @@ public final class SparseParity implements ExampleGenerator, RowSource {
   /**
    * Rows 0..rows-1 of {@code epoch} (training epochs ≥ 0, test set {@link #TEST_EPOCH}), made in
    * parallel by {@code numPartitions} partitions; identical for any {@code numPartitions}.
-   * Columns: {@code features} (dense vector, metadata under {@value #METADATA_KEY}) and
-   * {@code label} (double, binary nominal attribute).
+   * Columns: {@code features} (dense vector, metadata under {@value #METADATA_KEY}),
+   * {@code label} (double, binary nominal attribute) and {@code id} (long, the row index: the
+   * generation order, e.g. to restore it after reading Parquet back).
    */
   public Dataset<Row> generate(SparkSession spark, long rows, long epoch, int numPartitions) {
     return Generation.generate(spark, this, schema(epoch), rows, epoch, numPartitions);
@@ -350,7 +352,8 @@ public final class SparseParity implements ExampleGenerator, RowSource {
     StructField features = new StructField("features", new VectorUDT(), false, featuresMeta);
     StructField label = NominalAttribute.defaultAttr()
         .withName("label").withValues("0", "1").toStructField();
-    return new StructType(new StructField[] {features, label});
+    StructField id = new StructField("id", DataTypes.LongType, false, Metadata.empty());
+    return new StructType(new StructField[] {features, label, id});
   }
 
   /**

@@ -1,0 +1,66 @@
+package org.sparkdfa.ml;
+
+import java.io.Serializable;
+import java.util.List;
+import org.sparkdfa.train.EpochRecord;
+import org.sparkdfa.train.StopReason;
+import org.sparkdfa.train.TrainingResult;
+
+/**
+ * What happened during training: one record per epoch (training loss, validation loss and
+ * accuracy when a validation set was given, seconds), the optimizer steps taken, and why training
+ * stopped.
+ */
+public final class MlpTrainingSummary implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final List<EpochRecord> epochs;
+  private final long totalSteps;
+  private final StopReason stopReason;
+  private final String stopDetail;
+
+  MlpTrainingSummary(TrainingResult result) {
+    this.epochs = List.copyOf(result.epochs());
+    this.totalSteps = result.steps();
+    this.stopReason = result.stopReason();
+    this.stopDetail = result.stopDetail();
+  }
+
+  public List<EpochRecord> epochs() {
+    return epochs;
+  }
+
+  /** Training loss per epoch, like MLlib's {@code objectiveHistory}. */
+  public double[] lossHistory() {
+    return epochs.stream().mapToDouble(EpochRecord::trainLoss).toArray();
+  }
+
+  public double[] validationLossHistory() {
+    return epochs.stream().mapToDouble(EpochRecord::validationLoss).toArray();
+  }
+
+  public double[] validationAccuracyHistory() {
+    return epochs.stream().mapToDouble(EpochRecord::validationAccuracy).toArray();
+  }
+
+  public double[] secondsPerEpoch() {
+    return epochs.stream().mapToDouble(EpochRecord::seconds).toArray();
+  }
+
+  public int totalEpochs() {
+    return epochs.size();
+  }
+
+  public long totalSteps() {
+    return totalSteps;
+  }
+
+  public StopReason stopReason() {
+    return stopReason;
+  }
+
+  /** A sentence: why training stopped, with specifics such as the epoch and step. */
+  public String stopDetail() {
+    return stopDetail;
+  }
+}

@@ -1,0 +1,137 @@
+package org.sparkdfa.ml;
+
+import java.io.Serializable;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntArrayParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.Params;
+import org.sparkdfa.nn.Activation;
+import org.sparkdfa.nn.DirectFeedback;
+import org.sparkdfa.nn.Init;
+import org.sparkdfa.nn.Loss;
+import org.sparkdfa.optim.OptimizerKind;
+
+/**
+ * Every param of the neural estimators and their model, declared once with its doc, validator and
+ * default. Estimator and model each build one for themselves (params belong to one owner's uid),
+ * which is how the estimator's settings travel to the model through {@code copyValues}.
+ */
+final class NeuralParamSet implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  static final String AUTO_LOSS = "auto";
+
+  final IntArrayParam layers;
+  final Param<String> hiddenActivation;
+  final Param<String> loss;
+  final Param<String> optimizer;
+  final DoubleParam stepSize;
+  final DoubleParam momentum;
+  final DoubleParam beta1;
+  final DoubleParam beta2;
+  final DoubleParam epsilon;
+  final DoubleParam rho;
+  final DoubleParam regParam;
+  final IntParam batchSize;
+  final IntParam maxIter;
+  final DoubleParam tol;
+  final LongParam seed;
+  final Param<Vector> initialWeights;
+  final IntParam aggregationDepth;
+  final Param<String> weightCol;
+  final Param<String> validationIndicatorCol;
+  final IntParam earlyStoppingPatience;
+  final Param<String> weightInit;
+  final Param<String> feedbackDistribution;
+  final DoubleParam feedbackScale;
+
+  NeuralParamSet(Params owner) {
+    layers = new IntArrayParam(owner, "layers", "sizes of all layers from input to output, e.g. "
+        + "[784, 512, 1]; 1 output = binary (bce/hinge), c >= 2 outputs = c classes",
+        Validators.require("layers", (int[] a) -> a.length >= 2
+            && java.util.Arrays.stream(a).allMatch(s -> s > 0),
+            "needs at least 2 positive sizes (inputs ... outputs)"));
+    hiddenActivation = new Param<>(owner, "hiddenActivation", "activation of every hidden layer: "
+        + String.join(", ", Activation.HIDDEN_NAMES),
+        Validators.oneOf("hiddenActivation", Activation.HIDDEN_NAMES));
+    String[] losses = new String[Loss.NAMES.length + 1];
+    losses[0] = AUTO_LOSS;
+    System.arraycopy(Loss.NAMES, 0, losses, 1, Loss.NAMES.length);
+    loss = new Param<>(owner, "loss", "output layer + loss: bce (1 output, sigmoid), cross_entropy "
+        + "(>= 2 outputs, softmax), mse (identity), hinge (1 output); auto = bce for 1 output, "
+        + "cross_entropy otherwise", Validators.oneOf("loss", losses));
+    String[] optimizers = new String[OptimizerKind.values().length + 1];
+    for (int i = 0; i < OptimizerKind.values().length; i++) {
+      optimizers[i] = OptimizerKind.values()[i].canonicalName();
+    }
+    optimizers[optimizers.length - 1] = "lbfgs";
+    optimizer = new Param<>(owner, "optimizer", "update rule: " + String.join(", ", optimizers)
+        + " (lbfgs = full-batch L-BFGS through Breeze, as MLlib's MLPC)",
+        Validators.oneOf("optimizer", optimizers));
+    stepSize = new DoubleParam(owner, "stepSize", "learning rate η (> 0)",
+        Validators.positive("stepSize"));
+    momentum = new DoubleParam(owner, "momentum", "momentum γ of momentum/nesterov, in [0, 1)",
+        Validators.inUnitInterval("momentum", false));
+    beta1 = new DoubleParam(owner, "beta1", "Adam's first-moment decay β1, in [0, 1)",
+        Validators.inUnitInterval("beta1", false));
+    beta2 = new DoubleParam(owner, "beta2", "Adam's second-moment decay β2, in [0, 1)",
+        Validators.inUnitInterval("beta2", false));
+    epsilon = new DoubleParam(owner, "epsilon", "smoothing ε of adagrad/adadelta/rmsprop/adam "
+        + "(> 0; unset = the optimizer's default: adadelta 1e-6, the others 1e-8)",
+        Validators.positive("epsilon"));
+    rho = new DoubleParam(owner, "rho", "decay ρ of adadelta/rmsprop, in [0, 1) (unset = the "
+        + "optimizer's default: adadelta 0.95, rmsprop 0.9)", Validators.inUnitInterval("rho", false));
+    regParam = new DoubleParam(owner, "regParam", "L2 regularization on the weight matrices "
+        + "(>= 0; biases are not regularized)", Validators.atLeast("regParam", 0));
+    batchSize = new IntParam(owner, "batchSize", "global mini-batch: rows per optimizer step "
+        + "across all partitions (> 0)", Validators.positive("batchSize"));
+    maxIter = new IntParam(owner, "maxIter", "maximum number of epochs (L-BFGS: iterations) (>= 0)",
+        Validators.atLeast("maxIter", 0));
+    tol = new DoubleParam(owner, "tol", "least improvement of the monitored loss (validation loss "
+        + "if a validation set is given, else training loss) that counts as progress (>= 0)",
+        Validators.atLeast("tol", 0));
+    seed = new LongParam(owner, "seed", "random seed: weights, feedback matrices, permutations");
+    initialWeights = new Param<>(owner, "initialWeights", "warm start: the flat parameter vector "
+        + "(e.g. a model's weights()); unset = fresh initialization from seed");
+    aggregationDepth = new IntParam(owner, "aggregationDepth", "suggested depth for "
+        + "treeAggregate (>= 1)", Validators.atLeast("aggregationDepth", 1));
+    weightCol = new Param<>(owner, "weightCol", "column of row weights (>= 0); unset = all 1");
+    validationIndicatorCol = new Param<>(owner, "validationIndicatorCol", "boolean column: true "
+        + "rows form the validation set (per-epoch validation loss/accuracy, early stopping, best "
+        + "weights kept); unset = no validation");
+    earlyStoppingPatience = new IntParam(owner, "earlyStoppingPatience", "epochs without "
+        + "improvement by more than tol before stopping (0 = never stop early)",
+        Validators.atLeast("earlyStoppingPatience", 0));
+    weightInit = new Param<>(owner, "weightInit", "weight initialization: "
+        + String.join(", ", Init.NAMES), Validators.oneOf("weightInit", Init.NAMES));
+    feedbackDistribution = new Param<>(owner, "feedbackDistribution", "distribution of DFA's fixed "
+        + "random feedback matrices B_k: " + String.join(", ", DirectFeedback.DISTRIBUTIONS),
+        Validators.oneOf("feedbackDistribution", DirectFeedback.DISTRIBUTIONS));
+    feedbackScale = new DoubleParam(owner, "feedbackScale", "scale of B_k relative to the Glorot "
+        + "magnitude of an h_k x c layer (> 0)", Validators.positive("feedbackScale"));
+  }
+
+  /** Registers the defaults on the owner (Spark stores defaults per instance). */
+  void setDefaults(Params owner) {
+    owner.setDefault(hiddenActivation, "relu");
+    owner.setDefault(loss, AUTO_LOSS);
+    owner.setDefault(optimizer, "adam");
+    owner.setDefault(stepSize, 0.001);
+    owner.setDefault(momentum, 0.9);
+    owner.setDefault(beta1, 0.9);
+    owner.setDefault(beta2, 0.999);
+    owner.setDefault(regParam, 0.0);
+    owner.setDefault(batchSize, 128);
+    owner.setDefault(maxIter, 20);
+    owner.setDefault(tol, 1e-6);
+    owner.setDefault(seed, (long) owner.getClass().getName().hashCode());
+    owner.setDefault(aggregationDepth, 2);
+    owner.setDefault(earlyStoppingPatience, 5);
+    owner.setDefault(weightInit, Init.GLOROT_UNIFORM.paramName());
+    owner.setDefault(feedbackDistribution, "uniform");
+    owner.setDefault(feedbackScale, 1.0);
+  }
+}

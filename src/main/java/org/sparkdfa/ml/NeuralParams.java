@@ -1,0 +1,73 @@
+package org.sparkdfa.ml;
+
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntArrayParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.Params;
+import org.sparkdfa.nn.Loss;
+
+/**
+ * The params shared by every neural estimator and {@link MlpClassificationModel}. Each is exposed
+ * through a public no-arg method (Spark discovers params by reflection over public methods) with a
+ * typed getter. Implementations hold one {@link NeuralParamSet}.
+ */
+public interface NeuralParams extends Params {
+
+  /** The implementation's param holder (created after its uid is set). */
+  NeuralParamSet paramSet();
+
+  default IntArrayParam layers() { return paramSet().layers; }
+  default Param<String> hiddenActivation() { return paramSet().hiddenActivation; }
+  default Param<String> loss() { return paramSet().loss; }
+  default Param<String> optimizer() { return paramSet().optimizer; }
+  default DoubleParam stepSize() { return paramSet().stepSize; }
+  default DoubleParam momentum() { return paramSet().momentum; }
+  default DoubleParam beta1() { return paramSet().beta1; }
+  default DoubleParam beta2() { return paramSet().beta2; }
+  default DoubleParam epsilon() { return paramSet().epsilon; }
+  default DoubleParam rho() { return paramSet().rho; }
+  default DoubleParam regParam() { return paramSet().regParam; }
+  default IntParam batchSize() { return paramSet().batchSize; }
+  default IntParam maxIter() { return paramSet().maxIter; }
+  default DoubleParam tol() { return paramSet().tol; }
+  default LongParam seed() { return paramSet().seed; }
+  default Param<Vector> initialWeights() { return paramSet().initialWeights; }
+  default IntParam aggregationDepth() { return paramSet().aggregationDepth; }
+  default Param<String> weightCol() { return paramSet().weightCol; }
+  default Param<String> validationIndicatorCol() { return paramSet().validationIndicatorCol; }
+  default IntParam earlyStoppingPatience() { return paramSet().earlyStoppingPatience; }
+  default Param<String> weightInit() { return paramSet().weightInit; }
+  default Param<String> feedbackDistribution() { return paramSet().feedbackDistribution; }
+  default DoubleParam feedbackScale() { return paramSet().feedbackScale; }
+
+  default int[] getLayers() { return (int[]) getOrDefault(layers()); }
+  default String getHiddenActivation() { return (String) getOrDefault(hiddenActivation()); }
+  default String getLoss() { return (String) getOrDefault(loss()); }
+  default String getOptimizer() { return (String) getOrDefault(optimizer()); }
+  default double getStepSize() { return (Double) getOrDefault(stepSize()); }
+  default double getMomentum() { return (Double) getOrDefault(momentum()); }
+  default double getBeta1() { return (Double) getOrDefault(beta1()); }
+  default double getBeta2() { return (Double) getOrDefault(beta2()); }
+  default double getRegParam() { return (Double) getOrDefault(regParam()); }
+  default int getBatchSize() { return (Integer) getOrDefault(batchSize()); }
+  default int getMaxIter() { return (Integer) getOrDefault(maxIter()); }
+  default double getTol() { return (Double) getOrDefault(tol()); }
+  default long getSeed() { return (Long) getOrDefault(seed()); }
+  default int getAggregationDepth() { return (Integer) getOrDefault(aggregationDepth()); }
+  default int getEarlyStoppingPatience() { return (Integer) getOrDefault(earlyStoppingPatience()); }
+  default String getWeightInit() { return (String) getOrDefault(weightInit()); }
+  default String getFeedbackDistribution() { return (String) getOrDefault(feedbackDistribution()); }
+  default double getFeedbackScale() { return (Double) getOrDefault(feedbackScale()); }
+
+  /** The loss after resolving "auto" against the number of outputs. */
+  default Loss resolvedLoss(int outputs) {
+    String name = getLoss();
+    if (NeuralParamSet.AUTO_LOSS.equals(name)) {
+      return outputs == 1 ? Loss.BCE : Loss.CROSS_ENTROPY;
+    }
+    return Loss.fromName(name);
+  }
+}

@@ -1,0 +1,85 @@
+package org.sparkdfa.train;
+
+import java.io.Serializable;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Sums per-partition {@link GradientSum}s along a fixed binary tree over partition indices, so the
+ * floating-point result is the same whatever order Spark's tasks finish and whatever shape
+ * {@code treeAggregate} gives the reduction. Node (level j, index k) covers partitions
+ * [k·2^j, (k+1)·2^j); two nodes merge only with their sibling. Without this, the same seed and
+ * partitioning could give weights that differ in the last bits from run to run.
+ *
+ * <p>Pending nodes wait for their sibling; in practice few are pending at once.
+ */
+public final class OrderedSum implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final int partitions;
+  private final Map<Long, GradientSum> pending = new HashMap<>();
+
+  public OrderedSum(int partitions) {
+    this.partitions = partitions;
+  }
+
+  /** The sum of one partition, as a leaf of the tree. */
+  static OrderedSum leaf(int partitions, int partition, GradientSum value) {
+    OrderedSum s = new OrderedSum(partitions);
+    s.insert(0, partition, value);
+    return s;
+  }
+
+  OrderedSum merge(OrderedSum other) {
+    for (Map.Entry<Long, GradientSum> e : other.pending.entrySet()) {
+      long key = e.getKey();
+      insert((int) (key >>> 32), (int) key, e.getValue());
+    }
+    return this;
+  }
+
+  private void insert(int level, int index, GradientSum value) {
+    while (true) {
+      if (rootLevel() <= level) {
+        pending.put(key(level, index), value);
+        return;
+      }
+      int sibling = index ^ 1;
+      boolean siblingExists = ((long) sibling << level) < partitions;
+      if (!siblingExists) {
+        // Promote alone: a node without a right sibling is its own parent.
+        index >>= 1;
+        level++;
+        continue;
+      }
+      GradientSum other = pending.remove(key(level, sibling));
+      if (other == null) {
+        pending.put(key(level, index), value);
+        return;
+      }
+      // Always left + right, whichever arrived first.
+      value = (index & 1) == 0 ? value.merge(other) : other.merge(value);
+      index >>= 1;
+      level++;
+    }
+  }
+
+  private int rootLevel() {
+    int level = 0;
+    while ((1L << level) < partitions) level++;
+    return level;
+  }
+
+  private static long key(int level, int index) {
+    return ((long) level << 32) | (index & 0xffffffffL);
+  }
+
+  /** The total once every partition has been merged in. */
+  GradientSum result() {
+    if (pending.isEmpty()) return new GradientSum();
+    if (pending.size() != 1) {
+      throw new IllegalStateException("ordered sum incomplete: " + pending.size() + " parts pending");
+    }
+    return pending.values().iterator().next();
+  }
+}

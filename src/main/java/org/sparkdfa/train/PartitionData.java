@@ -1,0 +1,58 @@
+package org.sparkdfa.train;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * All training rows of one Spark partition, packed once into chunks and cached: the single element
+ * of its partition in the trainer's RDD. Row r lives in chunk r / CHUNK_ROWS, column
+ * r % CHUNK_ROWS.
+ */
+public final class PartitionData implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** Rows per chunk: 4096 rows of 2352 doubles is 77 MB, well inside one array. */
+  public static final int CHUNK_ROWS = 4096;
+
+  final int partition;
+  final int d;
+  final int rows;
+  final boolean weighted;
+  final Chunk[] chunks;
+
+  PartitionData(int partition, int d, List<Chunk> chunks, boolean weighted) {
+    this.partition = partition;
+    this.d = d;
+    this.chunks = chunks.toArray(new Chunk[0]);
+    int total = 0;
+    for (Chunk c : this.chunks) total += c.n;
+    this.rows = total;
+    this.weighted = weighted;
+  }
+
+  public int rows() {
+    return rows;
+  }
+
+  public int partition() {
+    return partition;
+  }
+
+  /** Bytes held by the packed arrays: what caching this partition costs. */
+  public long packedBytes() {
+    long b = 0;
+    for (Chunk c : chunks) {
+      b += 8L * c.data.length;
+    }
+    return b;
+  }
+
+  /** Copies row r's features, label and weight into column col of the batch buffers. */
+  void gather(int r, double[] xOut, double[] yOut, double[] wOut, int col) {
+    Chunk c = chunks[r / CHUNK_ROWS];
+    int j = r % CHUNK_ROWS;
+    System.arraycopy(c.data, j * d, xOut, col * d, d);
+    yOut[col] = c.label(j);
+    if (wOut != null) wOut[col] = c.weight(j);
+  }
+}

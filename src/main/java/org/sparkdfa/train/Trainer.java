@@ -1,0 +1,196 @@
+package org.sparkdfa.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sparkdfa.optim.Optimizer;
+import org.sparkdfa.optim.Optimizers;
+
+/**
+ * The distributed mini-batch loop. Each optimizer step is one Spark job: broadcast the weights,
+ * let every partition compute the summed gradient of its share of the global batch, sum the
+ * shares with {@code treeAggregate} in a fixed order, then average and apply the optimizer on
+ * the driver. The driver holds O(parameters), never O(rows).
+ */
+public final class Trainer {
+  private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+
+  private final TrainingConfig config;
+
+  public Trainer(TrainingConfig config) {
+    this.config = config;
+  }
+
+  /**
+   * Trains on packed, cached training data (one PartitionData per partition), optionally
+   * monitoring a packed validation set.
+   */
+  public TrainingResult train(TrainingData train, TrainingData validation) {
+    JavaSparkContext jsc = train.sparkContext();
+    int numPartitions = train.numPartitions();
+    StepContext ctx = new StepContext(config.network(), config.feedback(), config.seed(),
+        numPartitions);
+    Broadcast<StepContext> bctx = jsc.broadcast(ctx);
+    try {
+      if (config.lbfgs()) {
+        return new LbfgsSolver(config).solve(train, validation, bctx);
+      }
+      return miniBatch(train, validation, bctx);
+    } finally {
+      bctx.destroy();
+    }
+  }
+
+  private TrainingResult miniBatch(TrainingData train, TrainingData validation,
+      Broadcast<StepContext> bctx) {
+    JavaSparkContext jsc = train.sparkContext();
+    long totalRows = train.rows();
+    int stepsPerEpoch = (int) Math.max(1, (totalRows + config.batchSize() - 1) / config.batchSize());
+    double[] params = config.initialParams().clone();
+    Optimizer optimizer = Optimizers.create(config.optimizer(), params.length,
+        config.network().spec().regularizedIndices());
+    EarlyStopping stopping = new EarlyStopping(config.tol(), config.patience());
+    List<EpochRecord> history = new ArrayList<>();
+    long steps = 0;
+    StopReason reason = StopReason.MAX_ITER;
+    String detail = "reached maxIter = " + config.maxEpochs() + " epochs";
+    double[] grad = new double[params.length];
+
+    epochs:
+    for (int epoch = 0; epoch < config.maxEpochs(); epoch++) {
+      long start = System.nanoTime();
+      jsc.setJobGroup(config.jobLabel() + "-epoch-" + epoch,
+          config.jobLabel() + ": epoch " + (epoch + 1) + "/" + config.maxEpochs(), false);
+      double lossSum = 0;
+      double weightSum = 0;
+      for (int step = 0; step < stepsPerEpoch; step++) {
+        GradientSum sum = stepGradient(train.blocks(epoch), bctx, params, epoch, step,
+            stepsPerEpoch, config.aggregationDepth(), jsc);
+        if (sum.weight <= 0) continue;
+        double inv = 1.0 / sum.weight;
+        double[] g = sum.grad;
+        boolean finite = Double.isFinite(sum.loss);
+        for (int i = 0; i < g.length && finite; i++) {
+          grad[i] = g[i] * inv;
+          finite = Double.isFinite(grad[i]);
+        }
+        if (!finite) {
+          reason = StopReason.DIVERGED;
+          detail = "diverged at epoch " + (epoch + 1) + ", step " + (step + 1)
+              + ": the loss or gradient became NaN/Infinity; the model keeps the last good "
+              + "weights — try a smaller stepSize (now " + config.optimizer().stepSize() + ")";
+          break epochs;
+        }
+        double[] before = params.clone();
+        optimizer.step(params, grad);
+        if (!allFinite(params)) {
+          params = before;
+          reason = StopReason.DIVERGED;
+          detail = "diverged at epoch " + (epoch + 1) + ", step " + (step + 1)
+              + ": a weight became NaN/Infinity; the model keeps the last good weights — try a "
+              + "smaller stepSize (now " + config.optimizer().stepSize() + ")";
+          break epochs;
+        }
+        steps++;
+        lossSum += sum.loss;
+        weightSum += sum.weight;
+      }
+      double trainLoss = weightSum > 0 ? lossSum / weightSum : Double.NaN;
+      double seconds = (System.nanoTime() - start) / 1e9;
+      double valLoss = Double.NaN;
+      double valAcc = Double.NaN;
+      if (validation != null) {
+        StepContext.Evaluation ev = evaluate(validation, bctx, params, jsc);
+        valLoss = ev.loss / ev.weight;
+        valAcc = ev.correctWeight / ev.weight;
+      }
+      EpochRecord rec = new EpochRecord(epoch + 1, trainLoss, valLoss, valAcc, seconds, steps);
+      history.add(rec);
+      LOG.info("{} epoch {}/{}: train loss {} {}({} s, {} steps)", config.jobLabel(), epoch + 1,
+          config.maxEpochs(), String.format("%.6f", trainLoss),
+          validation == null ? "" : String.format("validation loss %.6f accuracy %.4f ", valLoss,
+              valAcc), String.format("%.2f", seconds), steps);
+      double monitored = validation == null ? trainLoss : valLoss;
+      if (stopping.update(monitored, params)) {
+        reason = StopReason.NO_IMPROVEMENT;
+        detail = "no improvement of the " + (validation == null ? "training" : "validation")
+            + " loss by more than tol = " + config.tol() + " for " + config.patience()
+            + " epochs (stopped after epoch " + (epoch + 1) + ")";
+        if (validation != null) params = stopping.bestParams();
+        break;
+      }
+    }
+    jsc.clearJobGroup();
+    if (validation != null && reason == StopReason.MAX_ITER && stopping.bestParams() != null) {
+      params = stopping.bestParams();
+    }
+    return new TrainingResult(params, history, steps, reason, detail);
+  }
+
+  /** One global step: per-partition shares summed in a fixed tree order. */
+  static GradientSum stepGradient(JavaRDD<PartitionData> blocks, Broadcast<StepContext> bctx,
+      double[] params, int epoch, int step, int stepsPerEpoch, int depth, JavaSparkContext jsc) {
+    Broadcast<double[]> bw = jsc.broadcast(params);
+    try {
+      int parts = blocks.getNumPartitions();
+      OrderedSum total = blocks
+          .map(p -> OrderedSum.leaf(parts, p.partition,
+              bctx.value().shareGradient(p, bw.value(), epoch, step, stepsPerEpoch)))
+          .treeAggregate(new OrderedSum(parts), OrderedSum::merge, OrderedSum::merge, depth);
+      return total.result();
+    } finally {
+      bw.destroy();
+    }
+  }
+
+  static StepContext.Evaluation evaluate(TrainingData data, Broadcast<StepContext> bctx,
+      double[] params, JavaSparkContext jsc) {
+    Broadcast<double[]> bw = jsc.broadcast(params);
+    try {
+      return data.blocks(0).map(p -> bctx.value().evaluate(p, bw.value()))
+          .reduce(StepContext.Evaluation::merge);
+    } finally {
+      bw.destroy();
+    }
+  }
+
+  static boolean allFinite(double[] v) {
+    for (double x : v) {
+      if (!Double.isFinite(x)) return false;
+    }
+    return true;
+  }
+
+  /** Keeps the best monitored loss and says when patience has run out. */
+  static final class EarlyStopping {
+    private final double tol;
+    private final int patience;
+    private double best = Double.POSITIVE_INFINITY;
+    private double[] bestParams;
+    private int stale;
+
+    EarlyStopping(double tol, int patience) {
+      this.tol = tol;
+      this.patience = patience;
+    }
+
+    boolean update(double loss, double[] params) {
+      if (loss < best - tol) {
+        best = loss;
+        bestParams = params.clone();
+        stale = 0;
+        return false;
+      }
+      stale++;
+      return patience > 0 && stale >= patience;
+    }
+
+    double[] bestParams() {
+      return bestParams;
+    }
+  }
+}

@@ -1,0 +1,118 @@
+package org.sparkdfa.train;
+
+import java.util.List;
+import java.util.function.IntFunction;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Packed training rows, cached (MEMORY_AND_DISK: blocks that do not fit spill rather than being
+ * recomputed). Either one fixed set for every epoch, or a fresh set per epoch produced from
+ * (seed, epoch) by a generator — the parity paper draws its examples afresh each epoch.
+ */
+public final class TrainingData implements AutoCloseable {
+
+  private final JavaSparkContext jsc;
+  private final BlockPacker.Columns columns;
+  private final IntFunction<Dataset<Row>> perEpoch;
+  private JavaRDD<PartitionData> current;
+  private int currentEpoch;
+  private long rows;
+  private long[] partitionRows;
+  private long packedBytes;
+
+  private TrainingData(JavaSparkContext jsc, BlockPacker.Columns columns,
+      IntFunction<Dataset<Row>> perEpoch) {
+    this.jsc = jsc;
+    this.columns = columns;
+    this.perEpoch = perEpoch;
+  }
+
+  /** Packs {@code df} once; every epoch reuses it. Runs one Spark job (packing + checks). */
+  public static TrainingData pack(Dataset<Row> df, BlockPacker.Columns columns) {
+    TrainingData t = new TrainingData(JavaSparkContext.fromSparkContext(df.sparkSession()
+        .sparkContext()), columns, null);
+    t.load(df, 0);
+    return t;
+  }
+
+  /** Epoch e trains on {@code generator.apply(e)}, packed when the epoch starts. */
+  public static TrainingData freshPerEpoch(IntFunction<Dataset<Row>> generator,
+      BlockPacker.Columns columns) {
+    Dataset<Row> first = generator.apply(0);
+    TrainingData t = new TrainingData(JavaSparkContext.fromSparkContext(first.sparkSession()
+        .sparkContext()), columns, generator);
+    t.load(first, 0);
+    return t;
+  }
+
+  private void load(Dataset<Row> df, int epoch) {
+    JavaRDD<PartitionData> packed = BlockPacker.pack(df, columns).persist(
+        StorageLevel.MEMORY_AND_DISK());
+    List<long[]> sizes;
+    try {
+      sizes = packed.map(p -> new long[] {p.rows(), p.packedBytes()}).collect();
+    } catch (RuntimeException e) {
+      packed.unpersist(false);
+      InvalidInputException bad = InvalidInputException.find(e);
+      throw bad != null ? new InvalidInputException(bad.getMessage()) : e;
+    }
+    long total = 0;
+    long bytes = 0;
+    long[] perPartition = new long[sizes.size()];
+    for (int i = 0; i < perPartition.length; i++) {
+      perPartition[i] = sizes.get(i)[0];
+      total += perPartition[i];
+      bytes += sizes.get(i)[1];
+    }
+    if (total == 0) {
+      packed.unpersist(false);
+      throw new InvalidInputException("The training set is empty: column '" + columns.features()
+          + "' has no rows" + (epoch > 0 ? " in epoch " + epoch : "")
+          + "; check the filters that produced it");
+    }
+    if (current != null) current.unpersist(false);
+    current = packed;
+    currentEpoch = epoch;
+    rows = total;
+    partitionRows = perPartition;
+    packedBytes = bytes;
+  }
+
+  /** The blocks epoch {@code epoch} trains on. */
+  public JavaRDD<PartitionData> blocks(int epoch) {
+    if (perEpoch != null && epoch != currentEpoch) {
+      load(perEpoch.apply(epoch), epoch);
+    }
+    return current;
+  }
+
+  public JavaSparkContext sparkContext() {
+    return jsc;
+  }
+
+  public long rows() {
+    return rows;
+  }
+
+  public int numPartitions() {
+    return partitionRows.length;
+  }
+
+  public long[] partitionRows() {
+    return partitionRows.clone();
+  }
+
+  /** Bytes of the packed arrays across partitions (the numeric payload of the cache). */
+  public long packedBytes() {
+    return packedBytes;
+  }
+
+  @Override
+  public void close() {
+    if (current != null) current.unpersist(false);
+  }
+}
