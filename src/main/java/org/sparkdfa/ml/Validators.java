@@ -12,14 +12,35 @@ import scala.Function1;
 final class Validators {
   private Validators() {}
 
-  static <T> Function1<T, Object> require(String param, Predicate<T> ok, String expectation) {
-    return v -> {
+  /** A check that can travel with its Param into Spark tasks. */
+  interface Check<T> extends Predicate<T>, java.io.Serializable {}
+
+  static <T> Function1<T, Object> require(String param, Check<T> ok, String expectation) {
+    return new Validator<>(param, ok, expectation);
+  }
+
+  /** Serializable: params are shipped inside models to the tasks that transform data. */
+  private static final class Validator<T> extends scala.runtime.AbstractFunction1<T, Object>
+      implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    private final String param;
+    private final Check<T> ok;
+    private final String expectation;
+
+    Validator(String param, Check<T> ok, String expectation) {
+      this.param = param;
+      this.ok = ok;
+      this.expectation = expectation;
+    }
+
+    @Override
+    public Object apply(T v) {
       if (!ok.test(v)) {
         throw new IllegalArgumentException("Param " + param + " " + expectation + ", got "
             + render(v));
       }
       return Boolean.TRUE;
-    };
+    }
   }
 
   static Function1<Object, Object> positive(String param) {

@@ -5,7 +5,7 @@ package org.sparkdfa.nn;
  * hidden layer k before it is multiplied by f'(a_k). BP sends W_{k+1}ᵀ δ_{k+1}; DFA sends B_k e.
  * Everything else (forward, output error, weight gradients) is shared.
  */
-public interface Feedback {
+public interface Feedback extends java.io.Serializable {
 
   /**
    * Writes into {@code out} (size(k+1) × m, column-major) the signal for hidden layer k.
@@ -20,24 +20,5 @@ public interface Feedback {
   boolean needsDeltaAbove();
 
   /** Backpropagation: δ_k = (W_{k+1}ᵀ δ_{k+1}) ⊙ f'(a_k). */
-  Feedback BACKPROP = new Feedback() {
-    @Override
-    public void signal(NetworkSpec spec, double[] params, int k, double[] deltaAbove,
-        double[] error, int m, double[] out) {
-      int rows = spec.size(k + 1);
-      int above = spec.size(k + 2);
-      Blas.get().dgemm("T", "N", rows, m, above, 1.0, params, spec.weightOffset(k + 1), above,
-          deltaAbove, 0, above, 0.0, out, 0, rows);
-    }
-
-    @Override
-    public boolean needsDeltaAbove() {
-      return true;
-    }
-
-    @Override
-    public String toString() {
-      return "backprop";
-    }
-  };
+  Feedback BACKPROP = Backprop.INSTANCE;
 }

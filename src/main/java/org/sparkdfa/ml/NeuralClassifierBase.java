@@ -1,0 +1,256 @@
+package org.sparkdfa.ml;
+
+import java.util.Arrays;
+import org.apache.spark.ml.classification.ProbabilisticClassifier;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.sparkdfa.nn.Activation;
+import org.sparkdfa.nn.Feedback;
+import org.sparkdfa.nn.Init;
+import org.sparkdfa.nn.Loss;
+import org.sparkdfa.nn.Network;
+import org.sparkdfa.nn.NetworkSpec;
+import org.sparkdfa.optim.OptimizerConfig;
+import org.sparkdfa.train.BlockPacker;
+import org.sparkdfa.train.Trainer;
+import org.sparkdfa.train.TrainingConfig;
+import org.sparkdfa.train.TrainingData;
+import org.sparkdfa.train.TrainingResult;
+
+/**
+ * What every neural estimator shares: the params, the checks that run before any Spark job, the
+ * packing of the data, the trainer run and the model with its summary. Subclasses choose the
+ * architecture ({@link #buildNetwork}), the initial weights and the feedback rule.
+ *
+ * @param <E> the concrete estimator (Spark's self type)
+ */
+public abstract class NeuralClassifierBase<E extends NeuralClassifierBase<E>>
+    extends ProbabilisticClassifier<Vector, E, MlpClassificationModel>
+    implements NeuralParams, DefaultParamsWritable {
+  private static final long serialVersionUID = 1L;
+
+  private final String uid;
+  private final NeuralParamSet params;
+
+  /** Call as {@code super(Uids.pending(uid))} so Spark's params see the uid (see {@link Uids}). */
+  protected NeuralClassifierBase(String uid) {
+    super();
+    this.uid = uid;
+    Uids.done();
+    this.params = new NeuralParamSet(this);
+    params.setDefaults(this);
+  }
+
+  @Override
+  public String uid() {
+    return Uids.current(uid);
+  }
+
+  @Override
+  public NeuralParamSet paramSet() {
+    return params;
+  }
+
+  @SuppressWarnings("unchecked")
+  private E self() {
+    return (E) this;
+  }
+
+  public E setLayers(int[] value) { set(layers(), value); return self(); }
+  public E setHiddenActivation(String value) { set(hiddenActivation(), value); return self(); }
+  public E setLoss(String value) { set(loss(), value); return self(); }
+  public E setOptimizer(String value) { set(optimizer(), value); return self(); }
+  public E setStepSize(double value) { set(stepSize(), value); return self(); }
+  public E setMomentum(double value) { set(momentum(), value); return self(); }
+  public E setBeta1(double value) { set(beta1(), value); return self(); }
+  public E setBeta2(double value) { set(beta2(), value); return self(); }
+  public E setEpsilon(double value) { set(epsilon(), value); return self(); }
+  public E setRho(double value) { set(rho(), value); return self(); }
+  public E setRegParam(double value) { set(regParam(), value); return self(); }
+  public E setBatchSize(int value) { set(batchSize(), value); return self(); }
+  public E setMaxIter(int value) { set(maxIter(), value); return self(); }
+  public E setTol(double value) { set(tol(), value); return self(); }
+  public E setSeed(long value) { set(seed(), value); return self(); }
+  public E setInitialWeights(Vector value) { set(initialWeights(), value); return self(); }
+  public E setAggregationDepth(int value) { set(aggregationDepth(), value); return self(); }
+  public E setWeightCol(String value) { set(weightCol(), value); return self(); }
+  public E setValidationIndicatorCol(String value) {
+    set(validationIndicatorCol(), value);
+    return self();
+  }
+  public E setEarlyStoppingPatience(int value) {
+    set(earlyStoppingPatience(), value);
+    return self();
+  }
+  public E setWeightInit(String value) { set(weightInit(), value); return self(); }
+
+  /** The layer sizes to train, checked; subclasses may derive them from other params. */
+  protected int[] resolveLayers(StructType schema) {
+    if (!isDefined(layers())) {
+      throw new IllegalArgumentException("Param layers is not set; set it to the layer sizes from "
+          + "input to output, e.g. setLayers(new int[] {" + featureSizeHint(schema)
+          + ", 64, 1})");
+    }
+    return getLayers();
+  }
+
+  private String featureSizeHint(StructType schema) {
+    try {
+      int n = org.apache.spark.ml.attribute.AttributeGroup.fromStructField(
+          schema.apply(getFeaturesCol())).size();
+      return n > 0 ? String.valueOf(n) : "numFeatures";
+    } catch (RuntimeException e) {
+      return "numFeatures";
+    }
+  }
+
+  /** The architecture trained by this estimator, for the resolved layers and loss. */
+  protected NetworkSpec buildSpec(int[] layers, Loss loss) {
+    return NetworkSpec.mlp(layers, Activation.fromName(getHiddenActivation()), loss);
+  }
+
+  /** The network (spec plus any fixed gates) trained by this estimator. */
+  protected Network buildNetwork(NetworkSpec spec) {
+    return new Network(spec);
+  }
+
+  /** Fresh initial parameters (before any warm start). */
+  protected double[] initialize(NetworkSpec spec) {
+    return Init.fromName(getWeightInit()).initialize(spec, getSeed());
+  }
+
+  /** The feedback rule: BP unless a subclass says otherwise. */
+  protected Feedback feedback(NetworkSpec spec) {
+    return Feedback.BACKPROP;
+  }
+
+  /** Short name for Spark job descriptions and logs. */
+  protected String label() {
+    return getClass().getSimpleName();
+  }
+
+  /** The architecture this estimator would train on data of the given schema (no Spark job). */
+  public NetworkSpec resolveSpec(StructType schema) {
+    int[] layers = resolveLayers(schema);
+    if (layers.length < 2) {
+      throw new IllegalArgumentException("Param layers needs at least 2 sizes, got "
+          + Arrays.toString(layers));
+    }
+    Loss loss = resolvedLoss(layers[layers.length - 1]);
+    return buildSpec(layers, loss);
+  }
+
+  @Override
+  public StructType validateAndTransformSchema(StructType schema, boolean fitting,
+      DataType featuresDataType) {
+    if (fitting) {
+      checkColumn(schema, getFeaturesCol(), "features", new VectorUDT());
+      checkNumericColumn(schema, getLabelCol(), "label");
+      if (isDefined(weightCol()) && !getWeightColName().isEmpty()) {
+        checkNumericColumn(schema, getWeightColName(), "weightCol");
+      }
+      if (isDefined(validationIndicatorCol())) {
+        checkColumn(schema, getValidationIndicatorColName(), "validationIndicatorCol",
+            DataTypes.BooleanType);
+      }
+      resolveSpec(schema);
+      optimizerConfig();
+    }
+    return super.validateAndTransformSchema(schema, fitting, featuresDataType);
+  }
+
+  private static void checkColumn(StructType schema, String name, String param, DataType type) {
+    StructField f = field(schema, name, param);
+    if (!f.dataType().equals(type)) {
+      throw new IllegalArgumentException("Column '" + name + "' (param " + param + ") must be of "
+          + "type " + type.simpleString() + " but is " + f.dataType().simpleString()
+          + (type instanceof VectorUDT ? "; assemble feature columns with VectorAssembler" : ""));
+    }
+  }
+
+  private static void checkNumericColumn(StructType schema, String name, String param) {
+    StructField f = field(schema, name, param);
+    if (!(f.dataType() instanceof org.apache.spark.sql.types.NumericType)) {
+      throw new IllegalArgumentException("Column '" + name + "' (param " + param + ") must be "
+          + "numeric but is " + f.dataType().simpleString()
+          + "; index string labels with StringIndexer");
+    }
+  }
+
+  private static StructField field(StructType schema, String name, String param) {
+    if (!Arrays.asList(schema.fieldNames()).contains(name)) {
+      throw new IllegalArgumentException("Column '" + name + "' (param " + param + ") does not "
+          + "exist; available columns: " + String.join(", ", schema.fieldNames()));
+    }
+    return schema.apply(name);
+  }
+
+  String getWeightColName() {
+    return isDefined(weightCol()) ? getOrDefault(weightCol()) : "";
+  }
+
+  String getValidationIndicatorColName() {
+    return getOrDefault(validationIndicatorCol());
+  }
+
+  boolean usesLbfgs() {
+    return "lbfgs".equals(getOptimizer());
+  }
+
+  /** The optimizer settings (for lbfgs only regParam is used; the rule slot holds sgd). */
+  OptimizerConfig optimizerConfig() {
+    Double eps = isDefined(epsilon()) ? (Double) getOrDefault(epsilon()) : null;
+    Double r = isDefined(rho()) ? (Double) getOrDefault(rho()) : null;
+    return new OptimizerConfig(usesLbfgs() ? "sgd" : getOptimizer(), getStepSize(), getMomentum(),
+        getBeta1(), getBeta2(), eps, r, getRegParam());
+  }
+
+  @Override
+  public MlpClassificationModel train(Dataset<?> dataset) {
+    Dataset<Row> df = dataset.toDF();
+    NetworkSpec spec = resolveSpec(df.schema());
+    Network network = buildNetwork(spec);
+    TrainingConfig config = new TrainingConfig(network, feedback(spec), initialParams(spec),
+        optimizerConfig(), usesLbfgs(), getBatchSize(), getMaxIter(), getTol(),
+        getEarlyStoppingPatience(), getSeed(), getAggregationDepth(),
+        label() + "[" + uid() + "]");
+    BlockPacker.Columns columns = new BlockPacker.Columns(getFeaturesCol(), getLabelCol(),
+        getWeightColName(), spec.inputs(), spec.loss(), spec.outputs());
+    Dataset<Row> trainRows = df;
+    Dataset<Row> validationRows = null;
+    if (isDefined(validationIndicatorCol())) {
+      String col = getValidationIndicatorColName();
+      trainRows = df.filter(functions.not(functions.col(col)));
+      validationRows = df.filter(functions.col(col));
+    }
+    TrainingResult result;
+    try (TrainingData train = TrainingData.pack(trainRows, columns);
+        TrainingData validation = validationRows == null ? null
+            : TrainingData.pack(validationRows, columns)) {
+      result = new Trainer(config).train(train, validation);
+    }
+    MlpClassificationModel model = new MlpClassificationModel(uid(), network, result.params());
+    copyValues(model, extractParamMap());
+    model.setSummary(new MlpTrainingSummary(result));
+    return model.setParent(this);
+  }
+
+  private double[] initialParams(NetworkSpec spec) {
+    if (!isDefined(initialWeights())) return initialize(spec);
+    double[] w = getOrDefault(initialWeights()).toArray();
+    if (w.length != spec.numParams()) {
+      throw new IllegalArgumentException("Param initialWeights has " + w.length + " values but "
+          + "layers " + Arrays.toString(spec.layers()) + " needs " + spec.numParams()
+          + "; pass the weights() of a model with the same layers");
+    }
+    return w;
+  }
+}
