@@ -108,7 +108,12 @@ public final class Trainer {
         valLoss = ev.loss / ev.weight;
         valAcc = ev.correctWeight / ev.weight;
       }
-      EpochRecord rec = new EpochRecord(epoch + 1, trainLoss, valLoss, valAcc, seconds, steps);
+      java.util.Map<String, Double> metrics = new java.util.TreeMap<>();
+      for (EpochListener listener : config.listeners()) {
+        metrics.putAll(listener.onEpochEnd(epoch + 1, params));
+      }
+      EpochRecord rec = new EpochRecord(epoch + 1, trainLoss, valLoss, valAcc, seconds, steps,
+          metrics);
       history.add(rec);
       LOG.info("{} epoch {}/{}: train loss {} {}({} s, {} steps)", config.jobLabel(), epoch + 1,
           config.maxEpochs(), String.format("%.6f", trainLoss),

@@ -16,6 +16,7 @@ import org.sparkdfa.optim.OptimizerConfig;
  * @param tol           minimum improvement of the monitored loss that counts as progress
  * @param patience      epochs without progress before stopping early
  * @param jobLabel      names the estimator in Spark job descriptions and logs
+ * @param listeners     called after every epoch; their metrics go into the epoch's record
  */
 public record TrainingConfig(
     Network network,
@@ -29,9 +30,19 @@ public record TrainingConfig(
     int patience,
     long seed,
     int aggregationDepth,
-    String jobLabel) implements Serializable {
+    String jobLabel,
+    java.util.List<EpochListener> listeners) implements Serializable {
+
+  /** A configuration without epoch listeners. */
+  public TrainingConfig(Network network, Feedback feedback, double[] initialParams,
+      OptimizerConfig optimizer, boolean lbfgs, int batchSize, int maxEpochs, double tol,
+      int patience, long seed, int aggregationDepth, String jobLabel) {
+    this(network, feedback, initialParams, optimizer, lbfgs, batchSize, maxEpochs, tol, patience,
+        seed, aggregationDepth, jobLabel, java.util.List.of());
+  }
 
   public TrainingConfig {
+    listeners = java.util.List.copyOf(listeners);
     if (batchSize <= 0) {
       throw new IllegalArgumentException("batchSize must be positive, got " + batchSize);
     }

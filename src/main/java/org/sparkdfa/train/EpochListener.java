@@ -1,0 +1,12 @@
+package org.sparkdfa.train;
+
+import java.util.Map;
+
+/**
+ * Called on the driver after every epoch with the current weights; whatever metrics it returns
+ * are recorded in that epoch's {@link EpochRecord#metrics()} (e.g. alignment diagnostics).
+ */
+@FunctionalInterface
+public interface EpochListener extends java.io.Serializable {
+  Map<String, Double> onEpochEnd(int epoch, double[] params);
+}
