@@ -17,8 +17,8 @@ import org.sparkdfa.nn.Workspace;
 /**
  * A trained network, whichever estimator trained it (BP, DFA, GaLU, random features): the
  * architecture, the flat weights and any fixed gate matrices. Columns follow Spark's contract:
- * {@code rawPrediction} (for one output [−a, a], like LogisticRegression's margins; otherwise the
- * c outputs), {@code probability} (sigmoid / softmax; for mse the clipped outputs renormalized; for
+ * {@code rawPrediction} (for one output [−a, a], like LogisticRegression's margins — [1 − a, a]
+ * for mse, whose boundary is 0.5; otherwise the c outputs), {@code probability} (sigmoid / softmax; for mse the clipped outputs renormalized; for
  * hinge the sigmoid of the margin, uncalibrated) and {@code prediction}.
  */
 public class MlpClassificationModel
@@ -109,7 +109,10 @@ public class MlpClassificationModel
   public Vector predictRaw(Vector features) {
     double[] out = outputs(features);
     if (out.length == 1) {
-      return Vectors.dense(-out[0], out[0]);
+      // Spark predicts argmax(raw): the margins must cross at the loss's decision boundary
+      // (0 for bce/hinge, 0.5 for an mse output regressing 0/1).
+      double a = out[0];
+      return network.spec().loss() == Loss.MSE ? Vectors.dense(1 - a, a) : Vectors.dense(-a, a);
     }
     return Vectors.dense(out);
   }
