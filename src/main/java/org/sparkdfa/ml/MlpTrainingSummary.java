@@ -43,6 +43,28 @@ public final class MlpTrainingSummary implements Serializable {
     return epochs.stream().mapToDouble(EpochRecord::validationAccuracy).toArray();
   }
 
+  /**
+   * One extra per-epoch metric (see {@link EpochRecord#metrics()}), e.g.
+   * {@code "alignment.layer1.cos_mean"}: one value per epoch, NaN where an epoch lacks it.
+   */
+  public double[] metricHistory(String key) {
+    return epochs.stream()
+        .mapToDouble(r -> r.metrics().getOrDefault(key, Double.NaN)).toArray();
+  }
+
+  /**
+   * The alignment diagnostics (param alignmentDiagnostics) by metric key
+   * ({@code alignment.layer<k>.cos_mean}, {@code .cos_std}, {@code .angle_deg}), each one value
+   * per epoch (NaN where an epoch lacks it); empty when they were not recorded.
+   */
+  public java.util.Map<String, double[]> alignmentHistory() {
+    java.util.Map<String, double[]> out = new java.util.TreeMap<>();
+    epochs.stream().flatMap(r -> r.metrics().keySet().stream())
+        .filter(k -> k.startsWith("alignment.")).distinct()
+        .forEach(k -> out.put(k, metricHistory(k)));
+    return out;
+  }
+
   public double[] secondsPerEpoch() {
     return epochs.stream().mapToDouble(EpochRecord::seconds).toArray();
   }

@@ -39,6 +39,7 @@ public abstract class NeuralClassifierBase<E extends NeuralClassifierBase<E>>
 
   private final String uid;
   private final NeuralParamSet params;
+  private transient java.util.List<org.sparkdfa.train.EpochListener> epochListeners;
 
   /** Call as {@code super(Uids.pending(uid))} so Spark's params see the uid (see {@link Uids}). */
   protected NeuralClassifierBase(String uid) {
@@ -91,6 +92,11 @@ public abstract class NeuralClassifierBase<E extends NeuralClassifierBase<E>>
     return self();
   }
   public E setWeightInit(String value) { set(weightInit(), value); return self(); }
+  public E setAlignmentDiagnostics(boolean value) {
+    set(alignmentDiagnostics(), value);
+    return self();
+  }
+  public E setAlignmentProbeRows(int value) { set(alignmentProbeRows(), value); return self(); }
 
   /** The layer sizes to train, checked; subclasses may derive them from other params. */
   protected int[] resolveLayers(StructType schema) {
@@ -146,6 +152,14 @@ public abstract class NeuralClassifierBase<E extends NeuralClassifierBase<E>>
     }
     Loss loss = resolvedLoss(layers[layers.length - 1]);
     return buildSpec(layers, loss);
+  }
+
+  /**
+   * The network (architecture plus any fixed gates) this estimator would train on data of the
+   * given schema, e.g. to evaluate intermediate weights from an epoch listener (no Spark job).
+   */
+  public Network resolveNetwork(StructType schema) {
+    return buildNetwork(resolveSpec(schema));
   }
 
   @Override
@@ -213,17 +227,43 @@ public abstract class NeuralClassifierBase<E extends NeuralClassifierBase<E>>
         getBeta1(), getBeta2(), eps, r, getRegParam());
   }
 
+  /**
+   * Adds a listener called on the driver after every epoch of the next fits (not persisted, not
+   * copied): e.g. test-set accuracy per epoch. Its metrics go into the epoch's summary record.
+   */
+  public E addEpochListener(org.sparkdfa.train.EpochListener listener) {
+    if (epochListeners == null) epochListeners = new java.util.ArrayList<>();
+    epochListeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+    return self();
+  }
+
+  /** The listeners added with {@link #addEpochListener} (empty if none). */
+  protected java.util.List<org.sparkdfa.train.EpochListener> epochListeners() {
+    return epochListeners == null ? java.util.List.of() : epochListeners;
+  }
+
+  /**
+   * Trains on examples drawn afresh every epoch: epoch e trains on {@code epochData.apply(e)},
+   * packed when the epoch starts, which must be a pure function of e (for instance a generator's
+   * rows of epoch e) so that the same seed and partitioning still give the same weights. Same
+   * checks, params and model as {@link #fit}; a validation indicator column is not supported.
+   */
+  public MlpClassificationModel fitFreshPerEpoch(
+      java.util.function.IntFunction<Dataset<Row>> epochData) {
+    Dataset<Row> first = epochData.apply(0);
+    transformSchema(first.schema(), true);
+    if (isDefined(validationIndicatorCol())) {
+      throw new IllegalArgumentException("fitFreshPerEpoch does not support param "
+          + "validationIndicatorCol; unset it or use fit");
+    }
+    java.util.function.IntFunction<Dataset<Row>> data = e -> e == 0 ? first : epochData.apply(e);
+    return trainWith(first.schema(), columns -> TrainingData.freshPerEpoch(data, columns), null,
+        first);
+  }
+
   @Override
   public MlpClassificationModel train(Dataset<?> dataset) {
     Dataset<Row> df = dataset.toDF();
-    NetworkSpec spec = resolveSpec(df.schema());
-    Network network = buildNetwork(spec);
-    TrainingConfig config = new TrainingConfig(network, feedback(spec), initialParams(spec),
-        optimizerConfig(), usesLbfgs(), getBatchSize(), getMaxIter(), getTol(),
-        getEarlyStoppingPatience(), getSeed(), getAggregationDepth(),
-        label() + "[" + uid() + "]");
-    BlockPacker.Columns columns = new BlockPacker.Columns(getFeaturesCol(), getLabelCol(),
-        getWeightColName(), spec.inputs(), spec.loss(), spec.outputs());
     Dataset<Row> trainRows = df;
     Dataset<Row> validationRows = null;
     if (isDefined(validationIndicatorCol())) {
@@ -231,16 +271,61 @@ public abstract class NeuralClassifierBase<E extends NeuralClassifierBase<E>>
       trainRows = df.filter(functions.not(functions.col(col)));
       validationRows = df.filter(functions.col(col));
     }
+    Dataset<Row> packRows = trainRows;
+    return trainWith(df.schema(), columns -> TrainingData.pack(packRows, columns), validationRows,
+        packRows);
+  }
+
+  private MlpClassificationModel trainWith(StructType schema,
+      java.util.function.Function<BlockPacker.Columns, TrainingData> trainData,
+      Dataset<Row> validationRows, Dataset<Row> probeRows) {
+    NetworkSpec spec = resolveSpec(schema);
+    Network network = buildNetwork(spec);
+    Feedback feedback = feedback(spec);
+    TrainingConfig config = new TrainingConfig(network, feedback, initialParams(spec),
+        optimizerConfig(), usesLbfgs(), getBatchSize(), getMaxIter(), getTol(),
+        getEarlyStoppingPatience(), getSeed(), getAggregationDepth(),
+        label() + "[" + uid() + "]", epochListeners());
+    BlockPacker.Columns columns = new BlockPacker.Columns(getFeaturesCol(), getLabelCol(),
+        getWeightColName(), spec.inputs(), spec.loss(), spec.outputs());
     TrainingResult result;
-    try (TrainingData train = TrainingData.pack(trainRows, columns);
+    try (TrainingData train = trainData.apply(columns);
         TrainingData validation = validationRows == null ? null
             : TrainingData.pack(validationRows, columns)) {
-      result = new Trainer(config).train(train, validation);
+      result = new Trainer(withAlignment(config, feedback, probeRows, columns))
+          .train(train, validation);
     }
     MlpClassificationModel model = new MlpClassificationModel(uid(), network, result.params());
     copyValues(model, extractParamMap());
     model.setSummary(new MlpTrainingSummary(result));
     return model.setParent(this);
+  }
+
+  /**
+   * The config plus an {@link org.sparkdfa.train.AlignmentListener} when alignmentDiagnostics is
+   * on: the probe is the first alignmentProbeRows rows of {@code probeRows} (training rows, epoch 0
+   * for fresh-per-epoch data), collected once to the driver after packing has checked the data.
+   * The B is the training feedback for DFA, and for BP a control drawn the same way DFA draws it.
+   * Nothing is recorded without a measurable hidden layer (none, or frozen) or with lbfgs.
+   */
+  private TrainingConfig withAlignment(TrainingConfig config, Feedback feedback,
+      Dataset<Row> probeRows, BlockPacker.Columns columns) {
+    NetworkSpec spec = config.network().spec();
+    if (!getAlignmentDiagnostics() || probeRows == null || config.lbfgs()
+        || config.maxEpochs() == 0 || !org.sparkdfa.nn.Alignment.anyMeasurable(spec)) {
+      return config;
+    }
+    org.sparkdfa.nn.DirectFeedback b = feedback instanceof org.sparkdfa.nn.DirectFeedback d ? d
+        : org.sparkdfa.nn.DirectFeedback.random(spec, getFeedbackDistribution(),
+            getFeedbackScale(), getSeed());
+    java.util.List<org.sparkdfa.train.EpochListener> listeners =
+        new java.util.ArrayList<>(config.listeners());
+    listeners.add(org.sparkdfa.train.AlignmentListener.fromRows(config.network(), b, probeRows,
+        columns, getAlignmentProbeRows()));
+    return new TrainingConfig(config.network(), config.feedback(), config.initialParams(),
+        config.optimizer(), config.lbfgs(), config.batchSize(), config.maxEpochs(), config.tol(),
+        config.patience(), config.seed(), config.aggregationDepth(), config.jobLabel(),
+        listeners);
   }
 
   private double[] initialParams(NetworkSpec spec) {

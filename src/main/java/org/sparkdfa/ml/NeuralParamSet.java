@@ -2,6 +2,7 @@ package org.sparkdfa.ml;
 
 import java.io.Serializable;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntArrayParam;
 import org.apache.spark.ml.param.IntParam;
@@ -47,6 +48,8 @@ final class NeuralParamSet implements Serializable {
   final Param<String> weightInit;
   final Param<String> feedbackDistribution;
   final DoubleParam feedbackScale;
+  final BooleanParam alignmentDiagnostics;
+  final IntParam alignmentProbeRows;
 
   NeuralParamSet(Params owner) {
     layers = new IntArrayParam(owner, "layers", "sizes of all layers from input to output, e.g. "
@@ -112,6 +115,13 @@ final class NeuralParamSet implements Serializable {
         Validators.oneOf("feedbackDistribution", DirectFeedback.DISTRIBUTIONS));
     feedbackScale = new DoubleParam(owner, "feedbackScale", "scale of B_k relative to the Glorot "
         + "magnitude of an h_k x c layer (> 0)", Validators.positive("feedbackScale"));
+    alignmentDiagnostics = new BooleanParam(owner, "alignmentDiagnostics", "record per-epoch "
+        + "alignment between the DFA signal and the true BP delta on a fixed probe batch (summary "
+        + "metrics alignment.layer<k>.cos_mean/cos_std/angle_deg); for BP runs a random B drawn like "
+        + "DFA's serves as a control. Mini-batch optimizers only (lbfgs records no epochs' metrics)");
+    alignmentProbeRows = new IntParam(owner, "alignmentProbeRows", "rows of the alignment probe "
+        + "batch: the first n training rows, collected once to the driver (>= 1)",
+        Validators.atLeast("alignmentProbeRows", 1));
   }
 
   /** Registers the defaults on the owner (Spark stores defaults per instance). */
@@ -133,5 +143,7 @@ final class NeuralParamSet implements Serializable {
     owner.setDefault(weightInit, Init.GLOROT_UNIFORM.paramName());
     owner.setDefault(feedbackDistribution, "uniform");
     owner.setDefault(feedbackScale, 1.0);
+    owner.setDefault(alignmentDiagnostics, false);
+    owner.setDefault(alignmentProbeRows, 256);
   }
 }

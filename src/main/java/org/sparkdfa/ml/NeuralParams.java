@@ -1,6 +1,7 @@
 package org.sparkdfa.ml;
 
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntArrayParam;
 import org.apache.spark.ml.param.IntParam;
@@ -42,6 +43,8 @@ public interface NeuralParams extends Params {
   default Param<String> weightInit() { return paramSet().weightInit; }
   default Param<String> feedbackDistribution() { return paramSet().feedbackDistribution; }
   default DoubleParam feedbackScale() { return paramSet().feedbackScale; }
+  default BooleanParam alignmentDiagnostics() { return paramSet().alignmentDiagnostics; }
+  default IntParam alignmentProbeRows() { return paramSet().alignmentProbeRows; }
 
   default int[] getLayers() { return (int[]) getOrDefault(layers()); }
   default String getHiddenActivation() { return (String) getOrDefault(hiddenActivation()); }
@@ -61,6 +64,10 @@ public interface NeuralParams extends Params {
   default String getWeightInit() { return (String) getOrDefault(weightInit()); }
   default String getFeedbackDistribution() { return (String) getOrDefault(feedbackDistribution()); }
   default double getFeedbackScale() { return (Double) getOrDefault(feedbackScale()); }
+  default boolean getAlignmentDiagnostics() {
+    return (Boolean) getOrDefault(alignmentDiagnostics());
+  }
+  default int getAlignmentProbeRows() { return (Integer) getOrDefault(alignmentProbeRows()); }
 
   /** The loss after resolving "auto" against the number of outputs. */
   default Loss resolvedLoss(int outputs) {
