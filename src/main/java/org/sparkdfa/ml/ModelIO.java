@@ -92,7 +92,7 @@ final class ModelIO {
           throw new IllegalArgumentException("No model at " + path + ": the folder does not "
               + "exist; check the path (models are folders written by model.write().save(..))");
         }
-        if (!fs.exists(new Path(path, "metadata")) || !fs.exists(new Path(path, "data"))) {
+        if (!fs.exists(new Path(path, "metadata"))) {
           throw new IllegalArgumentException("The model folder " + path + " is incomplete (needs "
               + "metadata/ and data/); it was truncated or is not a saved model — save it again");
         }
@@ -110,6 +110,16 @@ final class ModelIO {
       if (!className.equals(metadata.className())) {
         throw new IllegalArgumentException("The folder " + path + " holds a " + metadata.className()
             + ", not a " + className + "; load it with " + metadata.className() + ".load(..)");
+      }
+      try {
+        if (!new Path(path, "data").getFileSystem(spark.sparkContext().hadoopConfiguration())
+            .exists(new Path(path, "data"))) {
+          throw new IllegalArgumentException("The model folder " + path + " is incomplete (needs "
+              + "metadata/ and data/); it was truncated — save the model again");
+        }
+      } catch (IOException e) {
+        throw new IllegalArgumentException("Cannot read the model folder " + path + ": "
+            + e.getMessage(), e);
       }
       Row row;
       try {

@@ -92,6 +92,8 @@ public abstract class NeuralClassifierBase<E extends NeuralClassifierBase<E>>
     return self();
   }
   public E setWeightInit(String value) { set(weightInit(), value); return self(); }
+  public E setCheckpointDir(String value) { set(checkpointDir(), value); return self(); }
+  public E setCheckpointInterval(int value) { set(checkpointInterval(), value); return self(); }
   public E setAlignmentDiagnostics(boolean value) {
     set(alignmentDiagnostics(), value);
     return self();
@@ -286,6 +288,10 @@ public abstract class NeuralClassifierBase<E extends NeuralClassifierBase<E>>
         optimizerConfig(), usesLbfgs(), getBatchSize(), getMaxIter(), getTol(),
         getEarlyStoppingPatience(), getSeed(), getAggregationDepth(),
         label() + "[" + uid() + "]", epochListeners());
+    if (isDefined(checkpointDir())) {
+      config = config.withCheckpoint(new org.sparkdfa.train.CheckpointConfig(
+          getOrDefault(checkpointDir()), getCheckpointInterval()));
+    }
     BlockPacker.Columns columns = new BlockPacker.Columns(getFeaturesCol(), getLabelCol(),
         getWeightColName(), spec.inputs(), spec.loss(), spec.outputs());
     TrainingResult result;
@@ -322,10 +328,7 @@ public abstract class NeuralClassifierBase<E extends NeuralClassifierBase<E>>
         new java.util.ArrayList<>(config.listeners());
     listeners.add(org.sparkdfa.train.AlignmentListener.fromRows(config.network(), b, probeRows,
         columns, getAlignmentProbeRows()));
-    return new TrainingConfig(config.network(), config.feedback(), config.initialParams(),
-        config.optimizer(), config.lbfgs(), config.batchSize(), config.maxEpochs(), config.tol(),
-        config.patience(), config.seed(), config.aggregationDepth(), config.jobLabel(),
-        listeners);
+    return config.withListeners(listeners);
   }
 
   private double[] initialParams(NetworkSpec spec) {

@@ -48,6 +48,8 @@ final class NeuralParamSet implements Serializable {
   final Param<String> weightInit;
   final Param<String> feedbackDistribution;
   final DoubleParam feedbackScale;
+  final Param<String> checkpointDir;
+  final IntParam checkpointInterval;
   final BooleanParam alignmentDiagnostics;
   final IntParam alignmentProbeRows;
 
@@ -122,6 +124,12 @@ final class NeuralParamSet implements Serializable {
     alignmentProbeRows = new IntParam(owner, "alignmentProbeRows", "rows of the alignment probe "
         + "batch: the first n training rows, collected once to the driver (>= 1)",
         Validators.atLeast("alignmentProbeRows", 1));
+    checkpointDir = new Param<>(owner, "checkpointDir", "folder (local path or any Hadoop URI) "
+        + "for checkpoints: weights, optimizer state, epoch and RNG position; a run finding a "
+        + "checkpoint there resumes from it and ends with the same weights; unset = none");
+    checkpointInterval = new IntParam(owner, "checkpointInterval", "checkpoint every this many "
+        + "epochs (>= 1; the last epoch is always checkpointed)",
+        Validators.atLeast("checkpointInterval", 1));
   }
 
   /** Registers the defaults on the owner (Spark stores defaults per instance). */
@@ -143,6 +151,7 @@ final class NeuralParamSet implements Serializable {
     owner.setDefault(weightInit, Init.GLOROT_UNIFORM.paramName());
     owner.setDefault(feedbackDistribution, "uniform");
     owner.setDefault(feedbackScale, 1.0);
+    owner.setDefault(checkpointInterval, 1);
     owner.setDefault(alignmentDiagnostics, false);
     owner.setDefault(alignmentProbeRows, 256);
   }

@@ -43,6 +43,8 @@ public interface NeuralParams extends Params {
   default Param<String> weightInit() { return paramSet().weightInit; }
   default Param<String> feedbackDistribution() { return paramSet().feedbackDistribution; }
   default DoubleParam feedbackScale() { return paramSet().feedbackScale; }
+  default Param<String> checkpointDir() { return paramSet().checkpointDir; }
+  default IntParam checkpointInterval() { return paramSet().checkpointInterval; }
   default BooleanParam alignmentDiagnostics() { return paramSet().alignmentDiagnostics; }
   default IntParam alignmentProbeRows() { return paramSet().alignmentProbeRows; }
 
@@ -64,6 +66,7 @@ public interface NeuralParams extends Params {
   default String getWeightInit() { return (String) getOrDefault(weightInit()); }
   default String getFeedbackDistribution() { return (String) getOrDefault(feedbackDistribution()); }
   default double getFeedbackScale() { return (Double) getOrDefault(feedbackScale()); }
+  default int getCheckpointInterval() { return (Integer) getOrDefault(checkpointInterval()); }
   default boolean getAlignmentDiagnostics() {
     return (Boolean) getOrDefault(alignmentDiagnostics());
   }

@@ -87,8 +87,9 @@ public final class DirectFeedback implements Feedback, Serializable {
     return false;
   }
 
+  /** Names the rule and fingerprints the matrices (checkpoints must resume with the same B). */
   @Override
   public String toString() {
-    return "dfa";
+    return "dfa(B#" + Integer.toHexString(java.util.Arrays.deepHashCode(matrices)) + ")";
   }
 }

@@ -56,12 +56,34 @@ public final class Trainer {
     EarlyStopping stopping = new EarlyStopping(config.tol(), config.patience());
     List<EpochRecord> history = new ArrayList<>();
     long steps = 0;
+    int firstEpoch = 0;
+    String fingerprint = config.fingerprint(totalRows, train.partitionRows());
+    CheckpointConfig ckpt = config.checkpoint();
+    if (ckpt != null) {
+      Checkpoint resumed = Checkpoint.readLatest(ckpt.dir(), jsc.hadoopConfiguration());
+      if (resumed != null) {
+        if (!resumed.fingerprint().equals(fingerprint)) {
+          throw new IllegalArgumentException("The checkpoint in " + ckpt.dir() + " was written by "
+              + "a different training setup and cannot be resumed.\n  checkpoint: "
+              + resumed.fingerprint() + "\n  this run:   " + fingerprint
+              + "\nUse another checkpointDir, or delete it to start afresh.");
+        }
+        params = resumed.params().clone();
+        optimizer.restore(resumed.optimizerState());
+        history.addAll(resumed.history());
+        steps = resumed.steps();
+        firstEpoch = resumed.epochsDone();
+        stopping.restore(resumed.bestLoss(), resumed.bestParams(), resumed.staleEpochs());
+        LOG.info("{} resumed from the checkpoint after epoch {} in {}", config.jobLabel(),
+            firstEpoch, ckpt.dir());
+      }
+    }
     StopReason reason = StopReason.MAX_ITER;
     String detail = "reached maxIter = " + config.maxEpochs() + " epochs";
     double[] grad = new double[params.length];
 
     epochs:
-    for (int epoch = 0; epoch < config.maxEpochs(); epoch++) {
+    for (int epoch = firstEpoch; epoch < config.maxEpochs(); epoch++) {
       long start = System.nanoTime();
       jsc.setJobGroup(config.jobLabel() + "-epoch-" + epoch,
           config.jobLabel() + ": epoch " + (epoch + 1) + "/" + config.maxEpochs(), false);
@@ -80,9 +102,7 @@ public final class Trainer {
         }
         if (!finite) {
           reason = StopReason.DIVERGED;
-          detail = "diverged at epoch " + (epoch + 1) + ", step " + (step + 1)
-              + ": the loss or gradient became NaN/Infinity; the model keeps the last good "
-              + "weights — try a smaller stepSize (now " + config.optimizer().stepSize() + ")";
+          detail = divergence(epoch, step, "the loss or gradient");
           break epochs;
         }
         double[] before = params.clone();
@@ -90,9 +110,7 @@ public final class Trainer {
         if (!allFinite(params)) {
           params = before;
           reason = StopReason.DIVERGED;
-          detail = "diverged at epoch " + (epoch + 1) + ", step " + (step + 1)
-              + ": a weight became NaN/Infinity; the model keeps the last good weights — try a "
-              + "smaller stepSize (now " + config.optimizer().stepSize() + ")";
+          detail = divergence(epoch, step, "a weight");
           break epochs;
         }
         steps++;
@@ -120,7 +138,14 @@ public final class Trainer {
           validation == null ? "" : String.format("validation loss %.6f accuracy %.4f ", valLoss,
               valAcc), String.format("%.2f", seconds), steps);
       double monitored = validation == null ? trainLoss : valLoss;
-      if (stopping.update(monitored, params)) {
+      boolean stop = stopping.update(monitored, params);
+      boolean last = stop || epoch + 1 == config.maxEpochs();
+      if (ckpt != null && ((epoch + 1) % ckpt.interval() == 0 || last)) {
+        new Checkpoint(fingerprint, epoch + 1, params, optimizer.state(), history, steps,
+            stopping.best, stopping.bestParams, stopping.stale)
+            .write(ckpt.dir(), jsc.hadoopConfiguration());
+      }
+      if (stop) {
         reason = StopReason.NO_IMPROVEMENT;
         detail = "no improvement of the " + (validation == null ? "training" : "validation")
             + " loss by more than tol = " + config.tol() + " for " + config.patience()
@@ -134,6 +159,12 @@ public final class Trainer {
       params = stopping.bestParams();
     }
     return new TrainingResult(params, history, steps, reason, detail);
+  }
+
+  private String divergence(int epoch, int step, String what) {
+    return "diverged at epoch " + (epoch + 1) + ", step " + (step + 1) + ": " + what
+        + " became NaN/Infinity; the model keeps the last good weights — try a smaller stepSize"
+        + " (now " + config.optimizer().stepSize() + ")";
   }
 
   /** One global step: per-partition shares summed in a fixed tree order. */
@@ -174,9 +205,9 @@ public final class Trainer {
   static final class EarlyStopping {
     private final double tol;
     private final int patience;
-    private double best = Double.POSITIVE_INFINITY;
-    private double[] bestParams;
-    private int stale;
+    double best = Double.POSITIVE_INFINITY;
+    double[] bestParams;
+    int stale;
 
     EarlyStopping(double tol, int patience) {
       this.tol = tol;
@@ -196,6 +227,12 @@ public final class Trainer {
 
     double[] bestParams() {
       return bestParams;
+    }
+
+    void restore(double best, double[] bestParams, int stale) {
+      this.best = best;
+      this.bestParams = bestParams == null ? null : bestParams.clone();
+      this.stale = stale;
     }
   }
 }

@@ -17,6 +17,7 @@ import org.sparkdfa.optim.OptimizerConfig;
  * @param patience      epochs without progress before stopping early
  * @param jobLabel      names the estimator in Spark job descriptions and logs
  * @param listeners     called after every epoch; their metrics go into the epoch's record
+ * @param checkpoint    where to checkpoint and resume from, or null
  */
 public record TrainingConfig(
     Network network,
@@ -31,7 +32,17 @@ public record TrainingConfig(
     long seed,
     int aggregationDepth,
     String jobLabel,
-    java.util.List<EpochListener> listeners) implements Serializable {
+    java.util.List<EpochListener> listeners,
+    CheckpointConfig checkpoint) implements Serializable {
+
+  /** A configuration without checkpoints. */
+  public TrainingConfig(Network network, Feedback feedback, double[] initialParams,
+      OptimizerConfig optimizer, boolean lbfgs, int batchSize, int maxEpochs, double tol,
+      int patience, long seed, int aggregationDepth, String jobLabel,
+      java.util.List<EpochListener> listeners) {
+    this(network, feedback, initialParams, optimizer, lbfgs, batchSize, maxEpochs, tol, patience,
+        seed, aggregationDepth, jobLabel, listeners, null);
+  }
 
   /** A configuration without epoch listeners. */
   public TrainingConfig(Network network, Feedback feedback, double[] initialParams,
@@ -56,5 +67,29 @@ public record TrainingConfig(
     if (aggregationDepth < 1) {
       throw new IllegalArgumentException("aggregationDepth must be >= 1, got " + aggregationDepth);
     }
+  }
+
+  /** This configuration with other epoch listeners. */
+  public TrainingConfig withListeners(java.util.List<EpochListener> others) {
+    return new TrainingConfig(network, feedback, initialParams, optimizer, lbfgs, batchSize,
+        maxEpochs, tol, patience, seed, aggregationDepth, jobLabel, others, checkpoint);
+  }
+
+  /** This configuration with checkpoints (null = none). */
+  public TrainingConfig withCheckpoint(CheckpointConfig other) {
+    return new TrainingConfig(network, feedback, initialParams, optimizer, lbfgs, batchSize,
+        maxEpochs, tol, patience, seed, aggregationDepth, jobLabel, listeners, other);
+  }
+
+  /**
+   * What a checkpoint must agree with to be resumed: everything that shapes the trajectory except
+   * maxIter (so a run can be extended) — architecture, feedback rule, optimizer settings, batch,
+   * seed, and the partitioning of the data.
+   */
+  public String fingerprint(long rows, long[] partitionRows) {
+    return "spec=" + network.spec() + "; params=" + network.spec().numParams() + "; feedback="
+        + feedback + "; optimizer=" + optimizer + "; lbfgs=" + lbfgs + "; batchSize=" + batchSize
+        + "; seed=" + seed + "; tol=" + tol + "; patience=" + patience + "; rows=" + rows
+        + "; partitions=" + java.util.Arrays.toString(partitionRows);
   }
 }

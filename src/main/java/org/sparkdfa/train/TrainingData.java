@@ -55,10 +55,12 @@ public final class TrainingData implements AutoCloseable {
     List<long[]> sizes;
     try {
       sizes = packed.map(p -> new long[] {p.rows(), p.packedBytes()}).collect();
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Spark's task failures arrive as (checked) SparkExceptions
       packed.unpersist(false);
       InvalidInputException bad = InvalidInputException.find(e);
-      throw bad != null ? new InvalidInputException(bad.getMessage()) : e;
+      if (bad != null) throw new InvalidInputException(bad.getMessage());
+      if (e instanceof RuntimeException re) throw re;
+      throw new IllegalStateException("Packing the training data failed: " + e.getMessage(), e);
     }
     long total = 0;
     long bytes = 0;
