@@ -102,6 +102,9 @@ public record Checkpoint(String fingerprint, int epochsDone, double[] params,
     byte[] all;
     try (FSDataInputStream in = fs.open(file)) {
       all = in.readAllBytes();
+    } catch (org.apache.hadoop.fs.ChecksumException e) {
+      throw new IllegalStateException("Checkpoint " + file + " is corrupt or truncated (the file "
+          + "system's checksum does not match)" + fix, e);
     }
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(all))) {
       if (all.length < 44 || in.readInt() != MAGIC) {

@@ -1,0 +1,88 @@
+package org.sparkdfa.ml;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkdfa.SparkTestBase;
+import org.sparkdfa.train.StopReason;
+
+/** Long runs survive interruptions: checkpoints resume bit-identically; divergence stops cleanly. */
+class CheckpointResumeTest extends SparkTestBase {
+
+  @TempDir
+  Path tmp;
+
+  private static DfaMlpClassifier estimator(String optimizer) {
+    return new DfaMlpClassifier().setLayers(new int[] {10, 16, 8, 1}).setOptimizer(optimizer)
+        .setStepSize(0.01).setBatchSize(128).setSeed(21).setEarlyStoppingPatience(0);
+  }
+
+  @Test
+  void resumedTrainingEndsWithBitIdenticalWeights() throws Exception {
+    Dataset<Row> data = Fixtures.parity(spark(), 1000, 3).cache();
+    for (String optimizer : new String[] {"adam", "nesterov", "adadelta"}) {
+      double[] uninterrupted = estimator(optimizer).setMaxIter(6).fit(data).weights().toArray();
+
+      String dir = tmp.resolve("ck-" + optimizer).toString();
+      // "Crash" after epoch 3: the first run simply ends there, leaving its checkpoint.
+      MlpClassificationModel first = estimator(optimizer).setMaxIter(3).setCheckpointDir(dir)
+          .fit(data);
+      assertEquals(3, first.summary().totalEpochs());
+      MlpClassificationModel resumed = estimator(optimizer).setMaxIter(6).setCheckpointDir(dir)
+          .fit(data);
+      assertArrayEquals(uninterrupted, resumed.weights().toArray(), 0.0, optimizer);
+      assertEquals(6, resumed.summary().totalEpochs(), "history carries over");
+      try (Stream<Path> files = Files.list(Path.of(dir))) {
+        assertEquals(1, files.filter(p -> p.getFileName().toString().endsWith(".bin")).count(),
+            "one checkpoint kept, no temp files");
+      }
+    }
+  }
+
+  @Test
+  void mismatchedOrCorruptCheckpointsAreRefusedClearly() throws Exception {
+    Dataset<Row> data = Fixtures.parity(spark(), 600, 2).cache();
+    String dir = tmp.resolve("ck").toString();
+    estimator("adam").setMaxIter(1).setCheckpointDir(dir).fit(data);
+
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> estimator("adam").setLayers(new int[] {10, 32, 1}).setMaxIter(2)
+            .setCheckpointDir(dir).fit(data));
+    assertTrue(e.getMessage().contains("different training setup")
+        && e.getMessage().contains("checkpointDir"), e.getMessage());
+
+    Path file;
+    try (Stream<Path> files = Files.list(Path.of(dir))) {
+      file = files.filter(p -> p.getFileName().toString().endsWith(".bin")).findFirst()
+          .orElseThrow();
+    }
+    byte[] bytes = Files.readAllBytes(file);
+    Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    IllegalStateException corrupt = assertThrows(IllegalStateException.class,
+        () -> estimator("adam").setMaxIter(2).setCheckpointDir(dir).fit(data));
+    assertTrue(corrupt.getMessage().contains("corrupt or truncated")
+        && corrupt.getMessage().contains("delete"), corrupt.getMessage());
+  }
+
+  @Test
+  void divergenceStopsAtOnceAndKeepsTheLastGoodWeights() {
+    Dataset<Row> data = Fixtures.parity(spark(), 600, 2);
+    MlpClassificationModel model = new BpMlpClassifier().setLayers(new int[] {10, 16, 1})
+        .setLoss("mse").setOptimizer("sgd").setStepSize(1e6).setBatchSize(100).setMaxIter(5)
+        .setSeed(3).fit(data);
+    MlpTrainingSummary s = model.summary();
+    assertEquals(StopReason.DIVERGED, s.stopReason());
+    assertTrue(s.stopDetail().contains("epoch 1") && s.stopDetail().contains("step ")
+        && s.stopDetail().contains("smaller stepSize"), s.stopDetail());
+    for (double w : model.weights().toArray()) assertTrue(Double.isFinite(w));
+  }
+}
