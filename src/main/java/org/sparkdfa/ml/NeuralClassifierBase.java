@@ -94,6 +94,7 @@ public abstract class NeuralClassifierBase<E extends NeuralClassifierBase<E>>
   public E setWeightInit(String value) { set(weightInit(), value); return self(); }
   public E setCheckpointDir(String value) { set(checkpointDir(), value); return self(); }
   public E setCheckpointInterval(int value) { set(checkpointInterval(), value); return self(); }
+  public E setPrecision(String value) { set(precision(), value); return self(); }
   public E setAlignmentDiagnostics(boolean value) {
     set(alignmentDiagnostics(), value);
     return self();
@@ -179,6 +180,11 @@ public abstract class NeuralClassifierBase<E extends NeuralClassifierBase<E>>
       }
       resolveSpec(schema);
       optimizerConfig();
+      if (usesLbfgs() && !"float64".equals(getPrecision())) {
+        throw new IllegalArgumentException("Param optimizer 'lbfgs' runs in float64 but precision "
+            + "is '" + getPrecision() + "'; set precision to float64 or pick a mini-batch "
+            + "optimizer");
+      }
     }
     return super.validateAndTransformSchema(schema, fitting, featuresDataType);
   }
@@ -288,12 +294,14 @@ public abstract class NeuralClassifierBase<E extends NeuralClassifierBase<E>>
         optimizerConfig(), usesLbfgs(), getBatchSize(), getMaxIter(), getTol(),
         getEarlyStoppingPatience(), getSeed(), getAggregationDepth(),
         label() + "[" + uid() + "]", epochListeners());
+    org.sparkdfa.nn.Precision precision = org.sparkdfa.nn.Precision.fromName(getPrecision());
+    config = config.withPrecision(precision);
     if (isDefined(checkpointDir())) {
       config = config.withCheckpoint(new org.sparkdfa.train.CheckpointConfig(
           getOrDefault(checkpointDir()), getCheckpointInterval()));
     }
     BlockPacker.Columns columns = new BlockPacker.Columns(getFeaturesCol(), getLabelCol(),
-        getWeightColName(), spec.inputs(), spec.loss(), spec.outputs());
+        getWeightColName(), spec.inputs(), spec.loss(), spec.outputs(), precision);
     TrainingResult result;
     try (TrainingData train = trainData.apply(columns);
         TrainingData validation = validationRows == null ? null

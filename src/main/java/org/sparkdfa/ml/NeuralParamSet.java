@@ -49,6 +49,7 @@ final class NeuralParamSet implements Serializable {
   final Param<String> feedbackDistribution;
   final DoubleParam feedbackScale;
   final Param<String> checkpointDir;
+  final Param<String> precision;
   final IntParam checkpointInterval;
   final BooleanParam alignmentDiagnostics;
   final IntParam alignmentProbeRows;
@@ -124,6 +125,9 @@ final class NeuralParamSet implements Serializable {
     alignmentProbeRows = new IntParam(owner, "alignmentProbeRows", "rows of the alignment probe "
         + "batch: the first n training rows, collected once to the driver (>= 1)",
         Validators.atLeast("alignmentProbeRows", 1));
+    precision = new Param<>(owner, "precision", "arithmetic of the blocks, the weights in a "
+        + "step and the gemm: float64 (dgemm) or float32 (sgemm; the driver keeps the optimizer "
+        + "state in double)", Validators.oneOf("precision", org.sparkdfa.nn.Precision.NAMES));
     checkpointDir = new Param<>(owner, "checkpointDir", "folder (local path or any Hadoop URI) "
         + "for checkpoints: weights, optimizer state, epoch and RNG position; a run finding a "
         + "checkpoint there resumes from it and ends with the same weights; unset = none");
@@ -152,6 +156,7 @@ final class NeuralParamSet implements Serializable {
     owner.setDefault(feedbackDistribution, "uniform");
     owner.setDefault(feedbackScale, 1.0);
     owner.setDefault(checkpointInterval, 1);
+    owner.setDefault(precision, "float64");
     owner.setDefault(alignmentDiagnostics, false);
     owner.setDefault(alignmentProbeRows, 256);
   }

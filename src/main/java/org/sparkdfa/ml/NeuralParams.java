@@ -45,6 +45,7 @@ public interface NeuralParams extends Params {
   default DoubleParam feedbackScale() { return paramSet().feedbackScale; }
   default Param<String> checkpointDir() { return paramSet().checkpointDir; }
   default IntParam checkpointInterval() { return paramSet().checkpointInterval; }
+  default Param<String> precision() { return paramSet().precision; }
   default BooleanParam alignmentDiagnostics() { return paramSet().alignmentDiagnostics; }
   default IntParam alignmentProbeRows() { return paramSet().alignmentProbeRows; }
 
@@ -67,6 +68,7 @@ public interface NeuralParams extends Params {
   default String getFeedbackDistribution() { return (String) getOrDefault(feedbackDistribution()); }
   default double getFeedbackScale() { return (Double) getOrDefault(feedbackScale()); }
   default int getCheckpointInterval() { return (Integer) getOrDefault(checkpointInterval()); }
+  default String getPrecision() { return getOrDefault(precision()); }
   default boolean getAlignmentDiagnostics() {
     return (Boolean) getOrDefault(alignmentDiagnostics());
   }

@@ -20,12 +20,28 @@ public enum Activation {
         if (z[i] <= 0) delta[i] = 0;
       }
     }
+    @Override void apply(float[] z, int len) {
+      for (int i = 0; i < len; i++) {
+        if (z[i] < 0) z[i] = 0;
+      }
+    }
+    @Override void multiplyDerivative(float[] z, float[] delta, int len) {
+      for (int i = 0; i < len; i++) {
+        if (z[i] <= 0) delta[i] = 0;
+      }
+    }
   },
   SIGMOID("sigmoid") {
     @Override void apply(double[] z, int len) {
       for (int i = 0; i < len; i++) z[i] = Losses.sigmoid(z[i]);
     }
     @Override void multiplyDerivative(double[] z, double[] delta, int len) {
+      for (int i = 0; i < len; i++) delta[i] *= z[i] * (1 - z[i]);
+    }
+    @Override void apply(float[] z, int len) {
+      for (int i = 0; i < len; i++) z[i] = (float) Losses.sigmoid(z[i]);
+    }
+    @Override void multiplyDerivative(float[] z, float[] delta, int len) {
       for (int i = 0; i < len; i++) delta[i] *= z[i] * (1 - z[i]);
     }
   },
@@ -36,10 +52,18 @@ public enum Activation {
     @Override void multiplyDerivative(double[] z, double[] delta, int len) {
       for (int i = 0; i < len; i++) delta[i] *= 1 - z[i] * z[i];
     }
+    @Override void apply(float[] z, int len) {
+      for (int i = 0; i < len; i++) z[i] = (float) Math.tanh(z[i]);
+    }
+    @Override void multiplyDerivative(float[] z, float[] delta, int len) {
+      for (int i = 0; i < len; i++) delta[i] *= 1 - z[i] * z[i];
+    }
   },
   IDENTITY("identity") {
     @Override void apply(double[] z, int len) {}
     @Override void multiplyDerivative(double[] z, double[] delta, int len) {}
+    @Override void apply(float[] z, int len) {}
+    @Override void multiplyDerivative(float[] z, float[] delta, int len) {}
   },
   /** cos(a): random Fourier features (Rahimi &amp; Recht 2007). Forward only. */
   COS("cos") {
@@ -50,6 +74,13 @@ public enum Activation {
       return false;
     }
     @Override void multiplyDerivative(double[] z, double[] delta, int len) {
+      throw new UnsupportedOperationException(
+          "cos has no derivative from its output; use it only in a frozen first layer");
+    }
+    @Override void apply(float[] z, int len) {
+      for (int i = 0; i < len; i++) z[i] = (float) Math.cos(z[i]);
+    }
+    @Override void multiplyDerivative(float[] z, float[] delta, int len) {
       throw new UnsupportedOperationException(
           "cos has no derivative from its output; use it only in a frozen first layer");
     }
@@ -71,6 +102,12 @@ public enum Activation {
 
   /** delta[i] *= f'(a_i), with f' expressed through z = f(a). */
   abstract void multiplyDerivative(double[] z, double[] delta, int len);
+
+  /** Single-precision twin of {@link #apply(double[], int)}. */
+  abstract void apply(float[] z, int len);
+
+  /** Single-precision twin of {@link #multiplyDerivative(double[], double[], int)}. */
+  abstract void multiplyDerivative(float[] z, float[] delta, int len);
 
   boolean hasDerivativeFromOutput() {
     return true;

@@ -5,12 +5,12 @@ enum Backprop implements Feedback {
   INSTANCE;
 
   @Override
-  public void signal(NetworkSpec spec, double[] params, int k, double[] deltaAbove,
-      double[] error, int m, double[] out) {
+  public <A> void signal(Numeric<A> num, NetworkSpec spec, A params, int k, A deltaAbove,
+      A error, int m, A out) {
     int rows = spec.size(k + 1);
     int above = spec.size(k + 2);
-    Blas.get().dgemm("T", "N", rows, m, above, 1.0, params, spec.weightOffset(k + 1), above,
-        deltaAbove, 0, above, 0.0, out, 0, rows);
+    num.gemm("T", "N", rows, m, above, params, spec.weightOffset(k + 1), above, deltaAbove, 0,
+        above, 0.0, out, 0, rows);
   }
 
   @Override

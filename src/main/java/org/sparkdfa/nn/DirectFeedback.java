@@ -19,6 +19,7 @@ public final class DirectFeedback implements Feedback, Serializable {
   public static final String[] DISTRIBUTIONS = {"uniform", "gaussian"};
 
   private final double[][] matrices;
+  private transient volatile float[][] floatMatrices;
 
   /** Uses the given matrices; {@code matrices[k]} is h_k × c column-major. */
   public DirectFeedback(NetworkSpec spec, double[][] matrices) {
@@ -75,11 +76,24 @@ public final class DirectFeedback implements Feedback, Serializable {
   }
 
   @Override
-  public void signal(NetworkSpec spec, double[] params, int k, double[] deltaAbove,
-      double[] error, int m, double[] out) {
+  @SuppressWarnings("unchecked")
+  public <A> void signal(Numeric<A> num, NetworkSpec spec, A params, int k, A deltaAbove,
+      A error, int m, A out) {
     int h = spec.size(k + 1);
     int c = spec.outputs();
-    Blas.get().dgemm("N", "N", h, m, c, 1.0, matrices[k], 0, h, error, 0, c, 0.0, out, 0, h);
+    A b = num == Numeric.F64 ? (A) matrices[k] : (A) floatMatrices()[k];
+    num.gemm("N", "N", h, m, c, b, 0, h, error, 0, c, 0.0, out, 0, h);
+  }
+
+  /** The float copy of every B_k, made once (float32 training). */
+  private float[][] floatMatrices() {
+    float[][] f = floatMatrices;
+    if (f == null) {
+      f = new float[matrices.length][];
+      for (int k = 0; k < f.length; k++) f[k] = Numeric.F32.fromDouble(matrices[k]);
+      floatMatrices = f;
+    }
+    return f;
   }
 
   @Override

@@ -13,8 +13,8 @@ public interface Feedback extends java.io.Serializable {
    * @param deltaAbove δ of weight layer k+1 (already final)
    * @param error      e = ∂loss/∂a_L of the output layer (c × m)
    */
-  void signal(NetworkSpec spec, double[] params, int k, double[] deltaAbove, double[] error,
-      int m, double[] out);
+  <A> void signal(Numeric<A> num, NetworkSpec spec, A params, int k, A deltaAbove, A error,
+      int m, A out);
 
   /** Whether hidden layer k's signal needs the delta of the layer above (BP) or only e (DFA). */
   boolean needsDeltaAbove();

@@ -1,6 +1,5 @@
 package org.sparkdfa.nn;
 
-import dev.ludovic.netlib.blas.BLAS;
 import java.io.Serializable;
 
 /**
@@ -18,6 +17,7 @@ public final class Network implements Serializable {
 
   private final NetworkSpec spec;
   private final double[][] gates;
+  private transient volatile float[][] floatGates;
 
   public Network(NetworkSpec spec) {
     this(spec, new double[spec.numHidden()][]);
@@ -59,47 +59,21 @@ public final class Network implements Serializable {
     return new Workspace(spec, maxCols);
   }
 
+  public Workspace newWorkspace(int maxCols, Precision precision) {
+    return new Workspace(spec, maxCols, precision);
+  }
+
   /**
    * Forward pass over the first m columns of x. Returns the output logits (c × m) held in the
    * workspace; hidden outputs stay available through {@link Workspace#output}.
    */
   public double[] forward(double[] params, double[] x, int m, Workspace ws) {
-    checkBlock(params, x, m, ws);
-    BLAS blas = Blas.get();
-    double[] input = x;
-    int last = spec.numWeightLayers() - 1;
-    for (int l = 0; l <= last; l++) {
-      int in = spec.size(l);
-      int out = spec.size(l + 1);
-      double[] z = ws.z[l];
-      // Bias first, then gemm accumulates onto it (beta = 1): one pass over z instead of two.
-      int bOff = spec.biasOffset(l);
-      for (int col = 0; col < m; col++) {
-        System.arraycopy(params, bOff, z, col * out, out);
-      }
-      blas.dgemm("N", "N", out, m, in, 1.0, params, spec.weightOffset(l), out, input, 0, in, 1.0,
-          z, 0, out);
-      if (l < last) {
-        int len = out * m;
-        spec.hiddenActivation(l).apply(z, len);
-        if (gates[l] != null) applyGate(l, input, m, ws, len);
-      }
-      input = z;
-    }
-    return ws.z[last];
+    return forward(Numeric.F64, params, x, m, ws);
   }
 
-  /** gate = 1[G·z_prev > 0]; z ⊙= gate. The gate depends only on the input, never on W. */
-  private void applyGate(int l, double[] input, int m, Workspace ws, int len) {
-    int in = spec.size(l);
-    int out = spec.size(l + 1);
-    double[] g = ws.gate[l];
-    Blas.get().dgemm("N", "N", out, m, in, 1.0, gates[l], 0, out, input, 0, in, 0.0, g, 0, out);
-    double[] z = ws.z[l];
-    for (int i = 0; i < len; i++) {
-      g[i] = g[i] > 0 ? 1.0 : 0.0;
-      z[i] *= g[i];
-    }
+  /** Single-precision forward pass (sgemm); the workspace must be float32. */
+  public float[] forward(float[] params, float[] x, int m, Workspace ws) {
+    return forward(Numeric.F32, params, x, m, ws);
   }
 
   /**
@@ -110,49 +84,99 @@ public final class Network implements Serializable {
    */
   public double gradient(double[] params, double[] x, double[] labels, double[] weights, int m,
       Feedback feedback, double[] grad, Workspace ws) {
-    if (grad.length != spec.numParams()) {
-      throw new IllegalArgumentException("gradient vector has " + grad.length + " entries, the "
-          + "network has " + spec.numParams() + " parameters");
-    }
-    double[] logits = forward(params, x, m, ws);
-    int last = spec.numWeightLayers() - 1;
-    int c = spec.outputs();
-    double[] error = ws.delta[last];
-    double loss = spec.loss().lossAndError(logits, c, m, labels, weights, error);
+    return gradient(Numeric.F64, params, x, labels, weights, m, feedback, grad, ws);
+  }
 
-    BLAS blas = Blas.get();
+  /** Single-precision gradient (sgemm); labels, weights and the returned loss stay double. */
+  public double gradient(float[] params, float[] x, double[] labels, double[] weights, int m,
+      Feedback feedback, float[] grad, Workspace ws) {
+    return gradient(Numeric.F32, params, x, labels, weights, m, feedback, grad, ws);
+  }
+
+  /** Summed weighted loss of the first m columns (forward only). */
+  public double loss(double[] params, double[] x, double[] labels, double[] weights, int m,
+      Workspace ws) {
+    double[] logits = forward(params, x, m, ws);
+    double[] scratch = ws.delta(spec.numWeightLayers() - 1);
+    return spec.loss().lossAndError(logits, spec.outputs(), m, labels, weights, scratch);
+  }
+
+  @SuppressWarnings("unchecked")
+  private <A> A forward(Numeric<A> num, A params, A x, int m, Workspace ws) {
+    checkBlock(num, params, x, m, ws);
+    A input = x;
+    int last = spec.numWeightLayers() - 1;
+    for (int l = 0; l <= last; l++) {
+      int in = spec.size(l);
+      int out = spec.size(l + 1);
+      A z = (A) ws.z[l];
+      // Bias first, then gemm accumulates onto it (beta = 1): one pass over z instead of two.
+      num.broadcastBias(params, spec.biasOffset(l), out, z, m);
+      num.gemm("N", "N", out, m, in, params, spec.weightOffset(l), out, input, 0, in, 1.0, z, 0,
+          out);
+      if (l < last) {
+        int len = out * m;
+        num.apply(spec.hiddenActivation(l), z, len);
+        if (gates[l] != null) {
+          // gate = 1[G·z_prev > 0]; z ⊙= gate. The gate depends only on the input, never on W.
+          A g = (A) ws.gate[l];
+          num.gemm("N", "N", out, m, in, gateMatrix(num, l), 0, out, input, 0, in, 0.0, g, 0, out);
+          num.gate(g, z, len);
+        }
+      }
+      input = z;
+    }
+    return (A) ws.z[last];
+  }
+
+  @SuppressWarnings("unchecked")
+  private <A> double gradient(Numeric<A> num, A params, A x, double[] labels, double[] weights,
+      int m, Feedback feedback, A grad, Workspace ws) {
+    if (num.length(grad) != spec.numParams()) {
+      throw new IllegalArgumentException("gradient vector has " + num.length(grad) + " entries, "
+          + "the network has " + spec.numParams() + " parameters");
+    }
+    A logits = forward(num, params, x, m, ws);
+    int last = spec.numWeightLayers() - 1;
+    A error = (A) ws.delta[last];
+    double loss = num.lossAndError(spec.loss(), logits, spec.outputs(), m, labels, weights, error);
     int lowestTrainable = lowestTrainableLayer();
     for (int l = last; l >= lowestTrainable; l--) {
       if (l < last) {
         // δ_l = signal ⊙ f'(a_l) (⊙ gate): BP's signal needs δ_{l+1}, DFA's only e.
         int len = spec.size(l + 1) * m;
-        double[] delta = ws.delta[l];
-        feedback.signal(spec, params, l, ws.delta[l + 1], error, m, delta);
-        spec.hiddenActivation(l).multiplyDerivative(ws.z[l], delta, len);
-        if (gates[l] != null) {
-          double[] g = ws.gate[l];
-          for (int i = 0; i < len; i++) delta[i] *= g[i];
-        }
+        A delta = (A) ws.delta[l];
+        feedback.signal(num, spec, params, l, (A) ws.delta[l + 1], error, m, delta);
+        num.multiplyDerivative(spec.hiddenActivation(l), (A) ws.z[l], delta, len);
+        if (gates[l] != null) num.multiply(delta, (A) ws.gate[l], len);
       }
       if (spec.trainable(l)) {
-        accumulateLayerGradient(blas, l, l == 0 ? x : ws.z[l - 1], m, ws.delta[l], grad);
+        // ∂W_l += δ_l · z_{l−1}ᵀ, ∂b_l += row sums of δ_l.
+        int in = spec.size(l);
+        int out = spec.size(l + 1);
+        A input = l == 0 ? x : (A) ws.z[l - 1];
+        A delta = (A) ws.delta[l];
+        num.gemm("N", "T", out, in, m, delta, 0, out, input, 0, in, 1.0, grad,
+            spec.weightOffset(l), out);
+        num.addRowSums(delta, out, m, grad, spec.biasOffset(l));
       }
     }
     return loss;
   }
 
-  /** ∂W_l += δ_l · z_{l−1}ᵀ, ∂b_l += row sums of δ_l. */
-  private void accumulateLayerGradient(BLAS blas, int l, double[] input, int m, double[] delta,
-      double[] grad) {
-    int in = spec.size(l);
-    int out = spec.size(l + 1);
-    blas.dgemm("N", "T", out, in, m, 1.0, delta, 0, out, input, 0, in, 1.0, grad,
-        spec.weightOffset(l), out);
-    int bOff = spec.biasOffset(l);
-    for (int col = 0; col < m; col++) {
-      int base = col * out;
-      for (int i = 0; i < out; i++) grad[bOff + i] += delta[base + i];
+  /** Gate matrix k in the given precision (the float copy is made once). */
+  @SuppressWarnings("unchecked")
+  private <A> A gateMatrix(Numeric<A> num, int k) {
+    if (num == Numeric.F64) return (A) gates[k];
+    float[][] f = floatGates;
+    if (f == null) {
+      f = new float[gates.length][];
+      for (int i = 0; i < gates.length; i++) {
+        if (gates[i] != null) f[i] = Numeric.F32.fromDouble(gates[i]);
+      }
+      floatGates = f;
     }
+    return (A) f[k];
   }
 
   /** Deltas are needed only down to the lowest trainable layer; below it nothing learns. */
@@ -163,26 +187,21 @@ public final class Network implements Serializable {
     return spec.numWeightLayers();
   }
 
-  /** Summed weighted loss of the first m columns (forward only). */
-  public double loss(double[] params, double[] x, double[] labels, double[] weights, int m,
-      Workspace ws) {
-    double[] logits = forward(params, x, m, ws);
-    int c = spec.outputs();
-    double[] scratch = ws.delta[spec.numWeightLayers() - 1];
-    return spec.loss().lossAndError(logits, c, m, labels, weights, scratch);
-  }
-
-  private void checkBlock(double[] params, double[] x, int m, Workspace ws) {
-    if (params.length != spec.numParams()) {
-      throw new IllegalArgumentException("parameter vector has " + params.length
+  private <A> void checkBlock(Numeric<A> num, A params, A x, int m, Workspace ws) {
+    if ((num == Numeric.F32) != (ws.precision == Precision.FLOAT32)) {
+      throw new IllegalArgumentException("a " + ws.precision.paramName() + " workspace cannot "
+          + "hold a " + (num == Numeric.F32 ? "float32" : "float64") + " pass");
+    }
+    if (num.length(params) != spec.numParams()) {
+      throw new IllegalArgumentException("parameter vector has " + num.length(params)
           + " entries, the network " + spec + " has " + spec.numParams());
     }
     if (m < 0 || m > ws.maxCols) {
       throw new IllegalArgumentException("block of " + m + " examples does not fit a workspace of "
           + ws.maxCols);
     }
-    if (x.length < spec.inputs() * m) {
-      throw new IllegalArgumentException("input block holds " + x.length + " values, need d × m = "
+    if (num.length(x) < spec.inputs() * m) {
+      throw new IllegalArgumentException("input block holds " + num.length(x) + " values, need d × m = "
           + spec.inputs() + " × " + m);
     }
   }

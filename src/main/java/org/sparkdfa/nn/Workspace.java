@@ -1,28 +1,35 @@
 package org.sparkdfa.nn;
 
 /**
- * Caller-owned buffers for one block of up to {@code maxCols} examples: per weight layer the
- * output z (after activation; for the last layer the logits), the delta, and a gate mask for
- * gated layers. Reused across steps so the hot loop allocates nothing.
+ * Caller-owned buffers for one block of up to {@code maxCols} examples, in one precision: per
+ * weight layer the output z (after activation; for the last layer the logits), the delta, and a
+ * gate mask for gated layers. Reused across steps so the hot loop allocates nothing.
  */
 public final class Workspace {
   final int maxCols;
-  final double[][] z;
-  final double[][] delta;
-  final double[][] gate;
+  final Precision precision;
+  final Object[] z;
+  final Object[] delta;
+  final Object[] gate;
 
   public Workspace(NetworkSpec spec, int maxCols) {
+    this(spec, maxCols, Precision.FLOAT64);
+  }
+
+  public Workspace(NetworkSpec spec, int maxCols, Precision precision) {
     if (maxCols <= 0) throw new IllegalArgumentException("maxCols must be positive, got " + maxCols);
     this.maxCols = maxCols;
+    this.precision = precision;
+    Numeric<?> num = precision == Precision.FLOAT32 ? Numeric.F32 : Numeric.F64;
     int n = spec.numWeightLayers();
-    z = new double[n][];
-    delta = new double[n][];
-    gate = new double[n][];
+    z = new Object[n];
+    delta = new Object[n];
+    gate = new Object[n];
     for (int l = 0; l < n; l++) {
       int size = spec.size(l + 1) * maxCols;
-      z[l] = new double[size];
-      delta[l] = new double[size];
-      if (l < spec.numHidden() && spec.gated(l)) gate[l] = new double[size];
+      z[l] = num.alloc(size);
+      delta[l] = num.alloc(size);
+      if (l < spec.numHidden() && spec.gated(l)) gate[l] = num.alloc(size);
     }
   }
 
@@ -30,13 +37,22 @@ public final class Workspace {
     return maxCols;
   }
 
-  /** The output block of weight layer l from the last forward pass (size(l+1) × m). */
-  public double[] output(int l) {
-    return z[l];
+  public Precision precision() {
+    return precision;
   }
 
-  /** The delta of weight layer l from the last gradient call (size(l+1) × m). */
+  /** The output block of weight layer l from the last float64 forward pass (size(l+1) × m). */
+  public double[] output(int l) {
+    return (double[]) z[l];
+  }
+
+  /** The delta of weight layer l from the last float64 gradient call (size(l+1) × m). */
   public double[] delta(int l) {
-    return delta[l];
+    return (double[]) delta[l];
+  }
+
+  /** The output block of weight layer l from the last float32 forward pass. */
+  public float[] outputFloat(int l) {
+    return (float[]) z[l];
   }
 }

@@ -11,6 +11,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.sparkdfa.nn.Loss;
+import org.sparkdfa.nn.Precision;
 
 /**
  * Packs a DataFrame's (features, label, weight) rows once into one {@link PartitionData} per
@@ -22,7 +23,14 @@ public final class BlockPacker {
 
   /** Column names and the expectations rows must meet. */
   public record Columns(String features, String label, String weight, int inputs, Loss loss,
-      int outputs) implements java.io.Serializable {}
+      int outputs, Precision precision) implements java.io.Serializable {
+
+    /** float64 columns. */
+    public Columns(String features, String label, String weight, int inputs, Loss loss,
+        int outputs) {
+      this(features, label, weight, inputs, loss, outputs, Precision.FLOAT64);
+    }
+  }
 
   public static JavaRDD<PartitionData> pack(Dataset<Row> df, Columns cols) {
     Column weight = cols.weight() == null || cols.weight().isEmpty()
@@ -70,18 +78,27 @@ public final class BlockPacker {
       n++;
       rowNo++;
       if (n == cap) {
-        chunks.add(stack(d, n, x, y, w));
+        chunks.add(stack(d, n, x, y, w, cols.precision()));
         x = null;
       }
     }
     if (x != null && n > 0) {
-      chunks.add(stack(d, n, x, y, w));
+      chunks.add(stack(d, n, x, y, w, cols.precision()));
     }
     return new PartitionData(partition, d, chunks, weighted);
   }
 
   /** One array per chunk, sized to its rows, so the cache holds the raw size and no more. */
-  private static Chunk stack(int d, int n, double[] x, double[] y, double[] w) {
+  private static Chunk stack(int d, int n, double[] x, double[] y, double[] w,
+      Precision precision) {
+    if (precision == Precision.FLOAT32) {
+      float[] x32 = new float[n * d];
+      for (int i = 0; i < x32.length; i++) x32[i] = (float) x[i];
+      double[] yw = new double[n * (w == null ? 1 : 2)];
+      System.arraycopy(y, 0, yw, 0, n);
+      if (w != null) System.arraycopy(w, 0, yw, n, n);
+      return new Chunk(d, n, w != null, yw, x32);
+    }
     double[] data = new double[n * (d + (w == null ? 1 : 2))];
     System.arraycopy(x, 0, data, 0, n * d);
     System.arraycopy(y, 0, data, n * d, n);

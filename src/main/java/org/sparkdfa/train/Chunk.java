@@ -3,10 +3,14 @@ package org.sparkdfa.train;
 import java.io.Serializable;
 
 /**
- * Up to {@link PartitionData#CHUNK_ROWS} training rows packed into one array: features d × n
- * column-major (each row one contiguous column), then the n labels, then the n weights when rows
- * are weighted. One array per chunk bounds the size of a single Java array and lets the chunk be
- * handed to MLlib's L-BFGS as one stacked vector without copying (as MLPC stacks its blocks).
+ * Up to {@link PartitionData#CHUNK_ROWS} training rows packed column-major (each row one
+ * contiguous column of d features).
+ *
+ * <p>float64: one array holds the features d × n, then the n labels, then the n weights when rows
+ * are weighted — one array per chunk bounds array sizes and lets the chunk be handed to MLlib's
+ * L-BFGS as one stacked vector without copying (as MLPC stacks its blocks). float32: the features
+ * live in a float array (half the cache, sgemm straight on it) and {@code data} holds only the
+ * labels and weights.
  */
 public final class Chunk implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -15,38 +19,55 @@ public final class Chunk implements Serializable {
   final int n;
   final boolean weighted;
   final double[] data;
+  final float[] x32;
 
   Chunk(int d, int n, boolean weighted, double[] data) {
-    if (data.length != (long) n * (d + (weighted ? 2 : 1))) {
-      throw new IllegalArgumentException("chunk of " + n + " rows × " + d + " features needs "
-          + (long) n * (d + (weighted ? 2 : 1)) + " values, got " + data.length);
+    this(d, n, weighted, data, null);
+  }
+
+  Chunk(int d, int n, boolean weighted, double[] data, float[] x32) {
+    long features = x32 == null ? (long) n * d : 0;
+    long expected = features + (long) n * (weighted ? 2 : 1);
+    if (data.length != expected || (x32 != null && x32.length != (long) n * d)) {
+      throw new IllegalArgumentException("chunk of " + n + " rows × " + d + " features has "
+          + data.length + " double and " + (x32 == null ? 0 : x32.length) + " float values");
     }
     this.d = d;
     this.n = n;
     this.weighted = weighted;
     this.data = data;
+    this.x32 = x32;
   }
 
   public int rows() {
     return n;
   }
 
+  boolean isFloat() {
+    return x32 != null;
+  }
+
   /** Offset of the labels in {@link #data}. */
   int labelOffset() {
-    return d * n;
+    return x32 == null ? d * n : 0;
   }
 
   /** Offset of the weights in {@link #data} (only when weighted). */
   int weightOffset() {
-    return d * n + n;
+    return labelOffset() + n;
   }
 
   double label(int j) {
-    return data[d * n + j];
+    return data[labelOffset() + j];
   }
 
   double weight(int j) {
-    return weighted ? data[d * n + n + j] : 1.0;
+    return weighted ? data[weightOffset() + j] : 1.0;
+  }
+
+  /** Bytes held by this chunk's arrays. */
+  long bytes() {
+    return 8L * data.length + (x32 == null ? 0 : 4L * x32.length);
   }
 
   /** Copies labels (and weights, or ones) into the given arrays. */
@@ -61,10 +82,19 @@ public final class Chunk implements Serializable {
     }
   }
 
+  /** Copies row j's features into column col of a batch buffer of the chunk's precision. */
+  void gatherFeatures(int j, Object out, int col) {
+    if (x32 != null) {
+      System.arraycopy(x32, j * d, (float[]) out, col * d, d);
+    } else {
+      System.arraycopy(data, j * d, (double[]) out, col * d, d);
+    }
+  }
+
   double totalWeight() {
     if (!weighted) return n;
     double s = 0;
-    for (int j = 0; j < n; j++) s += data[d * n + n + j];
+    for (int j = 0; j < n; j++) s += data[weightOffset() + j];
     return s;
   }
 }

@@ -42,16 +42,19 @@ public final class PartitionData implements Serializable {
   public long packedBytes() {
     long b = 0;
     for (Chunk c : chunks) {
-      b += 8L * c.data.length;
+      b += c.bytes();
     }
     return b;
   }
 
-  /** Copies row r's features, label and weight into column col of the batch buffers. */
-  void gather(int r, double[] xOut, double[] yOut, double[] wOut, int col) {
+  /**
+   * Copies row r's features (into a double[] or float[] batch buffer matching the chunks'
+   * precision), label and weight into column col of the batch buffers.
+   */
+  void gather(int r, Object xOut, double[] yOut, double[] wOut, int col) {
     Chunk c = chunks[r / CHUNK_ROWS];
     int j = r % CHUNK_ROWS;
-    System.arraycopy(c.data, j * d, xOut, col * d, d);
+    c.gatherFeatures(j, xOut, col);
     yOut[col] = c.label(j);
     if (wOut != null) wOut[col] = c.weight(j);
   }

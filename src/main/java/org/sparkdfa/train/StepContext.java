@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.util.SplittableRandom;
 import org.sparkdfa.nn.Feedback;
 import org.sparkdfa.nn.Network;
+import org.sparkdfa.nn.Precision;
 import org.sparkdfa.nn.Seeds;
 import org.sparkdfa.nn.Workspace;
 
@@ -19,13 +20,16 @@ final class StepContext implements Serializable {
   final Feedback feedback;
   final long seed;
   final int numPartitions;
+  final Precision precision;
   private transient ThreadLocal<Scratch> scratch;
 
-  StepContext(Network network, Feedback feedback, long seed, int numPartitions) {
+  StepContext(Network network, Feedback feedback, long seed, int numPartitions,
+      Precision precision) {
     this.network = network;
     this.feedback = feedback;
     this.seed = seed;
     this.numPartitions = numPartitions;
+    this.precision = precision;
   }
 
   /** Row range [lo, hi) of this partition's epoch permutation used by step s of S. */
@@ -37,7 +41,7 @@ final class StepContext implements Serializable {
    * The summed gradient and loss of partition p's share of global step {@code step}: the rows at
    * positions [lo, hi) of a permutation drawn from (seed, epoch, partition).
    */
-  GradientSum shareGradient(PartitionData p, double[] params, int epoch, int step,
+  GradientSum shareGradient(PartitionData p, Object params, int epoch, int step,
       int stepsPerEpoch) {
     int lo = shareStart(p.rows, step, stepsPerEpoch);
     int hi = shareStart(p.rows, step + 1, stepsPerEpoch);
@@ -47,18 +51,29 @@ final class StepContext implements Serializable {
     int[] perm = s.permutation(seed, epoch, p);
     double[] w = p.weighted ? s.w : null;
     for (int i = 0; i < m; i++) p.gather(perm[lo + i], s.x, s.y, w, i);
-    double[] grad = new double[network.spec().numParams()];
-    double loss = network.gradient(params, s.x, s.y, w, m, feedback, grad, s.ws);
     double weight = m;
     if (w != null) {
       weight = 0;
       for (int i = 0; i < m; i++) weight += w[i];
     }
+    int n = network.spec().numParams();
+    if (precision == Precision.FLOAT32) {
+      float[] grad = new float[n];
+      double loss = network.gradient((float[]) params, (float[]) s.x, s.y, w, m, feedback, grad,
+          s.ws);
+      return new GradientSum(grad, loss, weight, m);
+    }
+    double[] grad = new double[n];
+    double loss = network.gradient((double[]) params, (double[]) s.x, s.y, w, m, feedback, grad,
+        s.ws);
     return new GradientSum(grad, loss, weight, m);
   }
 
   /** Gradient over every row of the partition, chunk by chunk (full-batch solvers). */
   GradientSum fullGradient(PartitionData p, double[] params) {
+    if (precision != Precision.FLOAT64) {
+      throw new IllegalStateException("full-batch gradients run in float64");
+    }
     double[] grad = new double[network.spec().numParams()];
     GradientSum total = new GradientSum(grad, 0, 0, 0);
     Workspace ws = network.newWorkspace(PartitionData.CHUNK_ROWS);
@@ -76,14 +91,19 @@ final class StepContext implements Serializable {
   /** Loss, accuracy counts and weights over every row of the partition (evaluation). */
   Evaluation evaluate(PartitionData p, double[] params) {
     Evaluation e = new Evaluation();
-    Workspace ws = network.newWorkspace(PartitionData.CHUNK_ROWS);
+    Workspace ws = network.newWorkspace(PartitionData.CHUNK_ROWS, precision);
+    float[] params32 = null;
+    if (precision == Precision.FLOAT32) {
+      params32 = new float[params.length];
+      for (int i = 0; i < params.length; i++) params32[i] = (float) params[i];
+    }
     int c = network.spec().outputs();
     double[] y = new double[PartitionData.CHUNK_ROWS];
     double[] w = p.weighted ? new double[PartitionData.CHUNK_ROWS] : null;
     double[] error = new double[c * PartitionData.CHUNK_ROWS];
     for (Chunk ch : p.chunks) {
       ch.unstack(y, w);
-      double[] logits = network.forward(params, ch.data, ch.n, ws);
+      double[] logits = logits(ch, params, params32, ws, c);
       for (int col = 0; col < ch.n; col++) {
         if (Predictions.predictClass(network.spec().loss(), logits, c, col) == (int) y[col]) {
           e.correctWeight += ch.weight(col);
@@ -96,6 +116,15 @@ final class StepContext implements Serializable {
     return e;
   }
 
+  /** The chunk's c × n output logits in double, whichever precision computed them. */
+  private double[] logits(Chunk ch, double[] params, float[] params32, Workspace ws, int c) {
+    if (params32 == null) return network.forward(params, ch.data, ch.n, ws);
+    float[] out = network.forward(params32, ch.x32, ch.n, ws);
+    double[] logits = new double[c * ch.n];
+    for (int i = 0; i < logits.length; i++) logits[i] = out[i];
+    return logits;
+  }
+
   private Scratch scratch(PartitionData p, int stepsPerEpoch) {
     if (scratch == null) {
       synchronized (this) {
@@ -106,7 +135,7 @@ final class StepContext implements Serializable {
     int maxShare = (int) ((p.rows + (long) stepsPerEpoch - 1) / stepsPerEpoch);
     Scratch s = scratch.get();
     if (s == null || s.capacity < maxShare) {
-      s = new Scratch(network, Math.max(maxShare, s == null ? 0 : s.capacity));
+      s = new Scratch(network, Math.max(maxShare, s == null ? 0 : s.capacity), precision);
       scratch.set(s);
     }
     return s;
@@ -115,19 +144,20 @@ final class StepContext implements Serializable {
   /** Per-thread buffers: a gathered batch, a workspace, and the last permutation per partition. */
   private static final class Scratch {
     final int capacity;
-    final double[] x;
+    final Object x;
     final double[] y;
     final double[] w;
     final Workspace ws;
     final java.util.Map<Integer, long[]> permKeys = new java.util.HashMap<>();
     final java.util.Map<Integer, int[]> perms = new java.util.HashMap<>();
 
-    Scratch(Network net, int capacity) {
+    Scratch(Network net, int capacity, Precision precision) {
       this.capacity = capacity;
-      x = new double[net.spec().inputs() * capacity];
+      int size = net.spec().inputs() * capacity;
+      x = precision == Precision.FLOAT32 ? new float[size] : new double[size];
       y = new double[capacity];
       w = new double[capacity];
-      ws = net.newWorkspace(capacity);
+      ws = net.newWorkspace(capacity, precision);
     }
 
     int[] permutation(long seed, int epoch, PartitionData p) {

@@ -7,6 +7,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sparkdfa.nn.Precision;
 import org.sparkdfa.optim.Optimizer;
 import org.sparkdfa.optim.Optimizers;
 
@@ -33,7 +34,7 @@ public final class Trainer {
     JavaSparkContext jsc = train.sparkContext();
     int numPartitions = train.numPartitions();
     StepContext ctx = new StepContext(config.network(), config.feedback(), config.seed(),
-        numPartitions);
+        numPartitions, config.precision());
     Broadcast<StepContext> bctx = jsc.broadcast(ctx);
     try {
       if (config.lbfgs()) {
@@ -93,13 +94,7 @@ public final class Trainer {
         GradientSum sum = stepGradient(train.blocks(epoch), bctx, params, epoch, step,
             stepsPerEpoch, config.aggregationDepth(), jsc);
         if (sum.weight <= 0) continue;
-        double inv = 1.0 / sum.weight;
-        double[] g = sum.grad;
-        boolean finite = Double.isFinite(sum.loss);
-        for (int i = 0; i < g.length && finite; i++) {
-          grad[i] = g[i] * inv;
-          finite = Double.isFinite(grad[i]);
-        }
+        boolean finite = averageInto(sum, grad) && Double.isFinite(sum.loss);
         if (!finite) {
           reason = StopReason.DIVERGED;
           detail = divergence(epoch, step, "the loss or gradient");
@@ -161,6 +156,26 @@ public final class Trainer {
     return new TrainingResult(params, history, steps, reason, detail);
   }
 
+  /** grad = summed gradient / summed weight, in double; false if anything is not finite. */
+  private static boolean averageInto(GradientSum sum, double[] grad) {
+    double inv = 1.0 / sum.weight;
+    boolean finite = true;
+    if (sum.grad32 != null) {
+      float[] g = sum.grad32;
+      for (int i = 0; i < g.length; i++) {
+        grad[i] = g[i] * inv;
+        finite &= Double.isFinite(grad[i]);
+      }
+    } else {
+      double[] g = sum.grad;
+      for (int i = 0; i < g.length; i++) {
+        grad[i] = g[i] * inv;
+        finite &= Double.isFinite(grad[i]);
+      }
+    }
+    return finite;
+  }
+
   private String divergence(int epoch, int step, String what) {
     return "diverged at epoch " + (epoch + 1) + ", step " + (step + 1) + ": " + what
         + " became NaN/Infinity; the model keeps the last good weights — try a smaller stepSize"
@@ -170,7 +185,9 @@ public final class Trainer {
   /** One global step: per-partition shares summed in a fixed tree order. */
   static GradientSum stepGradient(JavaRDD<PartitionData> blocks, Broadcast<StepContext> bctx,
       double[] params, int epoch, int step, int stepsPerEpoch, int depth, JavaSparkContext jsc) {
-    Broadcast<double[]> bw = jsc.broadcast(params);
+    // float32 ships float weights: half the broadcast, and sgemm reads them as they are.
+    Broadcast<Object> bw = jsc.broadcast(bctx.value().precision == Precision.FLOAT32
+        ? toFloat(params) : params);
     try {
       int parts = blocks.getNumPartitions();
       OrderedSum total = blocks
@@ -192,6 +209,12 @@ public final class Trainer {
     } finally {
       bw.destroy();
     }
+  }
+
+  static float[] toFloat(double[] v) {
+    float[] f = new float[v.length];
+    for (int i = 0; i < v.length; i++) f[i] = (float) v[i];
+    return f;
   }
 
   static boolean allFinite(double[] v) {

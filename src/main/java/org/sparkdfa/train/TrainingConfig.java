@@ -18,6 +18,7 @@ import org.sparkdfa.optim.OptimizerConfig;
  * @param jobLabel      names the estimator in Spark job descriptions and logs
  * @param listeners     called after every epoch; their metrics go into the epoch's record
  * @param checkpoint    where to checkpoint and resume from, or null
+ * @param precision     float64 or float32 blocks, step weights and gemm
  */
 public record TrainingConfig(
     Network network,
@@ -33,7 +34,18 @@ public record TrainingConfig(
     int aggregationDepth,
     String jobLabel,
     java.util.List<EpochListener> listeners,
-    CheckpointConfig checkpoint) implements Serializable {
+    CheckpointConfig checkpoint,
+    org.sparkdfa.nn.Precision precision) implements Serializable {
+
+  /** A float64 configuration. */
+  public TrainingConfig(Network network, Feedback feedback, double[] initialParams,
+      OptimizerConfig optimizer, boolean lbfgs, int batchSize, int maxEpochs, double tol,
+      int patience, long seed, int aggregationDepth, String jobLabel,
+      java.util.List<EpochListener> listeners, CheckpointConfig checkpoint) {
+    this(network, feedback, initialParams, optimizer, lbfgs, batchSize, maxEpochs, tol, patience,
+        seed, aggregationDepth, jobLabel, listeners, checkpoint,
+        org.sparkdfa.nn.Precision.FLOAT64);
+  }
 
   /** A configuration without checkpoints. */
   public TrainingConfig(Network network, Feedback feedback, double[] initialParams,
@@ -54,6 +66,10 @@ public record TrainingConfig(
 
   public TrainingConfig {
     listeners = java.util.List.copyOf(listeners);
+    if (lbfgs && precision != org.sparkdfa.nn.Precision.FLOAT64) {
+      throw new IllegalArgumentException("optimizer 'lbfgs' runs in float64; set precision to "
+          + "float64 or pick a mini-batch optimizer for float32");
+    }
     if (batchSize <= 0) {
       throw new IllegalArgumentException("batchSize must be positive, got " + batchSize);
     }
@@ -72,13 +88,20 @@ public record TrainingConfig(
   /** This configuration with other epoch listeners. */
   public TrainingConfig withListeners(java.util.List<EpochListener> others) {
     return new TrainingConfig(network, feedback, initialParams, optimizer, lbfgs, batchSize,
-        maxEpochs, tol, patience, seed, aggregationDepth, jobLabel, others, checkpoint);
+        maxEpochs, tol, patience, seed, aggregationDepth, jobLabel, others, checkpoint,
+        precision);
   }
 
   /** This configuration with checkpoints (null = none). */
   public TrainingConfig withCheckpoint(CheckpointConfig other) {
     return new TrainingConfig(network, feedback, initialParams, optimizer, lbfgs, batchSize,
-        maxEpochs, tol, patience, seed, aggregationDepth, jobLabel, listeners, other);
+        maxEpochs, tol, patience, seed, aggregationDepth, jobLabel, listeners, other, precision);
+  }
+
+  /** This configuration in another precision. */
+  public TrainingConfig withPrecision(org.sparkdfa.nn.Precision other) {
+    return new TrainingConfig(network, feedback, initialParams, optimizer, lbfgs, batchSize,
+        maxEpochs, tol, patience, seed, aggregationDepth, jobLabel, listeners, checkpoint, other);
   }
 
   /**
@@ -89,7 +112,7 @@ public record TrainingConfig(
   public String fingerprint(long rows, long[] partitionRows) {
     return "spec=" + network.spec() + "; params=" + network.spec().numParams() + "; feedback="
         + feedback + "; optimizer=" + optimizer + "; lbfgs=" + lbfgs + "; batchSize=" + batchSize
-        + "; seed=" + seed + "; tol=" + tol + "; patience=" + patience + "; rows=" + rows
+        + "; seed=" + seed + "; precision=" + precision + "; tol=" + tol + "; patience=" + patience + "; rows=" + rows
         + "; partitions=" + java.util.Arrays.toString(partitionRows);
   }
 }

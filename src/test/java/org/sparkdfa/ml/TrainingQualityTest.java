@@ -47,6 +47,22 @@ class TrainingQualityTest extends SparkTestBase {
   }
 
   @Test
+  void float32TrainsAsWellAsFloat64() {
+    BpMlpClassifier bp = new BpMlpClassifier().setLayers(new int[] {10, 32, 1})
+        .setStepSize(0.02).setBatchSize(200).setMaxIter(25).setSeed(1);
+    double acc64 = Fixtures.accuracy(bp.fit(train), test);
+    MlpClassificationModel m32 = bp.copy(new org.apache.spark.ml.param.ParamMap())
+        .setPrecision("float32").fit(train);
+    double acc32 = Fixtures.accuracy(m32, test);
+    assertTrue(acc32 >= 0.95 && Math.abs(acc32 - acc64) <= 0.02,
+        "float32 " + acc32 + " vs float64 " + acc64);
+    MlpClassificationModel dfa32 = new DfaMlpClassifier().setLayers(new int[] {10, 64, 1})
+        .setStepSize(0.02).setBatchSize(200).setMaxIter(30).setSeed(1).setPrecision("float32")
+        .fit(train);
+    assertTrue(Fixtures.accuracy(dfa32, test) >= 0.95);
+  }
+
+  @Test
   void hingeLossTrainsAndFeedsTheBinaryEvaluator() {
     MlpClassificationModel model = new BpMlpClassifier().setLayers(new int[] {10, 32, 1})
         .setLoss("hinge").setStepSize(0.02).setBatchSize(200).setMaxIter(25).setSeed(2)
