@@ -151,10 +151,12 @@ final class ModelIO {
       for (int i = 0; i < gated.length; i++) gated[i] = gatedList.get(i);
       NetworkSpec spec = new NetworkSpec(layers, hidden,
           Loss.fromName(row.getString(row.fieldIndex("loss"))), trainable, gated);
-      List<List<Double>> gateLists = row.getList(row.fieldIndex("gates"));
+      // Inner arrays of a nested array column come back as Scala Seqs, not java.util.Lists.
+      List<scala.collection.Seq<Double>> gateLists = row.getList(row.fieldIndex("gates"));
       double[][] gates = new double[spec.numHidden()][];
       for (int k = 0; k < gates.length; k++) {
-        gates[k] = gated[k] ? toArray(gateLists.get(k)) : null;
+        gates[k] = gated[k]
+            ? toArray(scala.jdk.javaapi.CollectionConverters.asJava(gateLists.get(k))) : null;
       }
       double[] weights = toArray(row.getList(row.fieldIndex("weights")));
       MlpClassificationModel model = new MlpClassificationModel(metadata.uid(),
