@@ -1,0 +1,120 @@
+package org.sparkdfa.bench;
+
+import dev.ludovic.netlib.blas.BLAS;
+import java.util.SplittableRandom;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CyclicBarrier;
+import org.sparkdfa.nn.Blas;
+
+/**
+ * The plain dgemm work a training step of a d-h-c network over m examples cannot avoid, run bare:
+ * the forward product Z(h×m) += W(h×d)·X(d×m) ("N","N", beta 1 as the kernel does) and the weight
+ * gradient G(h×d) += Δ(h×m)·Xᵀ ("N","T"). Same shapes, same transposes, same BLAS instance as the
+ * kernel, so its rate is the ceiling the kernel is compared with. Buffers are its own (each thread
+ * has a private set), filled with random values once.
+ */
+public final class GemmReference {
+  final int h;
+  final int d;
+  final int m;
+  final double[] w;
+  final double[] x;
+  final double[] z;
+  final double[] delta;
+  final double[] g;
+
+  public GemmReference(int h, int d, int m, long seed) {
+    this.h = h;
+    this.d = d;
+    this.m = m;
+    SplittableRandom r = new SplittableRandom(seed);
+    w = random(r, h * d, -0.05, 0.05);
+    x = random(r, d * m, 0, 1);
+    z = new double[h * m];
+    delta = random(r, h * m, -1, 1);
+    g = new double[h * d];
+  }
+
+  private static double[] random(SplittableRandom r, int n, double lo, double hi) {
+    double[] a = new double[n];
+    for (int i = 0; i < n; i++) a[i] = r.nextDouble(lo, hi);
+    return a;
+  }
+
+  public double forwardFlops() {
+    return Flops.gemm(h, m, d);
+  }
+
+  public double gradientFlops() {
+    return Flops.gemm(h, d, m);
+  }
+
+  /** Z += W·X; returns an entry of Z for the sink. */
+  public double forward() {
+    Blas.get().dgemm("N", "N", h, m, d, 1.0, w, 0, h, x, 0, d, 1.0, z, 0, h);
+    return z[z.length - 1];
+  }
+
+  /** G += Δ·Xᵀ; returns an entry of G for the sink. */
+  public double gradient() {
+    Blas.get().dgemm("N", "T", h, d, m, 1.0, delta, 0, h, x, 0, d, 1.0, g, 0, h);
+    return g[g.length - 1];
+  }
+
+  /** Resets the accumulators (untimed; keeps magnitudes bounded across rounds). */
+  public void reset() {
+    java.util.Arrays.fill(z, 0);
+    java.util.Arrays.fill(g, 0);
+  }
+
+  /**
+   * The rate of {@code threads} threads each running the forward+gradient pair on its own
+   * buffers at the same time (started together by a barrier; one OpenBLAS thread each, as Spark
+   * tasks run): total FLOPs over the wall time of the slowest, per round. Returns the samples of
+   * the round wall times.
+   */
+  public static Samples concurrentPairs(int threads, int h, int d, int m, int warmup,
+      int iterations, Sink sink) throws InterruptedException {
+    GemmReference[] refs = new GemmReference[threads];
+    for (int t = 0; t < threads; t++) refs[t] = new GemmReference(h, d, m, 100 + t);
+    int rounds = warmup + iterations;
+    long[][] start = new long[threads][rounds];
+    long[][] end = new long[threads][rounds];
+    double[] sunk = new double[threads];
+    CyclicBarrier barrier = new CyclicBarrier(threads);
+    Thread[] ts = new Thread[threads];
+    for (int t = 0; t < threads; t++) {
+      final int id = t;
+      ts[t] = new Thread(() -> {
+        BLAS unused = Blas.get();
+        try {
+          for (int r = 0; r < rounds; r++) {
+            refs[id].reset();
+            barrier.await();
+            start[id][r] = System.nanoTime();
+            double v = refs[id].forward() + refs[id].gradient();
+            end[id][r] = System.nanoTime();
+            sunk[id] += v;
+            barrier.await();
+          }
+        } catch (InterruptedException | BrokenBarrierException e) {
+          throw new IllegalStateException(e);
+        }
+      }, "gemm-ref-" + t);
+      ts[t].start();
+    }
+    for (Thread t : ts) t.join();
+    double[] wall = new double[iterations];
+    for (int r = warmup; r < rounds; r++) {
+      long s = Long.MAX_VALUE;
+      long e = Long.MIN_VALUE;
+      for (int t = 0; t < threads; t++) {
+        s = Math.min(s, start[t][r]);
+        e = Math.max(e, end[t][r]);
+      }
+      wall[r - warmup] = (e - s) / 1e9;
+    }
+    for (double v : sunk) sink.consume(v);
+    return new Samples(threads + "-thread dgemm pair", wall);
+  }
+}

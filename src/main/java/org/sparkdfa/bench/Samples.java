@@ -1,0 +1,85 @@
+package org.sparkdfa.bench;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * Timings of one benchmark case: one sample per timed invocation, in seconds. Reported as
+ * median (robust against the occasional outlier a shared machine produces) with the spread as
+ * min/max and the interquartile range relative to the median.
+ */
+public final class Samples {
+  private final String name;
+  private final double[] raw;
+  private final double[] sorted;
+
+  public Samples(String name, double[] seconds) {
+    if (seconds.length == 0) {
+      throw new IllegalArgumentException("no samples for " + name);
+    }
+    this.name = name;
+    this.raw = seconds.clone();
+    this.sorted = seconds.clone();
+    Arrays.sort(sorted);
+  }
+
+  /** The samples in measurement order. */
+  public double[] rawValues() {
+    return raw.clone();
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public int count() {
+    return sorted.length;
+  }
+
+  public double[] values() {
+    return sorted.clone();
+  }
+
+  /** Linear-interpolated quantile, q in [0, 1]. */
+  public double quantile(double q) {
+    double pos = q * (sorted.length - 1);
+    int lo = (int) Math.floor(pos);
+    int hi = (int) Math.ceil(pos);
+    return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+  }
+
+  public double median() {
+    return quantile(0.5);
+  }
+
+  public double min() {
+    return sorted[0];
+  }
+
+  public double max() {
+    return sorted[sorted.length - 1];
+  }
+
+  /** Interquartile range over the median, in percent. */
+  public double iqrPercent() {
+    return 100 * (quantile(0.75) - quantile(0.25)) / median();
+  }
+
+  /** "median 12.34 ms (min 12.1, max 13.0, IQR 1.2%, n=10)". */
+  public String describeMillis() {
+    return String.format(Locale.ROOT, "median %9.3f ms  (min %.3f, max %.3f, IQR %.1f%%, n=%d)",
+        median() * 1e3, min() * 1e3, max() * 1e3, iqrPercent(), count());
+  }
+
+  /** Pools the samples of several runs (e.g. forks) of the same case. */
+  public static Samples pool(String name, java.util.List<Samples> parts) {
+    int n = 0;
+    for (Samples s : parts) n += s.count();
+    double[] all = new double[n];
+    int k = 0;
+    for (Samples s : parts) {
+      for (double v : s.raw) all[k++] = v;
+    }
+    return new Samples(name, all);
+  }
+}

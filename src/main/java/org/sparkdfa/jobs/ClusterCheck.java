@@ -1,0 +1,63 @@
+package org.sparkdfa.jobs;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.sparkdfa.data.SparseParity;
+import org.sparkdfa.ml.BpMlpClassifier;
+import org.sparkdfa.ml.MlpClassificationModel;
+
+/**
+ * A small, fixed training for comparing Spark masters: BP on sparse parity with a fixed number of
+ * partitions, the trained weights written to a file as exact bit patterns. The same seed and
+ * partitioning must give the same file on {@code local[*]} and on a cluster (the trainer's
+ * determinism contract); the cluster test runs it both ways.
+ *
+ * <pre>
+ * spark-submit --master spark://127.0.0.1:7077 --class org.sparkdfa.jobs.ClusterCheck APP.jar OUT_FILE
+ * </pre>
+ */
+public final class ClusterCheck {
+  private ClusterCheck() {}
+
+  /** Partitions of the training data: more than one executor's worth, so work is spread. */
+  public static final int PARTITIONS = 4;
+
+  public static void main(String[] args) {
+    if (args.length != 1) {
+      System.err.println("usage: ClusterCheck OUT_FILE");
+      System.exit(2);
+    }
+    SparkSession spark = SparkSession.builder().appName("sparkdfa-cluster-check").getOrCreate();
+    try {
+      double[] w = train(spark);
+      Outputs.write(Path.of(args[0]), format(w));
+      System.out.printf(Locale.ROOT, "trained %d weights on %s, written to %s%n", w.length,
+          spark.sparkContext().master(), args[0]);
+    } finally {
+      spark.stop();
+    }
+  }
+
+  /** Trains the fixed model and returns its weights. */
+  public static double[] train(SparkSession spark) {
+    SparseParity data = SparseParity.builder().n(12).k(2).distribution("uniform").seed(11)
+        .build();
+    Dataset<Row> df = data.generate(spark, 1200, 0L, PARTITIONS);
+    MlpClassificationModel model = new BpMlpClassifier().setLayers(new int[] {12, 16, 1})
+        .setBatchSize(64).setMaxIter(3).setStepSize(0.01).setSeed(5)
+        .setEarlyStoppingPatience(0).fit(df);
+    return model.weights().toArray();
+  }
+
+  /** One weight per line: the IEEE bits in hex, then the value for people. */
+  public static String format(double[] w) {
+    StringBuilder sb = new StringBuilder();
+    for (double x : w) {
+      sb.append(String.format(Locale.ROOT, "%016x %s%n", Double.doubleToRawLongBits(x), x));
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,57 @@
+package org.sparkdfa.jobs;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.sparkdfa.nn.Network;
+import org.sparkdfa.train.EpochListener;
+import org.sparkdfa.train.Evaluator;
+
+/**
+ * The experiment's epoch listener: after every epoch, train accuracy/loss and the accuracy of
+ * every test set, measured on packed, cached data (one Spark job each) with the epoch's weights.
+ * The figures go into the epoch's summary record under {@code eval.*} and to a progress callback.
+ * Unlike a validation set this changes nothing about training. Lives on the driver only.
+ */
+final class EpochEvaluator implements EpochListener {
+  private static final long serialVersionUID = 1L;
+
+  static final String TRAIN_LOSS = "eval.train_loss";
+  static final String TRAIN_ACCURACY = "eval.train_accuracy";
+  static final String TEST_ACCURACY = "eval.test_accuracy.";
+  static final String TEST_LOSS = "eval.test_loss.";
+
+  private final transient Network network;
+  private final transient Evaluator train;
+  private final transient Map<String, Evaluator> tests;
+  private final transient Consumer<Map<String, Double>> onEpoch;
+
+  EpochEvaluator(Network network, Evaluator train, Map<String, Evaluator> tests,
+      Consumer<Map<String, Double>> onEpoch) {
+    this.network = network;
+    this.train = train;
+    this.tests = new LinkedHashMap<>(tests);
+    this.onEpoch = onEpoch;
+  }
+
+  @Override
+  public Map<String, Double> onEpochEnd(int epoch, double[] params) {
+    Map<String, Double> m = new TreeMap<>();
+    Evaluator.Result tr = train.evaluate(network, params);
+    m.put(TRAIN_LOSS, tr.loss());
+    m.put(TRAIN_ACCURACY, tr.accuracy());
+    for (Map.Entry<String, Evaluator> t : tests.entrySet()) {
+      Evaluator.Result r = t.getValue().evaluate(network, params);
+      m.put(TEST_ACCURACY + t.getKey(), r.accuracy());
+      m.put(TEST_LOSS + t.getKey(), r.loss());
+    }
+    Map<String, Double> report = new LinkedHashMap<>();
+    report.put("epoch", (double) epoch);
+    report.put(TRAIN_LOSS, tr.loss());
+    report.put(TRAIN_ACCURACY, tr.accuracy());
+    for (String t : tests.keySet()) report.put(TEST_ACCURACY + t, m.get(TEST_ACCURACY + t));
+    onEpoch.accept(report);
+    return m;
+  }
+}

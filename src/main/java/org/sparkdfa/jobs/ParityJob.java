@@ -1,0 +1,462 @@
+package org.sparkdfa.jobs;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.sparkdfa.ml.MlpClassificationModel;
+import org.sparkdfa.ml.NeuralClassifierBase;
+import org.sparkdfa.nn.Network;
+import org.sparkdfa.nn.NetworkSpec;
+import org.sparkdfa.train.Evaluator;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The parity experiment (run by {@code jobs/parity.sh}): every configured method on every
+ * configured data set and seed, with per-epoch train/test accuracy and alignment, then
+ * metrics.jsonl/csv, PNG pictures and report.md in the output folder. The config is loaded and
+ * checked, and every estimator built, before Spark starts; see conf/parity.conf for the keys.
+ */
+@Command(name = "parity", mixinStandardHelpOptions = true, sortOptions = false,
+    version = "sparkdfa parity job 0.1.0-SNAPSHOT",
+    description = {"Runs BP, DFA, GaLU and random features on sparse parity and MNIST-parity and "
+        + "writes metrics, plots and report.md.",
+        "Spark options (--master, --conf k=v) go to spark-submit (jobs/lib/launch.sh)."})
+public final class ParityJob implements Callable<Integer> {
+
+  @Option(names = "--config", paramLabel = "FILE", description = "config layered over the "
+      + "reference (e.g. conf/parity-paper.conf, or just parity-paper); default: the reference")
+  String config;
+
+  @Option(names = "--reference", paramLabel = "FILE", description = "the reference config with "
+      + "every valid key (default: conf/parity.conf of the working folder or an ancestor)")
+  Path reference;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "output folder (default: "
+      + "experiment.out, else out/<experiment.name>-<timestamp>); must not hold results yet")
+  Path out;
+
+  @Option(names = "--dry-run", description = "check the config, print the plan and exit "
+      + "without starting Spark")
+  boolean dryRun;
+
+  @Parameters(paramLabel = "KEY=VALUE", description = "config overrides in HOCON syntax, e.g. "
+      + "training.epochs=5 experiment.seeds=[1,2,3] mnist-parity.enabled=false")
+  List<String> overrides = new ArrayList<>();
+
+  private final PrintStream console;
+  /** A session to run in instead of starting (and stopping) one: for tests. */
+  private final SparkSession session;
+
+  ParityJob(PrintStream console, SparkSession session) {
+    this.console = console;
+    this.session = session;
+  }
+
+  public static void main(String[] args) {
+    System.setProperty("java.awt.headless", "true");
+    int code = run(args, System.out, null);
+    if (code != 0) System.exit(code);
+  }
+
+  /** Parses the arguments and runs; returns the exit code (2 = bad config or arguments). */
+  static int run(String[] args, PrintStream console, SparkSession session) {
+    return new CommandLine(new ParityJob(console, session)).setOverwrittenOptionsAllowed(true)
+        .execute(args);
+  }
+
+  /** One training run: a method on a data set with a seed. */
+  record Run(ParityData data, Method method, long seed, ParityConfig.RunSettings settings) {
+    long stepsPerEpoch() {
+      return (data.trainRows() + settings.batchSize() - 1) / settings.batchSize();
+    }
+
+    long steps() {
+      return settings.epochs() * stepsPerEpoch();
+    }
+
+    /**
+     * Relative cost of one optimizer step, for the ETA: a fixed Spark job latency plus shipping
+     * the weights out and the gradient back, which grows with the number of parameters (about
+     * 150,000 parameters cost as much as the latency).
+     */
+    double stepCost() {
+      int d = data.inputs();
+      List<Integer> hidden = method.trainsAllLayers() ? settings.hiddenLayers()
+          : List.of(settings.width());
+      long params = 0;
+      int in = d;
+      for (int h : hidden) {
+        params += (long) (in + 1) * h;
+        in = h;
+      }
+      params += in + 1;
+      return 1.0 + params / 150_000.0;
+    }
+  }
+
+  @Override
+  public Integer call() {
+    long start = System.nanoTime();
+    ParityConfig cfg;
+    List<ParityData> datasets;
+    List<Run> runs;
+    Path dir;
+    try {
+      Path ref = reference != null ? reference : findReference();
+      cfg = ParityConfig.load(ref, configFile(ref), overrides);
+      datasets = ParityData.from(cfg);
+      if (datasets.isEmpty()) {
+        throw new ParityConfig.BadConfigException("no data set enabled: set "
+            + "sparse-parity.enabled or mnist-parity.enabled to true");
+      }
+      for (ParityData d : datasets) d.check();
+      runs = plan(cfg, datasets);
+      dir = outputDir(cfg);
+    } catch (ParityConfig.BadConfigException | IllegalArgumentException
+        | UncheckedIOException e) {
+      System.err.println("parity: error: " + e.getMessage());
+      return 2;
+    }
+    long totalSteps = runs.stream().mapToLong(Run::steps).sum();
+    double totalCost = runs.stream().mapToDouble(r -> r.steps() * r.stepCost()).sum();
+    console.printf(Locale.ROOT, "parity: %d runs (%d data sets x %d methods x %d seeds), %d "
+            + "optimizer steps; config: %s%n", runs.size(), datasets.size(),
+        cfg.experiment().methods().size(), cfg.experiment().seeds().size(), totalSteps,
+        cfg.source());
+    if (dryRun) {
+      for (Run r : runs) {
+        ParityConfig.RunSettings s = r.settings();
+        console.printf(Locale.ROOT, "  %-12s %-22s seed %-3d %s step %s, batch %d, %d epochs x "
+                + "%d steps%s%n", r.method().id(), r.data().id(), r.seed(), s.optimizer(),
+            s.stepSize(), s.batchSize(), s.epochs(), r.stepsPerEpoch(),
+            r.method().trainsAllLayers() ? ", hidden " + s.hiddenLayers() + " " + s.activation()
+                : ", width " + s.width());
+      }
+      console.println("output folder would be " + dir.toAbsolutePath());
+      return 0;
+    }
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      System.err.println("parity: error: cannot create output folder " + dir + ": " + e);
+      return 2;
+    }
+    Outputs.write(dir.resolve("config.conf"), cfg.render());
+    console.println("parity: writing to " + dir.toAbsolutePath());
+
+    SparkSession spark = session != null ? session : startSpark();
+    try {
+      new Experiment(spark, cfg, datasets, runs, dir, console, totalCost).run(start,
+          String.join(" ", commandLine()));
+    } finally {
+      if (session == null) spark.stop();
+    }
+    Path abs = dir.toAbsolutePath();
+    console.println();
+    console.println("report:  " + abs.resolve("report.md"));
+    console.println("plots:   " + abs.resolve("*.png"));
+    console.println("metrics: " + abs.resolve("metrics.csv") + " (and metrics.jsonl)");
+    console.println("wall time: " + Progress.duration((System.nanoTime() - start) / 1e9));
+    return 0;
+  }
+
+  private List<String> commandLine() {
+    List<String> args = new ArrayList<>();
+    if (config != null) args.add("--config " + config);
+    if (out != null) args.add("--out " + out);
+    args.addAll(overrides);
+    return args;
+  }
+
+  private Path configFile(Path ref) {
+    if (config == null) return null;
+    Path p = Path.of(config);
+    if (Files.isRegularFile(p)) return p;
+    Path dir = ref.toAbsolutePath().getParent();
+    for (String candidate : List.of(config, config + ".conf")) {
+      Path c = dir.resolve(candidate);
+      if (Files.isRegularFile(c)) return c;
+    }
+    throw new ParityConfig.BadConfigException("config file " + config + " not found (also "
+        + "looked in " + dir + "); shipped configs: " + shippedConfigs(dir));
+  }
+
+  private static String shippedConfigs(Path dir) {
+    try (Stream<Path> s = Files.list(dir)) {
+      return String.join(", ", s.map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(".conf")).sorted().toList());
+    } catch (IOException e) {
+      return "?";
+    }
+  }
+
+  /** conf/parity.conf in the working folder or its nearest ancestor that has one. */
+  static Path findReference() {
+    String root = System.getenv("SPARKDFA_ROOT");
+    if (root != null && Files.isRegularFile(Path.of(root, "conf", "parity.conf"))) {
+      return Path.of(root, "conf", "parity.conf");
+    }
+    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+      Path c = p.resolve("conf").resolve("parity.conf");
+      if (Files.isRegularFile(c)) return c;
+    }
+    throw new ParityConfig.BadConfigException("conf/parity.conf not found in the working folder "
+        + "or its ancestors; run from the project folder or pass --reference FILE");
+  }
+
+  /** Every run, in order, with its estimator built once to check the params before Spark. */
+  static List<Run> plan(ParityConfig cfg, List<ParityData> datasets) {
+    List<Run> runs = new ArrayList<>();
+    for (ParityData d : datasets) {
+      for (long seed : cfg.experiment().seeds()) {
+        for (Method m : cfg.experiment().methods()) {
+          ParityConfig.RunSettings s = cfg.settings(m, d.family());
+          try {
+            Methods.estimator(m, s, d.inputs(), seed, cfg.diagnostics().alignment());
+          } catch (IllegalArgumentException e) {
+            throw new ParityConfig.BadConfigException("settings of method " + m.id() + " on "
+                + d.family() + ": " + e.getMessage());
+          }
+          runs.add(new Run(d, m, seed, s));
+        }
+      }
+    }
+    return runs;
+  }
+
+  private Path outputDir(ParityConfig cfg) {
+    Path dir;
+    if (out != null) {
+      dir = out;
+    } else if (!cfg.experiment().out().isEmpty()) {
+      dir = Path.of(cfg.experiment().out());
+    } else {
+      String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+      dir = Path.of("out", cfg.experiment().name() + "-" + stamp);
+    }
+    if (Files.exists(dir)) {
+      if (!Files.isDirectory(dir)) {
+        throw new ParityConfig.BadConfigException("output " + dir + " exists and is not a folder");
+      }
+      try (Stream<Path> s = Files.list(dir)) {
+        if (s.findAny().isPresent()) {
+          throw new ParityConfig.BadConfigException("output folder " + dir + " is not empty; "
+              + "choose another --out (results are never overwritten)");
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return dir;
+  }
+
+  private static SparkSession startSpark() {
+    SparkConf submitted = new SparkConf();
+    SparkSession.Builder b = SparkSession.builder().appName("sparkdfa-parity");
+    if (!submitted.contains("spark.master")) b = b.master("local[*]");
+    if (!submitted.contains("spark.ui.enabled")) b = b.config("spark.ui.enabled", "false");
+    SparkSession spark = b.getOrCreate();
+    // The job prints its own line per epoch; the trainer's per-epoch INFO line would repeat it.
+    org.apache.logging.log4j.core.config.Configurator.setLevel("org.sparkdfa.train.Trainer",
+        org.apache.logging.log4j.Level.WARN);
+    return spark;
+  }
+
+  /** One execution of the plan. */
+  static final class Experiment {
+    private final SparkSession spark;
+    private final ParityConfig cfg;
+    private final List<ParityData> datasets;
+    private final List<Run> runs;
+    private final Path dir;
+    private final PrintStream console;
+    private final Progress progress;
+    private final MetricsLog metrics = new MetricsLog();
+    private final List<ReportWriter.Picture> pictures = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+
+    Experiment(SparkSession spark, ParityConfig cfg, List<ParityData> datasets, List<Run> runs,
+        Path dir, PrintStream console, double totalCost) {
+      this.spark = spark;
+      this.cfg = cfg;
+      this.datasets = datasets;
+      this.runs = runs;
+      this.dir = dir;
+      this.console = console;
+      this.progress = new Progress(console, runs.size(), totalCost);
+    }
+
+    void run(long start, String args) {
+      int partitions = cfg.experiment().partitions();
+      long firstSeed = cfg.experiment().seeds().get(0);
+      for (ParityData d : datasets) {
+        TsneCollector tsne = new TsneCollector();
+        for (long seed : cfg.experiment().seeds()) {
+          List<Run> group = runs.stream().filter(r -> r.data() == d && r.seed() == seed).toList();
+          runGroup(d, seed, partitions, group, seed == firstSeed ? tsne : null);
+        }
+        if (!tsne.names.isEmpty()) {
+          String file = "tsne-" + d.id() + ".png";
+          Plots.tsne(dir.resolve(file), d.title() + " (seed " + firstSeed + ")", tsne.names,
+              tsne.coords, tsne.labels);
+          pictures.add(new ReportWriter.Picture(file, "t-SNE of the last hidden layer: "
+              + d.title() + " (" + tsne.rows + " test rows, seed " + firstSeed
+              + ", coloured by label)"));
+        }
+      }
+      finish(start, args);
+    }
+
+    /** The methods of one (data set, seed): shared packed train-eval and test sets. */
+    private void runGroup(ParityData d, long seed, int partitions, List<Run> group,
+        TsneCollector tsne) {
+      Dataset<Row> train0 = d.train(spark, seed, 0, partitions);
+      NetworkSpec evalSpec = Methods.estimator(Method.BP, group.get(0).settings(), d.inputs(),
+          seed, false).resolveSpec(train0.schema());
+      Map<String, Evaluator> tests = new LinkedHashMap<>();
+      Evaluator trainEval = null;
+      try {
+        trainEval = Evaluator.of(d.trainEvalRows() == d.trainRows() ? train0
+            : d.train(spark, seed, 0, partitions, d.trainEvalRows()), "features", "label",
+            evalSpec);
+        for (String t : d.testNames()) {
+          tests.put(t, Evaluator.of(d.test(spark, seed, t, partitions), "features", "label",
+              evalSpec));
+        }
+        double[][] probeX = null;
+        double[] probeY = null;
+        boolean wantTsne = tsne != null && cfg.diagnostics().tsne()
+            && group.stream().anyMatch(r -> r.method().trainsAllLayers());
+        if (wantTsne) {
+          List<Row> probe = d.test(spark, seed, d.testNames().get(0), partitions)
+              .select("features", "label").limit(cfg.diagnostics().tsneProbeRows())
+              .collectAsList();
+          probeX = new double[probe.size()][];
+          probeY = new double[probe.size()];
+          for (int i = 0; i < probe.size(); i++) {
+            probeX[i] = ((org.apache.spark.ml.linalg.Vector) probe.get(i).get(0)).toArray();
+            probeY[i] = probe.get(i).getDouble(1);
+          }
+        }
+        for (Run r : group) {
+          MlpClassificationModel model = train(r, train0, partitions, trainEval, tests);
+          metrics.addRun(d, r.method(), seed, model.summary());
+          metrics.write(dir);
+          progress.endRun();
+          if (wantTsne && r.method().trainsAllLayers() && probeX.length > 2) {
+            long t0 = System.nanoTime();
+            double[][] hidden = HiddenLayers.lastHidden(model, probeX);
+            tsne.add(r.method().display(), Tsne.embed(hidden,
+                Math.min(cfg.diagnostics().tsnePerplexity(), (probeX.length - 1) / 3.0),
+                cfg.diagnostics().tsneIterations(), seed), probeY);
+            console.printf(Locale.ROOT, "t-SNE of %s on %s: %d rows in %.1f s%n",
+                r.method().display(), d.id(), probeX.length, (System.nanoTime() - t0) / 1e9);
+          }
+        }
+      } finally {
+        if (trainEval != null) trainEval.close();
+        tests.values().forEach(Evaluator::close);
+      }
+    }
+
+    private MlpClassificationModel train(Run r, Dataset<Row> train0, int partitions,
+        Evaluator trainEval, Map<String, Evaluator> tests) {
+      NeuralClassifierBase<?> est = Methods.estimator(r.method(), r.settings(),
+          r.data().inputs(), r.seed(), cfg.diagnostics().alignment());
+      Network network = est.resolveNetwork(train0.schema());
+      progress.startRun(String.format(Locale.ROOT, "%-11s %s seed %d", r.method().display(),
+          r.data().id(), r.seed()), r.settings().epochs(), r.stepsPerEpoch() * r.stepCost());
+      est.addEpochListener(new EpochEvaluator(network, trainEval, tests, progress::epoch));
+      if (r.data().freshPerEpoch()) {
+        ParityData d = r.data();
+        long seed = r.seed();
+        SparkSession s = spark;
+        return est.fitFreshPerEpoch(e -> d.train(s, seed, e, partitions));
+      }
+      return est.fit(train0);
+    }
+
+    private void finish(long start, String args) {
+      List<ReportWriter.Picture> ordered = new ArrayList<>();
+      for (ParityData d : datasets) {
+        String file = "curves-" + d.id() + ".png";
+        Plots.learningCurves(dir.resolve(file), d, cfg.experiment().methods(), metrics.rows());
+        ordered.add(new ReportWriter.Picture(file, "Learning curves: " + d.title()));
+      }
+      if (cfg.diagnostics().alignment()) {
+        if (Plots.alignment(dir.resolve("alignment.png"), datasets, metrics.rows())) {
+          ordered.add(new ReportWriter.Picture("alignment.png",
+              "DFA alignment per hidden layer over epochs (mean over seeds)"));
+        } else {
+          notes.add("No alignment metrics were recorded (no BP/DFA run, or the estimators do "
+              + "not report alignment diagnostics), so there is no alignment picture.");
+        }
+      }
+      ordered.addAll(pictures);
+      Map<String, String> prov = new LinkedHashMap<>();
+      prov.put("finished", LocalDateTime.now().withNano(0).toString());
+      prov.put("wall time", Progress.duration((System.nanoTime() - start) / 1e9)
+          + " (JVM start to report, Spark start-up included)");
+      prov.put("command", "`" + ("jobs/parity.sh " + args).strip() + "`");
+      prov.put("config", cfg.source());
+      prov.put("Spark", spark.version() + ", master `" + spark.sparkContext().master()
+          + "`, default parallelism " + spark.sparkContext().defaultParallelism()
+          + ", " + cfg.experiment().partitions() + " partitions per data set");
+      prov.put("Java", System.getProperty("java.version") + " (" + System.getProperty(
+          "java.vm.name") + "), " + System.getProperty("os.name") + " "
+          + System.getProperty("os.arch") + ", " + Runtime.getRuntime().availableProcessors()
+          + " cores");
+      String blas = System.getenv("SPARKDFA_BLAS_CORE");
+      prov.put("BLAS", org.sparkdfa.nn.Blas.get().getClass().getSimpleName()
+          + (blas == null ? "" : ", OpenBLAS core " + blas));
+      prov.put("git", git());
+      ReportWriter.write(dir.resolve("report.md"), cfg, datasets, metrics.rows(), ordered,
+          prov, notes);
+    }
+
+    private static String git() {
+      try {
+        Process p = new ProcessBuilder("git", "describe", "--always", "--dirty")
+            .redirectErrorStream(true).start();
+        String s = new String(p.getInputStream().readAllBytes()).trim();
+        return p.waitFor(5, TimeUnit.SECONDS) && p.exitValue() == 0 ? "`" + s + "`" : "unknown";
+      } catch (IOException | InterruptedException | RuntimeException e) {
+        return "unknown";
+      }
+    }
+  }
+
+  /** The t-SNE pictures of one data set. */
+  static final class TsneCollector {
+    final List<String> names = new ArrayList<>();
+    final List<double[][]> coords = new ArrayList<>();
+    final List<double[]> labels = new ArrayList<>();
+    int rows;
+
+    void add(String name, double[][] c, double[] y) {
+      names.add(name);
+      coords.add(c);
+      labels.add(y);
+      rows = y.length;
+    }
+  }
+}
