@@ -18,4 +18,14 @@ export JAVA_OPTS="${JAVA_OPTS:-} -Djava.awt.headless=true"
 # jobs/cluster.sh listens on 127.0.0.1 only); respected if already set.
 export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 export SPARKDFA_ROOT
+# Run from a private copy of the app jar: a long experiment must survive a rebuild of
+# target/*.jar by someone else meanwhile (a jar replaced under a running JVM breaks its class
+# loading). Copies are named by content, so repeated runs of the same build share one.
+sparkdfa_build
+run_jars="$SPARKDFA_ROOT/target/run-jars"
+mkdir -p "$run_jars"
+jar_copy="$run_jars/sparkdfa-$(sha1sum "$SPARKDFA_JAR" | cut -c1-12).jar"
+[ -f "$jar_copy" ] || { cp "$SPARKDFA_JAR" "$jar_copy.tmp.$$" && mv "$jar_copy.tmp.$$" "$jar_copy"; }
+touch "$jar_copy"
+SPARKDFA_JAR="$jar_copy"
 sparkdfa_submit org.sparkdfa.jobs.ParityJob "$@"
