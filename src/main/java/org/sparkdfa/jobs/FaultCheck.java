@@ -31,9 +31,11 @@ public final class FaultCheck {
     try {
       SparseParity data = SparseParity.builder().n(16).k(2).distribution("uniform").seed(13)
           .build();
-      Dataset<Row> df = data.generate(spark, 4000, 0L, ClusterCheck.PARTITIONS);
+      // 25 steps an epoch, 8 epochs: long enough to be interrupted after epochs 2 and 3, short
+      // enough for CI.
+      Dataset<Row> df = data.generate(spark, 2400, 0L, ClusterCheck.PARTITIONS);
       MlpClassificationModel model = new DfaMlpClassifier().setLayers(new int[] {16, 64, 32, 1})
-          .setBatchSize(64).setMaxIter(10).setStepSize(0.005).setSeed(7)
+          .setBatchSize(96).setMaxIter(8).setStepSize(0.005).setSeed(7)
           .setEarlyStoppingPatience(0).setCheckpointDir(args[1]).setCheckpointInterval(1)
           .fit(df);
       double[] w = model.weights().toArray();
