@@ -73,6 +73,13 @@ public final class GemmReference {
    * tasks run): total FLOPs over the wall time of the slowest, per round. Returns the samples of
    * the round wall times.
    */
+  /**
+   * Of the last {@link #concurrentPairs} run: the threads' summed busy wall time over their summed
+   * CPU time. About 1 when every thread had a core to itself the whole time; above 1 when the
+   * threads (or other processes) had to share cores.
+   */
+  public static volatile double lastWallOverCpu = Double.NaN;
+
   public static Samples concurrentPairs(int threads, int h, int d, int m, int warmup,
       int iterations, Sink sink) throws InterruptedException {
     GemmReference[] refs = new GemmReference[threads];
@@ -80,6 +87,7 @@ public final class GemmReference {
     int rounds = warmup + iterations;
     long[][] start = new long[threads][rounds];
     long[][] end = new long[threads][rounds];
+    long[][] cpu = new long[threads][rounds];
     double[] sunk = new double[threads];
     CyclicBarrier barrier = new CyclicBarrier(threads);
     Thread[] ts = new Thread[threads];
@@ -91,9 +99,11 @@ public final class GemmReference {
           for (int r = 0; r < rounds; r++) {
             refs[id].reset();
             barrier.await();
+            long c0 = Harness.threadCpuNanos();
             start[id][r] = System.nanoTime();
             double v = refs[id].forward() + refs[id].gradient();
             end[id][r] = System.nanoTime();
+            cpu[id][r] = Harness.threadCpuNanos() - c0;
             sunk[id] += v;
             barrier.await();
           }
@@ -105,7 +115,13 @@ public final class GemmReference {
     }
     for (Thread t : ts) t.join();
     double[] wall = new double[iterations];
+    double busy = 0;
+    double cpuSum = 0;
     for (int r = warmup; r < rounds; r++) {
+      for (int t = 0; t < threads; t++) {
+        busy += (end[t][r] - start[t][r]) / 1e9;
+        cpuSum += cpu[t][r] / 1e9;
+      }
       long s = Long.MAX_VALUE;
       long e = Long.MIN_VALUE;
       for (int t = 0; t < threads; t++) {
@@ -115,6 +131,7 @@ public final class GemmReference {
       wall[r - warmup] = (e - s) / 1e9;
     }
     for (double v : sunk) sink.consume(v);
+    lastWallOverCpu = busy / cpuSum;
     return new Samples(threads + "-thread dgemm pair", wall);
   }
 }

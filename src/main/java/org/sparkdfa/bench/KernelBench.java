@@ -307,6 +307,19 @@ public final class KernelBench {
           for (int i = 0; i < len; i++) z[i] = Math.max(z[i], 0.0);
           return z[len - 1];
         }));
+    cases.add(Harness.of("sigmoid instead of relu (as SIGMOID.apply)",
+        () -> System.arraycopy(preAct, 0, z, 0, len), () -> {
+          for (int i = 0; i < len; i++) {
+            double a = z[i];
+            if (a >= 0) {
+              z[i] = 1.0 / (1.0 + Math.exp(-a));
+            } else {
+              double e = Math.exp(a);
+              z[i] = e / (1.0 + e);
+            }
+          }
+          return z[len - 1];
+        }));
     cases.add(Harness.of("forward layer 2 (bias + gemm)", () -> {
       for (int col = 0; col < m; col++) logits[col] = p[b1];
       Blas.get().dgemm("N", "N", 1, m, h, 1.0, p, w1, 1, z0, 0, h, 1.0, logits, 0, 1);

@@ -295,9 +295,13 @@ public final class TrainerBench {
     Samples back = probe.transportHalf(spec.numParams(), false, 3, 15);
     Samples driver = SparkProbe.driverUpdate(spec.numParams(), "adam", 3, 15);
     int refM = 1024;
+    Samples gemm1 = GemmReference.concurrentPairs(1, HIDDEN, d, refM, 3, 10, sink);
+    double wallCpu1 = GemmReference.lastWallOverCpu;
     Samples gemm2 = GemmReference.concurrentPairs(slots, HIDDEN, d, refM, 3, 10, sink);
+    double wallCpu2 = GemmReference.lastWallOverCpu;
     double pairFlops = Flops.gemm(HIDDEN, refM, d) + Flops.gemm(HIDDEN, d, refM);
     double coresRate = slots * pairFlops / gemm2.median();
+    double oneRate = pairFlops / gemm1.median();
     System.out.printf(Locale.ROOT, "  %-52s %s%n", "empty Spark job (map + treeAggregate)",
         empty.describeMillis());
     System.out.printf(Locale.ROOT, "  %-52s %s%n", "broadcast + destroy of " + spec.numParams()
@@ -310,9 +314,14 @@ public final class TrainerBench {
         back.describeMillis());
     System.out.printf(Locale.ROOT, "  %-52s %s%n", "driver update (scale, copy, adam, check)",
         driver.describeMillis());
-    System.out.printf(Locale.ROOT, "  %-52s %s  -> %.1f GFLOP/s%n", slots + "-core dgemm rate ("
-        + slots + " threads x 1-thread OpenBLAS, NN+NT pair, m=" + refM + ")",
-        gemm2.describeMillis(), coresRate / 1e9);
+    System.out.printf(Locale.ROOT, "  %-52s %s  -> %.1f GFLOP/s (wall/CPU %.2f)%n",
+        "1-core dgemm rate (NN+NT pair, m=" + refM + ")", gemm1.describeMillis(), oneRate / 1e9,
+        wallCpu1);
+    System.out.printf(Locale.ROOT, "  %-52s %s  -> %.1f GFLOP/s (wall/CPU %.2f)%n", slots
+        + "-core dgemm rate (" + slots + " threads x 1-thread BLAS)", gemm2.describeMillis(),
+        coresRate / 1e9, wallCpu2);
+    System.out.printf(Locale.ROOT, "  %-52s %.2f%n", slots + "-core / 1-core dgemm rate",
+        coresRate / oneRate);
 
     if (args.flag("probe-only")) return;
     double worstOverhead = 0;
