@@ -68,18 +68,18 @@ public final class GemmReference {
   }
 
   /**
-   * The rate of {@code threads} threads each running the forward+gradient pair on its own
-   * buffers at the same time (started together by a barrier; one OpenBLAS thread each, as Spark
-   * tasks run): total FLOPs over the wall time of the slowest, per round. Returns the samples of
-   * the round wall times.
-   */
-  /**
    * Of the last {@link #concurrentPairs} run: the threads' summed busy wall time over their summed
    * CPU time. About 1 when every thread had a core to itself the whole time; above 1 when the
    * threads (or other processes) had to share cores.
    */
   public static volatile double lastWallOverCpu = Double.NaN;
 
+  /**
+   * The rate of {@code threads} threads each running the forward+gradient pair on its own
+   * buffers at the same time (started together by a barrier; one OpenBLAS thread each, as Spark
+   * tasks run): total FLOPs over the wall time of the slowest, per round. Returns the samples of
+   * the round wall times.
+   */
   public static Samples concurrentPairs(int threads, int h, int d, int m, int warmup,
       int iterations, Sink sink) throws InterruptedException {
     GemmReference[] refs = new GemmReference[threads];

@@ -110,6 +110,12 @@ public final class TrainerBench {
     System.out.println("spark         " + spark.version() + ", master " + jsc.master()
         + ", default parallelism " + jsc.defaultParallelism() + ", data partitions "
         + partitions);
+    org.apache.spark.SparkConf conf = spark.sparkContext().getConf();
+    System.out.println("spark conf    spark.serializer=" + conf.get("spark.serializer",
+        "(default JavaSerializer)") + ", spark.task.maxDirectResultSize=" + conf.get(
+        "spark.task.maxDirectResultSize", "(default 1m)") + ", spark.broadcast.compress="
+        + conf.get("spark.broadcast.compress", "(default true)")
+        + "  [these set the per-step transport cost]");
     System.out.println("mllib blas    " + org.apache.spark.ml.linalg.BLAS$.MODULE$.nativeBLAS().getClass()
         .getSimpleName() + " (what MLPC's BreezeUtil.dgemm calls)");
     if (parts.contains("pass") || parts.contains("minibatch")) {
@@ -347,7 +353,7 @@ public final class TrainerBench {
         long steps = (rows + batch - 1) / batch;
         double stepSec = epochSec / steps;
         Feedback fb = dfa ? DirectFeedback.random(spec, "uniform", 1.0, seed) : Feedback.BACKPROP;
-        int share = (int) ((batch + partitions - 1) / partitions);
+        int share = (batch + partitions - 1) / partitions;
         Samples blocks = BlockCompute.concurrentSteps(spec, fb, Math.min(slots, partitions),
             share, 3, 10, sink);
         double flops = rows * Flops.trainingStep(spec, 1, dfa);
@@ -392,12 +398,16 @@ public final class TrainerBench {
     System.out.printf(Locale.ROOT, "%n== (2) time to accuracy: MNIST-parity k=2, %d training "
         + "rows (train digits), %d test rows (test digits), %d inputs ==%n", rows, testRows, d);
     long t0 = System.nanoTime();
-    Dataset<Row> train = gen.generate(spark, rows, partitions).select("features", "label")
+    Dataset<Row> train = mnist(gen, rows, 0).select("features", "label")
         .withColumn("isTest", functions.lit(false));
-    Dataset<Row> test = gen.withPool(DigitPool.shipped(DigitPool.Split.TEST))
-        .generate(spark, testRows, ExampleGenerator.TEST_EPOCH, partitions)
-        .select("features", "label").withColumn("isTest", functions.lit(true));
-    Dataset<Row> all = train.union(test).cache();
+    Dataset<Row> test = mnist(gen.withPool(DigitPool.shipped(DigitPool.Split.TEST)), testRows,
+        ExampleGenerator.TEST_EPOCH).select("features", "label")
+        .withColumn("isTest", functions.lit(true));
+    Dataset<Row> all = train.union(test);
+    // Kryo path: the rows come from a closure that holds the digit pool, so truncate the lineage
+    // (localCheckpoint keeps the rows in memory like cache) or every job on these rows would
+    // ship the pool in its task binary.
+    all = kryo() ? all.localCheckpoint(true) : all.cache();
     all.count();
     Dataset<Row> trainOnly = all.filter(functions.not(functions.col("isTest")));
     Dataset<Row> testOnly = all.filter(functions.col("isTest"));
@@ -464,6 +474,26 @@ public final class TrainerBench {
     } finally {
       all.unpersist(true);
     }
+  }
+
+  /**
+   * Rows 0..rows-1 of {@code epoch}. With spark.serializer = Kryo, {@code MnistParity.generate}
+   * fails (it broadcasts the digit pool, a Java record, which Spark's Kryo cannot serialize:
+   * "can't get field offset on a record class"); then the generator travels in the task closure
+   * instead, which Spark always serializes with Java serialization. The rows are the same.
+   */
+  private Dataset<Row> mnist(MnistParity gen, long rows, long epoch) {
+    if (!kryo()) {
+      return gen.generate(spark, rows, epoch, partitions);
+    }
+    System.out.println("  (spark.serializer is Kryo: generating MNIST-parity rows in the task "
+        + "closure, not through MnistParity.generate's broadcast)");
+    return spark.createDataFrame(spark.range(0, rows, 1, partitions).javaRDD()
+        .map(id -> gen.row(epoch, id)), gen.schema(epoch));
+  }
+
+  private boolean kryo() {
+    return spark.sparkContext().getConf().get("spark.serializer", "").contains("Kryo");
   }
 
   static double accuracy(Dataset<Row> predictions) {
