@@ -43,6 +43,17 @@ sparkdfa_submit() {
   done
   sparkdfa_blas_env
   sparkdfa_build
+  # Every training step broadcasts the weights and returns a parameter-sized gradient per task.
+  # Spark's defaults park task results over 1 MiB in the block manager and LZ4-compress broadcast
+  # blocks (trained weights do not compress); both cost more per step than the step's math on
+  # large networks (docs/BENCHMARKS.md). A --conf on the command line still wins.
+  local k
+  for k in spark.task.maxDirectResultSize=64m spark.broadcast.compress=false; do
+    case " ${submit_args[*]:-} " in
+      *" ${k%%=*}="*) ;;
+      *) submit_args+=(--conf "$k") ;;
+    esac
+  done
   # Executors on a standalone cluster start in their own JVMs: hand them the BLAS choice too.
   local env_conf=()
   for v in OPENBLAS_CORETYPE OPENBLAS_NUM_THREADS SPARKDFA_BLAS_CORE SPARKDFA_BLAS_CORE_SOURCE; do

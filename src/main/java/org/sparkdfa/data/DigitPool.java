@@ -22,14 +22,17 @@ import java.util.Locale;
  *
  * <p>Arrays are shared, not copied: treat them as read-only.
  *
- * @param source human-readable origin (file names), for metadata and messages
- * @param height image height in pixels
- * @param width image width in pixels
- * @param images one row-major array of height × width pixels per image
- * @param labels class of each image, ≥ 0
+ * <p>A plain class rather than a record: Spark's Kryo serializer cannot serialize records
+ * ("can't get field offset on a record class"), and the pool travels in tasks.
  */
-public record DigitPool(String source, int height, int width, float[][] images, int[] labels)
-    implements Serializable {
+public final class DigitPool implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final String source;
+  private final int height;
+  private final int width;
+  private final float[][] images;
+  private final int[] labels;
 
   /** System property naming the directory of the shipped digits (overrides the default). */
   public static final String DIR_PROPERTY = "sparkdfa.mnist.dir";
@@ -77,7 +80,14 @@ public record DigitPool(String source, int height, int width, float[][] images, 
     }
   }
 
-  public DigitPool {
+  /**
+   * @param source human-readable origin (file names), for metadata and messages
+   * @param height image height in pixels
+   * @param width image width in pixels
+   * @param images one row-major array of height × width pixels per image
+   * @param labels class of each image, ≥ 0
+   */
+  public DigitPool(String source, int height, int width, float[][] images, int[] labels) {
     if (images == null || labels == null) {
       throw new IllegalArgumentException("images and labels must not be null");
     }
@@ -102,6 +112,36 @@ public record DigitPool(String source, int height, int width, float[][] images, 
         throw new IllegalArgumentException("label " + i + " of " + source + " is negative: " + labels[i]);
       }
     }
+    this.source = source;
+    this.height = height;
+    this.width = width;
+    this.images = images;
+    this.labels = labels;
+  }
+
+  /** Human-readable origin (file names), for metadata and messages. */
+  public String source() {
+    return source;
+  }
+
+  /** Image height in pixels. */
+  public int height() {
+    return height;
+  }
+
+  /** Image width in pixels. */
+  public int width() {
+    return width;
+  }
+
+  /** One row-major array of height × width pixels per image (shared: read-only). */
+  public float[][] images() {
+    return images;
+  }
+
+  /** Class of each image, ≥ 0 (shared: read-only). */
+  public int[] labels() {
+    return labels;
   }
 
   /** Number of images. */

@@ -5,9 +5,10 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.sparkdfa.nn.Feedback;
 import org.sparkdfa.nn.Network;
 import org.sparkdfa.nn.NetworkSpec;
-import org.sparkdfa.nn.Workspace;
+import org.sparkdfa.nn.Precision;
 
 /**
  * Loss and accuracy of arbitrary weights on a fixed data set, packed and cached once: what an
@@ -23,7 +24,7 @@ public final class Evaluator implements AutoCloseable {
   private final TrainingData data;
   private final JavaSparkContext jsc;
   private Network lastNetwork;
-  private Broadcast<Network> network;
+  private Broadcast<StepContext> context;
 
   private Evaluator(TrainingData data) {
     this.data = data;
@@ -51,52 +52,18 @@ public final class Evaluator implements AutoCloseable {
    */
   public Result evaluate(Network net, double[] params) {
     if (net != lastNetwork) {
-      if (network != null) network.destroy();
-      network = jsc.broadcast(net);
+      if (context != null) context.destroy();
+      context = jsc.broadcast(new StepContext(net, Feedback.BACKPROP, 0, data.numPartitions(),
+          Precision.FLOAT64));
       lastNetwork = net;
     }
-    Broadcast<double[]> bw = jsc.broadcast(params);
-    Broadcast<Network> bn = network;
-    try {
-      double[] sums = data.blocks(0).map(p -> evaluate(bn.value(), p, bw.value()))
-          .reduce(Evaluator::add);
-      return new Result(sums[0] / sums[2], sums[1] / sums[2], (long) sums[3]);
-    } finally {
-      bw.destroy();
-    }
-  }
-
-  /** {loss, correct weight, weight, count} of one partition. */
-  private static double[] evaluate(Network network, PartitionData p, double[] params) {
-    double[] out = new double[4];
-    if (p.rows == 0) return out;
-    Workspace ws = network.newWorkspace(PartitionData.CHUNK_ROWS);
-    int c = network.spec().outputs();
-    double[] y = new double[PartitionData.CHUNK_ROWS];
-    double[] error = new double[c * PartitionData.CHUNK_ROWS];
-    for (Chunk ch : p.chunks) {
-      ch.unstack(y, null);
-      double[] logits = network.forward(params, ch.data, ch.n, ws);
-      for (int col = 0; col < ch.n; col++) {
-        if (Predictions.predictClass(network.spec().loss(), logits, c, col) == (int) y[col]) {
-          out[1] += ch.weight(col);
-        }
-      }
-      out[0] += network.spec().loss().lossAndError(logits, c, ch.n, y, null, error);
-      out[2] += ch.totalWeight();
-      out[3] += ch.n;
-    }
-    return out;
-  }
-
-  private static double[] add(double[] a, double[] b) {
-    for (int i = 0; i < a.length; i++) a[i] += b[i];
-    return a;
+    StepContext.Evaluation e = Trainer.evaluate(data, context, params, jsc);
+    return new Result(e.loss / e.weight, e.correctWeight / e.weight, e.count);
   }
 
   @Override
   public void close() {
     data.close();
-    if (network != null) network.destroy();
+    if (context != null) context.destroy();
   }
 }

@@ -5,7 +5,9 @@ import java.io.Serializable;
 /**
  * The sum of gradients, weighted losses, row weights and row counts over some rows. The zero value
  * holds no array (allocated lazily), so the zero that Spark serializes into every task is a few
- * bytes, not a dense vector of every parameter.
+ * bytes, not a dense vector of every parameter. A task ships its sum {@link #packed() packed}: the
+ * gradient as {@link Wire} bytes, which every serializer copies in bulk; the driver adds packed
+ * sums straight from those bytes.
  */
 public final class GradientSum implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -13,6 +15,9 @@ public final class GradientSum implements Serializable {
   double[] grad;
   /** The float32 path's gradient (half the bytes to ship); null in float64. */
   float[] grad32;
+  /** The gradient as bytes while in transit (then grad and grad32 are null). */
+  private byte[] wire;
+  private boolean wireFloat;
   double loss;
   double weight;
   long count;
@@ -33,20 +38,53 @@ public final class GradientSum implements Serializable {
     this.count = count;
   }
 
+  /** Moves the gradient into transport form (bytes) and returns this. */
+  GradientSum packed() {
+    if (grad != null) {
+      wire = Wire.encode(grad);
+      wireFloat = false;
+    } else if (grad32 != null) {
+      wire = Wire.encode(grad32);
+      wireFloat = true;
+    }
+    grad = null;
+    grad32 = null;
+    return this;
+  }
+
+  /** Back to arrays after transport (a no-op unless packed). */
+  private void unpack() {
+    if (wire == null) return;
+    if (wireFloat) {
+      grad32 = Wire.decodeFloats(wire);
+    } else {
+      grad = Wire.decodeDoubles(wire);
+    }
+    wire = null;
+  }
+
+  private boolean holdsNothing() {
+    return count == 0 && grad == null && grad32 == null && wire == null;
+  }
+
   /** Adds {@code other} into this (reusing arrays where possible) and returns this. */
   GradientSum merge(GradientSum other) {
-    if (other == null || other.count == 0 && other.grad == null && other.grad32 == null) {
-      return this;
-    }
-    if (grad == null) {
+    if (other == null || other.holdsNothing()) return this;
+    unpack();
+    if (grad == null && grad32 == null) {
+      other.unpack();
       grad = other.grad;
+      grad32 = other.grad32;
+    } else if (other.wire != null) {
+      if (other.wireFloat) {
+        Wire.addFloats(other.wire, grad32);
+      } else {
+        Wire.addDoubles(other.wire, grad);
+      }
     } else if (other.grad != null) {
       double[] g = grad;
       double[] o = other.grad;
       for (int i = 0; i < g.length; i++) g[i] += o[i];
-    }
-    if (grad32 == null) {
-      grad32 = other.grad32;
     } else if (other.grad32 != null) {
       float[] g = grad32;
       float[] o = other.grad32;
@@ -58,8 +96,33 @@ public final class GradientSum implements Serializable {
     return this;
   }
 
+  /**
+   * out = summed gradient / summed weight, in double; false if any entry is not finite. A sum
+   * still packed (one partition: nothing was merged) is unpacked first.
+   */
+  boolean averageInto(double[] out) {
+    double inv = 1.0 / weight;
+    boolean finite = true;
+    unpack();
+    if (grad32 != null) {
+      float[] g = grad32;
+      for (int i = 0; i < g.length; i++) {
+        out[i] = g[i] * inv;
+        finite &= Double.isFinite(out[i]);
+      }
+    } else {
+      double[] g = grad;
+      for (int i = 0; i < g.length; i++) {
+        out[i] = g[i] * inv;
+        finite &= Double.isFinite(out[i]);
+      }
+    }
+    return finite;
+  }
+
   /** The summed gradient in double, whichever precision computed it. */
   public double[] gradient() {
+    unpack();
     if (grad != null || grad32 == null) return grad;
     double[] g = new double[grad32.length];
     for (int i = 0; i < g.length; i++) g[i] = grad32[i];

@@ -10,8 +10,14 @@ import org.sparkdfa.nn.Workspace;
 
 /**
  * What every task needs besides the current weights: the network, the feedback rule and the
- * sampling plan. Broadcast once per training, so a step ships only the weights. Scratch buffers
- * (the gathered batch and the workspace) live per task thread and are reused across steps.
+ * sampling plan. Broadcast once per training, so a step ships only the weights.
+ *
+ * <p>Scratch buffers (a gathered block of rows, a workspace, a gradient) are pooled in this
+ * object rather than in thread-locals: a thread-local's value outlives the fit in every executor
+ * thread that touched it (5–7 GB stayed live after three full-batch fits), while the pool dies
+ * with the broadcast. A share of any size is computed in blocks of at most
+ * {@link PartitionData#CHUNK_ROWS} rows (the gradient is a sum), so scratch never grows with the
+ * partition; a share that is the whole partition is computed on the cached chunks in place.
  */
 final class StepContext implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -21,7 +27,7 @@ final class StepContext implements Serializable {
   final long seed;
   final int numPartitions;
   final Precision precision;
-  private transient ThreadLocal<Scratch> scratch;
+  private transient volatile Pool pool;
 
   StepContext(Network network, Feedback feedback, long seed, int numPartitions,
       Precision precision) {
@@ -39,120 +45,206 @@ final class StepContext implements Serializable {
 
   /**
    * The summed gradient and loss of partition p's share of global step {@code step}: the rows at
-   * positions [lo, hi) of a permutation drawn from (seed, epoch, partition).
+   * positions [lo, hi) of a permutation drawn from (seed, epoch, partition). {@code params} is a
+   * double[] in float64 and a float[] in float32. The gradient is a fresh array.
    */
   GradientSum shareGradient(PartitionData p, Object params, int epoch, int step,
       int stepsPerEpoch) {
+    return share(p, params, epoch, step, stepsPerEpoch, false);
+  }
+
+  /**
+   * {@link #shareGradient} in transport form ({@link GradientSum#packed()}): the gradient is
+   * summed into pooled scratch and leaves as bytes, so a step allocates only what it ships.
+   */
+  GradientSum shareGradientPacked(PartitionData p, Object params, int epoch, int step,
+      int stepsPerEpoch) {
+    return share(p, params, epoch, step, stepsPerEpoch, true);
+  }
+
+  private GradientSum share(PartitionData p, Object params, int epoch, int step,
+      int stepsPerEpoch, boolean packed) {
     int lo = shareStart(p.rows, step, stepsPerEpoch);
     int hi = shareStart(p.rows, step + 1, stepsPerEpoch);
-    int m = hi - lo;
-    if (m == 0) return new GradientSum();
-    Scratch s = scratch(p, stepsPerEpoch);
-    int[] perm = s.permutation(seed, epoch, p);
+    if (hi == lo) return new GradientSum();
+    Pool pool = pool();
+    Scratch s = pool.borrow(p, stepsPerEpoch);
+    try {
+      Object grad = packed ? s.zeroedGradient() : newGradient();
+      GradientSum sum = lo == 0 && hi == p.rows
+          ? wholePartition(p, params, grad, s)
+          : gathered(p, pool.permutation(seed, epoch, p), lo, hi, params, grad, s);
+      return packed ? sum.packed() : sum;
+    } finally {
+      pool.giveBack(s);
+    }
+  }
+
+  /** Rows perm[lo..hi) gathered block by block into scratch. */
+  private GradientSum gathered(PartitionData p, int[] perm, int lo, int hi, Object params,
+      Object grad, Scratch s) {
+    GradientSum sum = withGradient(grad);
     double[] w = p.weighted ? s.w : null;
-    for (int i = 0; i < m; i++) p.gather(perm[lo + i], s.x, s.y, w, i);
-    double weight = m;
-    if (w != null) {
-      weight = 0;
-      for (int i = 0; i < m; i++) weight += w[i];
+    for (int start = lo; start < hi; start += s.capacity) {
+      int m = Math.min(s.capacity, hi - start);
+      for (int i = 0; i < m; i++) p.gather(perm[start + i], s.x, s.y, w, i);
+      sum.loss += blockGradient(params, s.x, s.y, w, m, grad, s.ws);
+      sum.weight += w == null ? m : sum(w, m);
+      sum.count += m;
     }
-    int n = network.spec().numParams();
-    if (precision == Precision.FLOAT32) {
-      float[] grad = new float[n];
-      double loss = network.gradient((float[]) params, (float[]) s.x, s.y, w, m, feedback, grad,
-          s.ws);
-      return new GradientSum(grad, loss, weight, m);
-    }
-    double[] grad = new double[n];
-    double loss = network.gradient((double[]) params, (double[]) s.x, s.y, w, m, feedback, grad,
-        s.ws);
-    return new GradientSum(grad, loss, weight, m);
+    return sum;
   }
 
-  /** Gradient over every row of the partition, chunk by chunk (full-batch solvers). */
-  GradientSum fullGradient(PartitionData p, double[] params) {
-    if (precision != Precision.FLOAT64) {
-      throw new IllegalStateException("full-batch gradients run in float64");
-    }
-    double[] grad = new double[network.spec().numParams()];
-    GradientSum total = new GradientSum(grad, 0, 0, 0);
-    Workspace ws = network.newWorkspace(PartitionData.CHUNK_ROWS);
-    double[] y = new double[PartitionData.CHUNK_ROWS];
-    double[] w = p.weighted ? new double[PartitionData.CHUNK_ROWS] : null;
+  /** Every row of the partition, straight from the cached chunks (the order does not matter). */
+  private GradientSum wholePartition(PartitionData p, Object params, Object grad, Scratch s) {
+    GradientSum sum = withGradient(grad);
+    double[] w = p.weighted ? s.w : null;
     for (Chunk c : p.chunks) {
-      c.unstack(y, w);
-      total.loss += network.gradient(params, c.data, y, w, c.n, feedback, grad, ws);
-      total.weight += c.totalWeight();
-      total.count += c.n;
+      c.unstack(s.y, w);
+      sum.loss += blockGradient(params, c.isFloat() ? c.x32 : c.data, s.y, w, c.n, grad, s.ws);
+      sum.weight += c.totalWeight();
+      sum.count += c.n;
     }
-    return total;
+    return sum;
   }
 
-  /** Loss, accuracy counts and weights over every row of the partition (evaluation). */
-  Evaluation evaluate(PartitionData p, double[] params) {
-    Evaluation e = new Evaluation();
-    Workspace ws = network.newWorkspace(PartitionData.CHUNK_ROWS, precision);
-    float[] params32 = null;
+  /** Adds the gradient of m columns into grad and returns their summed loss. */
+  private double blockGradient(Object params, Object x, double[] y, double[] w, int m,
+      Object grad, Workspace ws) {
     if (precision == Precision.FLOAT32) {
-      params32 = new float[params.length];
-      for (int i = 0; i < params.length; i++) params32[i] = (float) params[i];
+      return network.gradient((float[]) params, (float[]) x, y, w, m, feedback, (float[]) grad,
+          ws);
     }
-    int c = network.spec().outputs();
-    double[] y = new double[PartitionData.CHUNK_ROWS];
-    double[] w = p.weighted ? new double[PartitionData.CHUNK_ROWS] : null;
-    double[] error = new double[c * PartitionData.CHUNK_ROWS];
-    for (Chunk ch : p.chunks) {
-      ch.unstack(y, w);
-      double[] logits = logits(ch, params, params32, ws, c);
-      for (int col = 0; col < ch.n; col++) {
-        if (Predictions.predictClass(network.spec().loss(), logits, c, col) == (int) y[col]) {
-          e.correctWeight += ch.weight(col);
+    return network.gradient((double[]) params, (double[]) x, y, w, m, feedback, (double[]) grad,
+        ws);
+  }
+
+  private Object newGradient() {
+    int n = network.spec().numParams();
+    return precision == Precision.FLOAT32 ? new float[n] : new double[n];
+  }
+
+  private static GradientSum withGradient(Object grad) {
+    return grad instanceof float[] g ? new GradientSum(g, 0, 0, 0)
+        : new GradientSum((double[]) grad, 0, 0, 0);
+  }
+
+  private static double sum(double[] v, int m) {
+    double s = 0;
+    for (int i = 0; i < m; i++) s += v[i];
+    return s;
+  }
+
+  /**
+   * Loss, accuracy counts and weights over every row of the partition (evaluation); params in
+   * this context's precision, as for {@link #shareGradient}.
+   */
+  Evaluation evaluate(PartitionData p, Object params) {
+    Evaluation e = new Evaluation();
+    Pool pool = pool();
+    Scratch s = pool.borrow(p, 1);
+    try {
+      int c = network.spec().outputs();
+      double[] w = p.weighted ? s.w : null;
+      for (Chunk ch : p.chunks) {
+        ch.unstack(s.y, w);
+        double[] logits = logits(ch, params, s.ws, c);
+        for (int col = 0; col < ch.n; col++) {
+          if (Predictions.predictClass(network.spec().loss(), logits, c, col) == (int) s.y[col]) {
+            e.correctWeight += ch.weight(col);
+          }
         }
+        e.loss += network.spec().loss().lossAndError(logits, c, ch.n, s.y, w,
+            s.error(c * ch.n));
+        e.weight += ch.totalWeight();
+        e.count += ch.n;
       }
-      e.loss += network.spec().loss().lossAndError(logits, c, ch.n, y, w, error);
-      e.weight += ch.totalWeight();
-      e.count += ch.n;
+    } finally {
+      pool.giveBack(s);
     }
     return e;
   }
 
   /** The chunk's c × n output logits in double, whichever precision computed them. */
-  private double[] logits(Chunk ch, double[] params, float[] params32, Workspace ws, int c) {
-    if (params32 == null) return network.forward(params, ch.data, ch.n, ws);
-    float[] out = network.forward(params32, ch.x32, ch.n, ws);
+  private double[] logits(Chunk ch, Object params, Workspace ws, int c) {
+    if (params instanceof double[] p64) return network.forward(p64, ch.data, ch.n, ws);
+    float[] out = network.forward((float[]) params, ch.x32, ch.n, ws);
     double[] logits = new double[c * ch.n];
     for (int i = 0; i < logits.length; i++) logits[i] = out[i];
     return logits;
   }
 
-  private Scratch scratch(PartitionData p, int stepsPerEpoch) {
-    if (scratch == null) {
+  private Pool pool() {
+    Pool p = pool;
+    if (p == null) {
       synchronized (this) {
-        if (scratch == null) scratch = new ThreadLocal<>();
+        if (pool == null) pool = new Pool(network, precision);
+        p = pool;
       }
     }
-    // floor((s+1)n/S) − floor(sn/S) never exceeds ceil(n/S).
-    int maxShare = (int) ((p.rows + (long) stepsPerEpoch - 1) / stepsPerEpoch);
-    Scratch s = scratch.get();
-    if (s == null || s.capacity < maxShare) {
-      s = new Scratch(network, Math.max(maxShare, s == null ? 0 : s.capacity), precision);
-      scratch.set(s);
-    }
-    return s;
+    return p;
   }
 
-  /** Per-thread buffers: a gathered batch, a workspace, and the last permutation per partition. */
+  /**
+   * Scratch sets for the task threads of one executor, and each partition's permutation of the
+   * current epoch (computed once, shared by the epoch's steps).
+   */
+  private static final class Pool {
+    private final Network network;
+    private final Precision precision;
+    private final java.util.concurrent.ConcurrentLinkedDeque<Scratch> idle =
+        new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private final java.util.concurrent.ConcurrentHashMap<Integer, Permutation> perms =
+        new java.util.concurrent.ConcurrentHashMap<>();
+
+    Pool(Network network, Precision precision) {
+      this.network = network;
+      this.precision = precision;
+    }
+
+    /** A scratch set wide enough for p's blocks at S steps per epoch. */
+    Scratch borrow(PartitionData p, int stepsPerEpoch) {
+      // floor((s+1)n/S) − floor(sn/S) never exceeds ceil(n/S); blocks are capped at a chunk.
+      int maxShare = (int) ((p.rows + (long) stepsPerEpoch - 1) / stepsPerEpoch);
+      int width = Math.max(1, Math.min(maxShare, PartitionData.CHUNK_ROWS));
+      Scratch s = idle.pollFirst();
+      if (s != null && s.capacity >= width) return s;
+      return new Scratch(network, Math.max(width, s == null ? 0 : s.capacity), precision);
+    }
+
+    void giveBack(Scratch s) {
+      idle.offerFirst(s);
+    }
+
+    int[] permutation(long seed, int epoch, PartitionData p) {
+      Permutation cached = perms.get(p.partition);
+      if (cached != null && cached.epoch == epoch && cached.order.length == p.rows) {
+        return cached.order;
+      }
+      int[] order = Permutations.of(p.rows, Seeds.mix(seed, epoch, p.partition));
+      perms.put(p.partition, new Permutation(epoch, order));
+      return order;
+    }
+  }
+
+  private record Permutation(int epoch, int[] order) {}
+
+  /** Buffers for one task at a time: a gathered block, a workspace, a gradient, loss errors. */
   private static final class Scratch {
     final int capacity;
     final Object x;
     final double[] y;
     final double[] w;
     final Workspace ws;
-    final java.util.Map<Integer, long[]> permKeys = new java.util.HashMap<>();
-    final java.util.Map<Integer, int[]> perms = new java.util.HashMap<>();
+    private final int numParams;
+    private final Precision precision;
+    private Object gradient;
+    private double[] error;
 
     Scratch(Network net, int capacity, Precision precision) {
       this.capacity = capacity;
+      this.precision = precision;
+      this.numParams = net.spec().numParams();
       int size = net.spec().inputs() * capacity;
       x = precision == Precision.FLOAT32 ? new float[size] : new double[size];
       y = new double[capacity];
@@ -160,13 +252,20 @@ final class StepContext implements Serializable {
       ws = net.newWorkspace(capacity, precision);
     }
 
-    int[] permutation(long seed, int epoch, PartitionData p) {
-      long[] key = permKeys.get(p.partition);
-      if (key != null && key[0] == epoch && key[1] == p.rows) return perms.get(p.partition);
-      int[] perm = Permutations.of(p.rows, Seeds.mix(seed, epoch, p.partition));
-      permKeys.put(p.partition, new long[] {epoch, p.rows});
-      perms.put(p.partition, perm);
-      return perm;
+    Object zeroedGradient() {
+      if (gradient == null) {
+        gradient = precision == Precision.FLOAT32 ? new float[numParams] : new double[numParams];
+      } else if (gradient instanceof float[] g) {
+        java.util.Arrays.fill(g, 0f);
+      } else {
+        java.util.Arrays.fill((double[]) gradient, 0.0);
+      }
+      return gradient;
+    }
+
+    double[] error(int size) {
+      if (error == null || error.length < size) error = new double[size];
+      return error;
     }
   }
 

@@ -82,6 +82,8 @@ public final class Trainer {
     StopReason reason = StopReason.MAX_ITER;
     String detail = "reached maxIter = " + config.maxEpochs() + " epochs";
     double[] grad = new double[params.length];
+    double[] before = new double[params.length];
+    TransportSettings.check(jsc.getConf(), params.length, config.precision(), config.jobLabel());
 
     epochs:
     for (int epoch = firstEpoch; epoch < config.maxEpochs(); epoch++) {
@@ -94,13 +96,13 @@ public final class Trainer {
         GradientSum sum = stepGradient(train.blocks(epoch), bctx, params, epoch, step,
             stepsPerEpoch, config.aggregationDepth(), jsc);
         if (sum.weight <= 0) continue;
-        boolean finite = averageInto(sum, grad) && Double.isFinite(sum.loss);
+        boolean finite = sum.averageInto(grad) && Double.isFinite(sum.loss);
         if (!finite) {
           reason = StopReason.DIVERGED;
           detail = divergence(epoch, step, "the loss or gradient");
           break epochs;
         }
-        double[] before = params.clone();
+        System.arraycopy(params, 0, before, 0, params.length);
         optimizer.step(params, grad);
         if (!allFinite(params)) {
           params = before;
@@ -156,43 +158,24 @@ public final class Trainer {
     return new TrainingResult(params, history, steps, reason, detail);
   }
 
-  /** grad = summed gradient / summed weight, in double; false if anything is not finite. */
-  private static boolean averageInto(GradientSum sum, double[] grad) {
-    double inv = 1.0 / sum.weight;
-    boolean finite = true;
-    if (sum.grad32 != null) {
-      float[] g = sum.grad32;
-      for (int i = 0; i < g.length; i++) {
-        grad[i] = g[i] * inv;
-        finite &= Double.isFinite(grad[i]);
-      }
-    } else {
-      double[] g = sum.grad;
-      for (int i = 0; i < g.length; i++) {
-        grad[i] = g[i] * inv;
-        finite &= Double.isFinite(grad[i]);
-      }
-    }
-    return finite;
-  }
-
   private String divergence(int epoch, int step, String what) {
     return "diverged at epoch " + (epoch + 1) + ", step " + (step + 1) + ": " + what
         + " became NaN/Infinity; the model keeps the last good weights — try a smaller stepSize"
         + " (now " + config.optimizer().stepSize() + ")";
   }
 
-  /** One global step: per-partition shares summed in a fixed tree order. */
+  /**
+   * One global step: per-partition shares summed in a fixed tree order. Weights go out and
+   * gradients come back as bytes ({@link StepWeights}, {@link GradientSum#packed()}).
+   */
   static GradientSum stepGradient(JavaRDD<PartitionData> blocks, Broadcast<StepContext> bctx,
       double[] params, int epoch, int step, int stepsPerEpoch, int depth, JavaSparkContext jsc) {
-    // float32 ships float weights: half the broadcast, and sgemm reads them as they are.
-    Broadcast<Object> bw = jsc.broadcast(bctx.value().precision == Precision.FLOAT32
-        ? toFloat(params) : params);
+    Broadcast<StepWeights> bw = jsc.broadcast(new StepWeights(params, bctx.value().precision));
     try {
       int parts = blocks.getNumPartitions();
       OrderedSum total = blocks
-          .map(p -> OrderedSum.leaf(parts, p.partition,
-              bctx.value().shareGradient(p, bw.value(), epoch, step, stepsPerEpoch)))
+          .map(p -> OrderedSum.leaf(parts, p.partition, bctx.value().shareGradientPacked(p,
+              bw.value().values(), epoch, step, stepsPerEpoch)))
           .treeAggregate(new OrderedSum(parts), OrderedSum::merge, OrderedSum::merge, depth);
       return total.result();
     } finally {
@@ -202,19 +185,13 @@ public final class Trainer {
 
   static StepContext.Evaluation evaluate(TrainingData data, Broadcast<StepContext> bctx,
       double[] params, JavaSparkContext jsc) {
-    Broadcast<double[]> bw = jsc.broadcast(params);
+    Broadcast<StepWeights> bw = jsc.broadcast(new StepWeights(params, bctx.value().precision));
     try {
-      return data.blocks(0).map(p -> bctx.value().evaluate(p, bw.value()))
+      return data.blocks(0).map(p -> bctx.value().evaluate(p, bw.value().values()))
           .reduce(StepContext.Evaluation::merge);
     } finally {
       bw.destroy();
     }
-  }
-
-  static float[] toFloat(double[] v) {
-    float[] f = new float[v.length];
-    for (int i = 0; i < v.length; i++) f[i] = (float) v[i];
-    return f;
   }
 
   static boolean allFinite(double[] v) {

@@ -118,4 +118,19 @@ class DigitPoolTest {
     assertEquals(10, p.numClasses());
     assertEquals(28, p.height());
   }
+
+  /** Spark's Kryo cannot serialize records; the pool travels in tasks, so it must survive Kryo. */
+  @Test
+  void survivesSparksKryoSerializer() {
+    DigitPool pool = new DigitPool("t", 1, 2, new float[][] {{0.25f, 1f}, {0f, 0.5f}},
+        new int[] {3, 4});
+    org.apache.spark.serializer.SerializerInstance kryo =
+        new org.apache.spark.serializer.KryoSerializer(new org.apache.spark.SparkConf())
+            .newInstance();
+    scala.reflect.ClassTag<DigitPool> tag = scala.reflect.ClassTag$.MODULE$.apply(DigitPool.class);
+    DigitPool back = kryo.deserialize(kryo.serialize(pool, tag), tag);
+    assertEquals("t", back.source());
+    assertArrayEquals(pool.images()[1], back.images()[1]);
+    assertArrayEquals(pool.labels(), back.labels());
+  }
 }

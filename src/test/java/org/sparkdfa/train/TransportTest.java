@@ -1,0 +1,105 @@
+package org.sparkdfa.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.util.SplittableRandom;
+import org.apache.spark.SparkConf;
+import org.junit.jupiter.api.Test;
+import org.sparkdfa.nn.Precision;
+
+/** Weights and gradients in transport form: bytes out, the same values back. */
+class TransportTest {
+
+  private static double[] random(int n, long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    double[] v = new double[n];
+    for (int i = 0; i < n; i++) v[i] = r.nextGaussian() * Math.pow(10, r.nextInt(-30, 30));
+    return v;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> T javaRoundTrip(T value) throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(value);
+    }
+    try (ObjectInputStream in = new ObjectInputStream(
+        new ByteArrayInputStream(bytes.toByteArray()))) {
+      return (T) in.readObject();
+    }
+  }
+
+  @Test
+  void wireRoundTripsDoublesAndFloatsBitForBit() {
+    double[] v = random(1001, 1);
+    v[3] = -0.0;
+    v[4] = Double.MIN_VALUE;
+    v[5] = Double.NaN;
+    assertArrayEquals(v, Wire.decodeDoubles(Wire.encode(v)));
+    float[] f = new float[v.length];
+    for (int i = 0; i < f.length; i++) f[i] = (float) v[i];
+    assertArrayEquals(f, Wire.decodeFloats(Wire.encode(f)));
+  }
+
+  @Test
+  void packedSumsMergeToTheSameValuesAsArrays() throws Exception {
+    double[] a = random(777, 2);
+    double[] b = random(777, 3);
+    double[] expected = new double[a.length];
+    for (int i = 0; i < a.length; i++) expected[i] = a[i] + b[i];
+    GradientSum left = javaRoundTrip(new GradientSum(a.clone(), 1.5, 2, 2).packed());
+    GradientSum right = javaRoundTrip(new GradientSum(b.clone(), 2.5, 3, 3).packed());
+    GradientSum sum = left.merge(right);
+    assertArrayEquals(expected, sum.gradient());
+    assertEquals(4.0, sum.loss());
+    assertEquals(5.0, sum.weight());
+    assertEquals(5, sum.count());
+    // A sum never merged (one partition) is averaged straight from its packed form.
+    double[] avg = new double[a.length];
+    assertTrue(javaRoundTrip(new GradientSum(a.clone(), 0, 4, 4).packed()).averageInto(avg));
+    for (int i = 0; i < a.length; i++) assertEquals(a[i] / 4, avg[i]);
+  }
+
+  @Test
+  void packedFloatSumsMerge() throws Exception {
+    float[] a = {1f, 2f, -3f};
+    float[] b = {0.5f, 0.25f, 3f};
+    GradientSum sum = new GradientSum().merge(new GradientSum(a, 1, 1, 1).packed())
+        .merge(javaRoundTrip(new GradientSum(b, 1, 1, 1).packed()));
+    assertArrayEquals(new double[] {1.5, 2.25, 0}, sum.gradient());
+  }
+
+  @Test
+  void stepWeightsAreASnapshotAndDecodeAfterSerialization() throws Exception {
+    double[] params = random(500, 4);
+    StepWeights w64 = new StepWeights(params, Precision.FLOAT64);
+    StepWeights w32 = new StepWeights(params, Precision.FLOAT32);
+    double[] original = params.clone();
+    params[0] += 1; // later optimizer steps must not leak into a step's broadcast
+    assertArrayEquals(original, (double[]) w64.values());
+    assertArrayEquals(original, (double[]) javaRoundTrip(w64).values());
+    float[] f = (float[]) javaRoundTrip(w32).values();
+    for (int i = 0; i < f.length; i++) assertEquals((float) original[i], f[i]);
+  }
+
+  @Test
+  void adviceNamesTheSettingsForLargeNetworksOnly() {
+    SparkConf defaults = new SparkConf(false);
+    String advice = TransportSettings.advice(defaults, 1_205_761, Precision.FLOAT64);
+    assertNotNull(advice);
+    assertTrue(advice.contains("--conf spark.task.maxDirectResultSize=64m"), advice);
+    assertTrue(advice.contains("--conf spark.broadcast.compress=false"), advice);
+    SparkConf tuned = new SparkConf(false).set("spark.task.maxDirectResultSize", "64m")
+        .set("spark.broadcast.compress", "false");
+    assertNull(TransportSettings.advice(tuned, 1_205_761, Precision.FLOAT64));
+    assertNull(TransportSettings.advice(defaults, 10_000, Precision.FLOAT32));
+  }
+}
