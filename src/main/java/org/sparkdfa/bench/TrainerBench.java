@@ -35,6 +35,7 @@ import org.sparkdfa.nn.Loss;
 import org.sparkdfa.nn.NetworkSpec;
 import org.sparkdfa.nn.Seeds;
 import org.sparkdfa.train.EpochRecord;
+import org.sparkdfa.train.StepTimes;
 
 /**
  * Our estimators against Spark MLlib's {@code MultilayerPerceptronClassifier} (MLPC), the peer
@@ -332,9 +333,9 @@ public final class TrainerBench {
     if (args.flag("probe-only")) return;
     double worstOverhead = 0;
     List<String> table = new ArrayList<>();
-    table.add(String.format(Locale.ROOT, "  %-5s %5s %7s %9s %9s %8s %9s %9s %9s %7s", "algo",
-        "batch", "steps", "s/epoch", "GFLOP/s", "of dgemm", "step ms", "blocks ms", "overhd ms",
-        "/empty"));
+    table.add(String.format(Locale.ROOT, "  %-5s %5s %7s %9s %9s %8s %9s %9s %9s %7s   %s",
+        "algo", "batch", "steps", "s/epoch", "GFLOP/s", "of dgemm", "step ms", "blocks ms",
+        "overhd ms", "/empty", "trainer's split: weights out / job / update ms"));
     int[] batches = {1024, 128};
     for (int batch : batches) {
       int epochs = batch >= 1024 ? args.integer("epochs-1024", quick ? 2 : 3)
@@ -368,8 +369,10 @@ public final class TrainerBench {
         System.out.printf(Locale.ROOT, "  %s batch %d: epoch seconds %s%n", algo, batch,
             secs(secs));
         table.add(String.format(Locale.ROOT, "  %-5s %5d %7d %9.2f %9.1f %8.3f %9.2f %9.2f %9.2f "
-            + "%7.2f", algo, batch, steps, epochSec, rate / 1e9, rate / coresRate,
-            stepSec * 1e3, blocks.median() * 1e3, overhead * 1e3, vsEmpty));
+            + "%7.2f   %.1f / %.1f / %.1f", algo, batch, steps, epochSec, rate / 1e9,
+            rate / coresRate, stepSec * 1e3, blocks.median() * 1e3, overhead * 1e3, vsEmpty,
+            steadyMetric(model, StepTimes.WEIGHTS_OUT), steadyMetric(model, StepTimes.JOB),
+            steadyMetric(model, StepTimes.UPDATE)));
       }
     }
     Samples gather = BlockCompute.gather(d, 512, 3, 10, sink);
@@ -381,6 +384,13 @@ public final class TrainerBench {
     System.out.printf(Locale.ROOT, "  roofline at batch 1024 (min of BP, DFA) = %.3f (target >= "
         + "0.5); worst per-step overhead / empty job = %.2f (target <= 1.5)%n", roofline1024,
         worstOverhead);
+  }
+
+  /** Median of an epoch metric over the epochs after the first (which pays for the JIT). */
+  static double steadyMetric(MlpClassificationModel model, String key) {
+    double[] v = model.summary().metricHistory(key);
+    if (v.length == 0) return Double.NaN;
+    return new Samples(key, v.length > 1 ? Arrays.copyOfRange(v, 1, v.length) : v).median();
   }
 
   // -------------------------------------------------------------------------------- accuracy
@@ -398,16 +408,13 @@ public final class TrainerBench {
     System.out.printf(Locale.ROOT, "%n== (2) time to accuracy: MNIST-parity k=2, %d training "
         + "rows (train digits), %d test rows (test digits), %d inputs ==%n", rows, testRows, d);
     long t0 = System.nanoTime();
-    Dataset<Row> train = mnist(gen, rows, 0).select("features", "label")
+    Dataset<Row> train = gen.generate(spark, rows, 0, partitions).select("features", "label")
         .withColumn("isTest", functions.lit(false));
-    Dataset<Row> test = mnist(gen.withPool(DigitPool.shipped(DigitPool.Split.TEST)), testRows,
-        ExampleGenerator.TEST_EPOCH).select("features", "label")
+    Dataset<Row> test = gen.withPool(DigitPool.shipped(DigitPool.Split.TEST))
+        .generate(spark, testRows, ExampleGenerator.TEST_EPOCH, partitions).select("features", "label")
         .withColumn("isTest", functions.lit(true));
     Dataset<Row> all = train.union(test);
-    // Kryo path: the rows come from a closure that holds the digit pool, so truncate the lineage
-    // (localCheckpoint keeps the rows in memory like cache) or every job on these rows would
-    // ship the pool in its task binary.
-    all = kryo() ? all.localCheckpoint(true) : all.cache();
+    all = all.cache();
     all.count();
     Dataset<Row> trainOnly = all.filter(functions.not(functions.col("isTest")));
     Dataset<Row> testOnly = all.filter(functions.col("isTest"));
@@ -474,26 +481,6 @@ public final class TrainerBench {
     } finally {
       all.unpersist(true);
     }
-  }
-
-  /**
-   * Rows 0..rows-1 of {@code epoch}. With spark.serializer = Kryo, {@code MnistParity.generate}
-   * fails (it broadcasts the digit pool, a Java record, which Spark's Kryo cannot serialize:
-   * "can't get field offset on a record class"); then the generator travels in the task closure
-   * instead, which Spark always serializes with Java serialization. The rows are the same.
-   */
-  private Dataset<Row> mnist(MnistParity gen, long rows, long epoch) {
-    if (!kryo()) {
-      return gen.generate(spark, rows, epoch, partitions);
-    }
-    System.out.println("  (spark.serializer is Kryo: generating MNIST-parity rows in the task "
-        + "closure, not through MnistParity.generate's broadcast)");
-    return spark.createDataFrame(spark.range(0, rows, 1, partitions).javaRDD()
-        .map(id -> gen.row(epoch, id)), gen.schema(epoch));
-  }
-
-  private boolean kryo() {
-    return spark.sparkContext().getConf().get("spark.serializer", "").contains("Kryo");
   }
 
   static double accuracy(Dataset<Row> predictions) {

@@ -84,6 +84,7 @@ public final class Trainer {
     double[] grad = new double[params.length];
     double[] before = new double[params.length];
     TransportSettings.check(jsc.getConf(), params.length, config.precision(), config.jobLabel());
+    StepTimes times = new StepTimes();
 
     epochs:
     for (int epoch = firstEpoch; epoch < config.maxEpochs(); epoch++) {
@@ -92,9 +93,11 @@ public final class Trainer {
           config.jobLabel() + ": epoch " + (epoch + 1) + "/" + config.maxEpochs(), false);
       double lossSum = 0;
       double weightSum = 0;
+      times.reset();
       for (int step = 0; step < stepsPerEpoch; step++) {
         GradientSum sum = stepGradient(train.blocks(epoch), bctx, params, epoch, step,
-            stepsPerEpoch, config.aggregationDepth(), jsc);
+            stepsPerEpoch, config.aggregationDepth(), jsc, times);
+        long updateStart = System.nanoTime();
         if (sum.weight <= 0) continue;
         boolean finite = sum.averageInto(grad) && Double.isFinite(sum.loss);
         if (!finite) {
@@ -113,6 +116,7 @@ public final class Trainer {
         steps++;
         lossSum += sum.loss;
         weightSum += sum.weight;
+        times.update += System.nanoTime() - updateStart;
       }
       double trainLoss = weightSum > 0 ? lossSum / weightSum : Double.NaN;
       double seconds = (System.nanoTime() - start) / 1e9;
@@ -123,17 +127,17 @@ public final class Trainer {
         valLoss = ev.loss / ev.weight;
         valAcc = ev.correctWeight / ev.weight;
       }
-      java.util.Map<String, Double> metrics = new java.util.TreeMap<>();
+      java.util.Map<String, Double> metrics = new java.util.TreeMap<>(times.perStepMillis());
       for (EpochListener listener : config.listeners()) {
         metrics.putAll(listener.onEpochEnd(epoch + 1, params));
       }
       EpochRecord rec = new EpochRecord(epoch + 1, trainLoss, valLoss, valAcc, seconds, steps,
           metrics);
       history.add(rec);
-      LOG.info("{} epoch {}/{}: train loss {} {}({} s, {} steps)", config.jobLabel(), epoch + 1,
-          config.maxEpochs(), String.format("%.6f", trainLoss),
+      LOG.info("{} epoch {}/{}: train loss {} {}({} s, {} steps{})", config.jobLabel(),
+          epoch + 1, config.maxEpochs(), String.format("%.6f", trainLoss),
           validation == null ? "" : String.format("validation loss %.6f accuracy %.4f ", valLoss,
-              valAcc), String.format("%.2f", seconds), steps);
+              valAcc), String.format("%.2f", seconds), steps, times.describe());
       double monitored = validation == null ? trainLoss : valLoss;
       boolean stop = stopping.update(monitored, params);
       boolean last = stop || epoch + 1 == config.maxEpochs();
@@ -169,8 +173,11 @@ public final class Trainer {
    * gradients come back as bytes ({@link StepWeights}, {@link GradientSum#packed()}).
    */
   static GradientSum stepGradient(JavaRDD<PartitionData> blocks, Broadcast<StepContext> bctx,
-      double[] params, int epoch, int step, int stepsPerEpoch, int depth, JavaSparkContext jsc) {
+      double[] params, int epoch, int step, int stepsPerEpoch, int depth, JavaSparkContext jsc,
+      StepTimes times) {
+    long t0 = System.nanoTime();
     Broadcast<StepWeights> bw = jsc.broadcast(new StepWeights(params, bctx.value().precision));
+    long t1 = System.nanoTime();
     try {
       int parts = blocks.getNumPartitions();
       OrderedSum total = blocks
@@ -179,7 +186,11 @@ public final class Trainer {
           .treeAggregate(new OrderedSum(parts), OrderedSum::merge, OrderedSum::merge, depth);
       return total.result();
     } finally {
+      long t2 = System.nanoTime();
       bw.destroy();
+      times.weightsOut += t1 - t0 + System.nanoTime() - t2;
+      times.job += t2 - t1;
+      times.steps++;
     }
   }
 

@@ -1,0 +1,50 @@
+package org.sparkdfa.train;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Where an epoch's step time goes on the driver, per step: building and broadcasting the weights,
+ * the Spark job (tasks' compute, result transport and the ordered sum), and the driver's update
+ * (averaging, optimizer, checks). Reported in the epoch log line and the epoch record, so the
+ * cost of Spark around the math is visible without a profiler.
+ */
+public final class StepTimes {
+  /** Epoch metric: mean ms per step to snapshot, encode, broadcast and destroy the weights. */
+  public static final String WEIGHTS_OUT = "time.weights_out_ms";
+  /** Epoch metric: mean ms per step in the Spark job (compute, gradient transport, sum). */
+  public static final String JOB = "time.job_ms";
+  /** Epoch metric: mean ms per step of the driver's update (average, optimizer, checks). */
+  public static final String UPDATE = "time.update_ms";
+
+  long weightsOut;
+  long job;
+  long update;
+  long steps;
+
+  StepTimes() {}
+
+  void reset() {
+    weightsOut = 0;
+    job = 0;
+    update = 0;
+    steps = 0;
+  }
+
+  /** Mean milliseconds per step, under the metric names above. */
+  Map<String, Double> perStepMillis() {
+    Map<String, Double> m = new TreeMap<>();
+    if (steps == 0) return m;
+    m.put(WEIGHTS_OUT, weightsOut / 1e6 / steps);
+    m.put(JOB, job / 1e6 / steps);
+    m.put(UPDATE, update / 1e6 / steps);
+    return m;
+  }
+
+  String describe() {
+    if (steps == 0) return "";
+    return String.format(java.util.Locale.ROOT,
+        "; per step %.1f ms weights out, %.1f ms Spark job, %.1f ms update",
+        weightsOut / 1e6 / steps, job / 1e6 / steps, update / 1e6 / steps);
+  }
+}
