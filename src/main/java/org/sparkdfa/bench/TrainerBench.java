@@ -402,6 +402,7 @@ public final class TrainerBench {
     int batch = args.integer("mnist-batch", 512);
     double step = args.real("mnist-step", 2e-3);
     int maxEpochs = args.integer("mnist-max-epochs", quick ? 4 : 5);
+    String precision = args.string("mnist-precision", "float64");
     MnistParity gen = MnistParity.builder().pool(DigitPool.shipped(DigitPool.Split.TRAIN)).k(2)
         .seed(seed).build();
     int d = gen.numFeatures();
@@ -448,15 +449,16 @@ public final class TrainerBench {
       // The fit's fixed cost (packing the training rows into blocks, the trainer's set-up): a fit
       // that trains no epoch. The per-epoch records below cover training only.
       double fixed = time(() -> configure(new BpMlpClassifier(), layers, "relu", "bce", "adam",
-          step, batch, 0, seed).fit(trainOnly));
+          step, batch, 0, seed).setPrecision(precision).fit(trainOnly));
       MlpClassificationModel model = configure(new BpMlpClassifier(), layers, "relu", "bce",
-          "adam", step, batch, maxEpochs, seed).setValidationIndicatorCol("isTest").fit(all);
+          "adam", step, batch, maxEpochs, seed).setPrecision(precision)
+          .setValidationIndicatorCol("isTest").fit(all);
       double cumulative = fixed;
       int reached = -1;
       double reachedSeconds = Double.NaN;
       System.out.printf(Locale.ROOT, "  ours: BP, adam stepSize %g, batchSize %d, layers %s "
-          + "relu/bce; fixed cost of a fit (maxIter 0) %.2f s%n", step, batch,
-          Arrays.toString(layers), fixed);
+          + "relu/bce, %s; fixed cost of a fit (maxIter 0) %.2f s%n", step, batch,
+          Arrays.toString(layers), precision, fixed);
       for (EpochRecord e : model.summary().epochs()) {
         cumulative += e.seconds();
         boolean hit = reached < 0 && e.validationAccuracy() >= accA;
