@@ -6,16 +6,29 @@
 #   jobs/bench.sh trainer [--quick] [--parts pass,accuracy,minibatch] [--master local[2]] ...
 #       the Spark estimators against MLlib's MultilayerPerceptronClassifier on the same cached
 #       data and BLAS, in local[2]; --quick shrinks rows and MLPC's iterations for a smoke run.
-#   jobs/bench.sh all [trainer options]   every benchmark above: the kernel with its defaults,
-#       then the trainer with the given options (e.g. --quick).
+#   jobs/bench.sh float32 [--quick] [--rows 60000] [--epochs 5] ...
+#       float32 against float64 (estimator param precision) on MNIST-parity k=3, 2352-512-1,
+#       batch 1024, local[2]: epoch throughput and test accuracy after the same epochs.
+#   jobs/bench.sh overhead [--quick] [--rows 60000] [--batches 1024,128] ...
+#       a Spark epoch against the same epoch in a plain in-process loop (InProcessLoop: same
+#       math, data, batch, seed, threads), batch 1024 and 128, float64 and float32, local[2].
+#   jobs/bench.sh memory [--quick] [--rows 60000] ...
+#       cached block bytes per row (Spark's storage info) against the raw feature size, and the
+#       driver heap after GC with N and 2N rows, float64 and float32, local[2].
+#   jobs/bench.sh scaling [--quick] [--precision float64] ...
+#       epoch time vs rows and vs hidden width (local[2]), local[1] vs local[2], a standalone
+#       cluster (jobs/cluster.sh) with 1 vs 2 workers, and a spilled (MEMORY_AND_DISK) fit on a
+#       small executor against an in-memory fit: same weights; table + PNG (target/bench/).
+#   jobs/bench.sh all [options]   every benchmark above: the kernel with its defaults, then the
+#       others with the given options (e.g. --quick).
 # Every benchmark ends with one "RESULT key=value ..." line.
 # OPENBLAS_NUM_THREADS defaults to 1 (jobs/lib/blas-env.sh): one BLAS thread per task.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/launch.sh"
 
 usage() {
-  sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
-  echo "usage: jobs/bench.sh {kernel|trainer|all} [options]" >&2
+  sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  echo "usage: jobs/bench.sh {kernel|trainer|float32|overhead|memory|scaling|all} [options]" >&2
 }
 
 SPARKDFA_GIT_DESCRIBE="$(git -C "$SPARKDFA_ROOT" describe --always --dirty 2>/dev/null || echo unknown)"
@@ -38,23 +51,43 @@ bench_kernel() {
   (sparkdfa_java org.sparkdfa.bench.KernelBench "$@")
 }
 
-bench_trainer() {
-  # Two cached copies of 60,000 x 2352 doubles (1.1 GB each) plus MLPC's per-iteration stacking
-  # need more than the 8g launch default.
+# bench_local2 MAIN_CLASS [args...]: a Spark benchmark on local[2] with the MNIST digits shipped.
+bench_local2() {
+  local main="$1"; shift
   (export SPARKDFA_DRIVER_MEMORY="${SPARKDFA_DRIVER_MEMORY:-12g}"
    export SPARKDFA_MNIST_DIR="${SPARKDFA_MNIST_DIR:-$SPARKDFA_ROOT/datasets/mnist}"
-   sparkdfa_submit org.sparkdfa.bench.TrainerBench --master 'local[2]' "$@")
+   sparkdfa_submit "$main" --master 'local[2]' "$@")
 }
+
+bench_trainer() {
+  # Two cached copies of 60,000 x 2352 doubles (1.1 GB each) plus MLPC's per-iteration stacking
+  # need more than the 8g launch default (bench_local2 gives 12g).
+  bench_local2 org.sparkdfa.bench.TrainerBench "$@"
+}
+
+bench_float32() { bench_local2 org.sparkdfa.bench.Float32Bench "$@"; }
+
+# The cache plus its copy collected for the in-process loop: 2 x 1.1 GB in float64.
+bench_overhead() { bench_local2 org.sparkdfa.bench.OverheadBench "$@"; }
+
+bench_memory() { bench_local2 org.sparkdfa.bench.MemoryBench "$@"; }
+
+bench_scaling() { echo "TODO" >&2; return 1; }
 
 cmd="${1:-}"
 [ $# -gt 0 ] && shift
 case "$cmd" in
-  kernel|trainer|all) snapshot_jar ;;
+  kernel|trainer|float32|overhead|memory|scaling|all) snapshot_jar ;;
 esac
 case "$cmd" in
   kernel) bench_kernel "$@" ;;
   trainer) bench_trainer "$@" ;;
-  all) bench_kernel && bench_trainer "$@" ;;
+  float32) bench_float32 "$@" ;;
+  overhead) bench_overhead "$@" ;;
+  memory) bench_memory "$@" ;;
+  scaling) bench_scaling "$@" ;;
+  all) bench_kernel && bench_trainer "$@" && bench_float32 "$@" && bench_overhead "$@" &&
+    bench_memory "$@" && bench_scaling "$@" ;;
   -h|--help|help) usage ;;
   *) usage; exit 2 ;;
 esac

@@ -151,14 +151,14 @@ public final class TrainerBench {
    * Used heap after a full GC (untimed, between parts): what the cached data and anything still
    * held by finished fits occupy.
    */
-  private static void heap(String when) {
+  static void heap(String when) {
     System.gc();
     Runtime rt = Runtime.getRuntime();
     System.out.printf(Locale.ROOT, "  [heap %s: %d MB used after GC, max %d MB]%n", when,
         (rt.totalMemory() - rt.freeMemory()) >> 20, rt.maxMemory() >> 20);
   }
 
-  private static String fmt(double v) {
+  static String fmt(double v) {
     return Double.isNaN(v) ? "NaN" : String.format(Locale.ROOT, "%.3f", v);
   }
 
@@ -275,7 +275,7 @@ public final class TrainerBench {
         .setStepSize(step).setMaxIter(maxIter).setTol(0.0).setSeed(seed);
   }
 
-  private static String secs(double[] s) {
+  static String secs(double[] s) {
     StringBuilder b = new StringBuilder("[");
     for (int i = 0; i < s.length; i++) {
       b.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f", s[i]));
@@ -483,13 +483,11 @@ public final class TrainerBench {
    * instead, which Spark always serializes with Java serialization. The rows are the same.
    */
   private Dataset<Row> mnist(MnistParity gen, long rows, long epoch) {
-    if (!kryo()) {
-      return gen.generate(spark, rows, epoch, partitions);
+    if (kryo()) {
+      System.out.println("  (spark.serializer is Kryo: generating MNIST-parity rows in the task "
+          + "closure, not through MnistParity.generate's broadcast)");
     }
-    System.out.println("  (spark.serializer is Kryo: generating MNIST-parity rows in the task "
-        + "closure, not through MnistParity.generate's broadcast)");
-    return spark.createDataFrame(spark.range(0, rows, 1, partitions).javaRDD()
-        .map(id -> gen.row(epoch, id)), gen.schema(epoch));
+    return MlpSetup.mnistRows(spark, gen, rows, epoch, partitions);
   }
 
   private boolean kryo() {
