@@ -44,7 +44,11 @@ snapshot_jar() {
   SPARKDFA_JAR="$SNAPSHOT_DIR/$(basename "$SPARKDFA_JAR")"
   sparkdfa_build() { :; }
 }
-cleanup() { if [ -n "$SNAPSHOT_DIR" ]; then rm -rf "$SNAPSHOT_DIR"; fi; }
+CLUSTER_STARTED=0
+cleanup() {
+  if [ "$CLUSTER_STARTED" = 1 ]; then bash "$SPARKDFA_ROOT/jobs/cluster.sh" stop >&2 || true; fi
+  if [ -n "$SNAPSHOT_DIR" ]; then rm -rf "$SNAPSHOT_DIR"; fi
+}
 trap cleanup EXIT
 
 bench_kernel() {
@@ -72,7 +76,60 @@ bench_overhead() { bench_local2 org.sparkdfa.bench.OverheadBench "$@"; }
 
 bench_memory() { bench_local2 org.sparkdfa.bench.MemoryBench "$@"; }
 
-bench_scaling() { echo "TODO" >&2; return 1; }
+# The scaling benchmark runs ScalingBench in several JVMs, each writing its figures to $out, then
+# ScalingReport prints the table, draws target/bench/scaling/scaling.png and the RESULT line:
+#   local[2]  epoch time vs hidden width and vs rows, the base epoch, the in-memory spill reference
+#   local[1]  the base epoch
+#   a standalone cluster of 2 one-core workers (jobs/cluster.sh, on its own ports so it cannot
+#   collide with a cluster of another checkout): the base epoch on 1 worker and on 2 workers
+#   (--total-executor-cores 1 / 2), then the spill fit on one executor of 512 MB (MEMORY_AND_DISK
+#   spills the blocks that do not fit), whose weights must equal the reference's.
+# A cluster this function starts is stopped on exit (trap above); one already running is reused.
+bench_scaling() {
+  local out="${SPARKDFA_SCALING_OUT:-$SPARKDFA_ROOT/target/bench/scaling}"
+  rm -rf "$out"
+  mkdir -p "$out"
+  export SPARKDFA_MASTER_PORT="${SPARKDFA_MASTER_PORT:-7177}"
+  export SPARKDFA_MASTER_UI_PORT="${SPARKDFA_MASTER_UI_PORT:-8180}"
+  # 1 worker holds all base data in one executor: 1.1 GB of float64 blocks need a 3g executor.
+  export SPARKDFA_WORKER_MEMORY="${SPARKDFA_WORKER_MEMORY:-4g}"
+  export SPARKDFA_MNIST_DIR="${SPARKDFA_MNIST_DIR:-$SPARKDFA_ROOT/datasets/mnist}"
+  local master="spark://127.0.0.1:$SPARKDFA_MASTER_PORT"
+  local executor_memory="${SPARKDFA_SCALING_EXECUTOR_MEMORY:-3g}"
+  local scaling=org.sparkdfa.bench.ScalingBench
+  # 240,000 rows of float64 cached (4.5 GB) live in the local driver JVM.
+  (export SPARKDFA_DRIVER_MEMORY="${SPARKDFA_DRIVER_MEMORY:-12g}"
+   sparkdfa_submit "$scaling" --master 'local[2]' --name local2 \
+     --measure width,rows,base,spill-reference --out "$out" "$@") || return 1
+  (export SPARKDFA_DRIVER_MEMORY="${SPARKDFA_DRIVER_MEMORY:-8g}"
+   sparkdfa_submit "$scaling" --master 'local[1]' --name local1 --measure base --out "$out" "$@") \
+    || return 1
+  if bash "$SPARKDFA_ROOT/jobs/cluster.sh" status >/dev/null 2>&1; then
+    echo "[bench] reusing the running cluster at $master" >&2
+  else
+    bash "$SPARKDFA_ROOT/jobs/cluster.sh" stop >/dev/null 2>&1 || true
+    CLUSTER_STARTED=1
+    bash "$SPARKDFA_ROOT/jobs/cluster.sh" start >&2 || return 1
+  fi
+  # On the cluster the driver holds O(parameters) only.
+  local cores name
+  for cores in 1 2; do
+    name="workers$cores"
+    (export SPARKDFA_DRIVER_MEMORY=2g
+     sparkdfa_submit "$scaling" --master "$master" --total-executor-cores "$cores" \
+       --executor-memory "$executor_memory" --name "$name" --measure base --out "$out" "$@") \
+      || return 1
+  done
+  (export SPARKDFA_DRIVER_MEMORY=2g
+   sparkdfa_submit "$scaling" --master "$master" --total-executor-cores 1 \
+     --executor-memory "${SPARKDFA_SPILL_EXECUTOR_MEMORY:-512m}" --name spill --measure spill \
+     --out "$out" "$@") || return 1
+  if [ "$CLUSTER_STARTED" = 1 ]; then
+    bash "$SPARKDFA_ROOT/jobs/cluster.sh" stop >&2 || true
+    CLUSTER_STARTED=0
+  fi
+  (sparkdfa_java org.sparkdfa.bench.ScalingReport --out "$out" "$@")
+}
 
 cmd="${1:-}"
 [ $# -gt 0 ] && shift

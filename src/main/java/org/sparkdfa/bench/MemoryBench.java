@@ -28,7 +28,8 @@ import scala.Tuple2;
  *       epoch has trained (2352-512-1, batch 1024), with the data still cached. In local mode the
  *       driver JVM is also the executor and holds the cache, so the driver's own share is the
  *       heap used minus the storage memory in use (from {@code getExecutorMemoryStatus}); it must
- *       not grow from N to 2N rows (O(parameters), never O(rows)).
+ *       not grow from N to 2N rows (O(parameters), never O(rows)). Also printed: the heap after
+ *       GC once the cache is unpersisted (blocking), i.e. what the driver JVM keeps after a fit.
  * </ul>
  *
  * <p>Last line: {@code RESULT cache_ratio=<worst of float64, float32>}.
@@ -59,7 +60,7 @@ public final class MemoryBench {
 
   /** One packed data set: Spark's storage figures and the heap after one epoch. */
   private record Row(Precision precision, long rows, int d, long memSize, long diskSize,
-      long heapUsed, long storageUsed) {
+      long heapUsed, long storageUsed, long heapReleased) {
     long rawBytes() {
       return rows * d * (long) precision.bytes();
     }
@@ -91,10 +92,14 @@ public final class MemoryBench {
             MlpSetup.mnistRows(spark, gen, rows, 0, partitions),
             MlpSetup.columns(spec, precision))) {
           new Trainer(MlpSetup.config(spec, precision, batch, 1, seed)).train(data, null);
-          RDDInfo info = storageInfo(data.blocks(0).id());
+          RDDInfo info = MlpSetup.storageInfo(spark.sparkContext(), data.blocks(0).id());
           long heap = MlpSetup.heapAfterGc();
+          long storage = storageUsed(spark.sparkContext());
+          // Without the cache (blocking unpersist), what the driver JVM still holds after the
+          // fit: anything proportional to the rows left behind would show here.
+          data.blocks(0).unpersist(true);
           Row r = new Row(precision, rows, spec.inputs(), info.memSize(), info.diskSize(), heap,
-              storageUsed(spark.sparkContext()));
+              storage, MlpSetup.heapAfterGc());
           System.out.printf(Locale.ROOT, "  %s, %d rows: %d/%d partitions cached, storage level "
               + "%s, packed arrays %.1f MB%n", precision.paramName(), rows,
               info.numCachedPartitions(), info.numPartitions(), info.storageLevel().description(),
@@ -104,14 +109,6 @@ public final class MemoryBench {
       }
     }
     report(table);
-  }
-
-  private RDDInfo storageInfo(int rddId) {
-    for (RDDInfo info : spark.sparkContext().getRDDStorageInfo()) {
-      if (info.id() == rddId) return info;
-    }
-    throw new IllegalStateException("RDD " + rddId + " is not in Spark's storage info: the "
-        + "packed blocks were not cached");
   }
 
   /** Storage memory in use over all block managers (max − remaining). */
@@ -125,28 +122,30 @@ public final class MemoryBench {
   }
 
   private static void report(List<Row> table) {
-    System.out.printf(Locale.ROOT, "%n  %-8s %8s %10s %11s %9s %9s %7s | %9s %9s %12s%n", "prec",
-        "rows", "raw MB", "cached MB", "disk MB", "B/row", "ratio", "heap MB", "store MB",
-        "driver MB");
+    System.out.printf(Locale.ROOT, "%n  %-8s %8s %10s %11s %9s %9s %7s | %9s %9s %10s %10s%n",
+        "prec", "rows", "raw MB", "cached MB", "disk MB", "B/row", "ratio", "heap MB",
+        "store MB", "driver MB", "freed MB");
     double worst = Double.NaN;
     for (Row r : table) {
       System.out.printf(Locale.ROOT, "  %-8s %8d %10.1f %11.1f %9.1f %9.0f %7.4f | %9.1f %9.1f "
-          + "%12.1f%n", r.precision().paramName(), r.rows(), r.rawBytes() / 1e6,
+          + "%10.1f %10.1f%n", r.precision().paramName(), r.rows(), r.rawBytes() / 1e6,
           (r.memSize() + r.diskSize()) / 1e6, r.diskSize() / 1e6,
           (r.memSize() + r.diskSize()) / (double) r.rows(), r.ratio(), r.heapUsed() / 1e6,
-          r.storageUsed() / 1e6, r.driverOwn() / 1e6);
+          r.storageUsed() / 1e6, r.driverOwn() / 1e6, r.heapReleased() / 1e6);
       worst = Double.isNaN(worst) ? r.ratio() : Math.max(worst, r.ratio());
     }
     System.out.println("  (raw = rows x d x bytes per value; cached = memSize + diskSize of the "
         + "packed RDD; heap = used after System.gc() with the data cached; store = storage "
-        + "memory in use; driver = heap - store)");
+        + "memory in use; driver = heap - store; freed = heap used after GC once the cache is "
+        + "unpersisted)");
     for (int i = 0; i + 1 < table.size(); i += 2) {
       Row a = table.get(i);
       Row b = table.get(i + 1);
       System.out.printf(Locale.ROOT, "  %s: from %d to %d rows the cache grows by %.1f MB, the "
-          + "driver's own heap by %+.1f MB%n", a.precision().paramName(), a.rows(), b.rows(),
+          + "driver's own heap by %+.1f MB (heap - store), %+.1f MB (freed)%n",
+          a.precision().paramName(), a.rows(), b.rows(),
           (b.memSize() + b.diskSize() - a.memSize() - a.diskSize()) / 1e6,
-          (b.driverOwn() - a.driverOwn()) / 1e6);
+          (b.driverOwn() - a.driverOwn()) / 1e6, (b.heapReleased() - a.heapReleased()) / 1e6);
     }
     System.out.printf(Locale.ROOT, "  worst cache ratio %.4f (target <= 1.15)%n", worst);
     System.out.println();

@@ -103,8 +103,19 @@ final class MlpSetup {
     return TrainerBench.secs(epochs.stream().mapToDouble(EpochRecord::seconds).toArray());
   }
 
-  /** Heap in use after a full GC, in bytes. */
+  /** Spark's storage figures (memSize, diskSize, cached partitions) of a persisted RDD. */
+  static org.apache.spark.storage.RDDInfo storageInfo(org.apache.spark.SparkContext sc,
+      int rddId) {
+    for (org.apache.spark.storage.RDDInfo info : sc.getRDDStorageInfo()) {
+      if (info.id() == rddId) return info;
+    }
+    throw new IllegalStateException("RDD " + rddId + " is not in Spark's storage info: it was "
+        + "not cached");
+  }
+
+  /** Heap in use after a full GC (twice: the first may leave finalizable garbage), in bytes. */
   static long heapAfterGc() {
+    System.gc();
     System.gc();
     Runtime rt = Runtime.getRuntime();
     return rt.totalMemory() - rt.freeMemory();

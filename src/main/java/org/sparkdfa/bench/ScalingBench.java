@@ -191,10 +191,6 @@ public final class ScalingBench {
   }
 
   private RDDInfo storageInfo(TrainingData data) {
-    int id = data.blocks(0).id();
-    for (RDDInfo info : spark.sparkContext().getRDDStorageInfo()) {
-      if (info.id() == id) return info;
-    }
-    throw new IllegalStateException("the packed RDD " + id + " is not in Spark's storage info");
+    return MlpSetup.storageInfo(spark.sparkContext(), data.blocks(0).id());
   }
 }
