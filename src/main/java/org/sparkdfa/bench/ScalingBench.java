@@ -86,7 +86,9 @@ public final class ScalingBench {
     ScalingResults results = new ScalingResults(Path.of(args.string("out",
         "target/bench/scaling")), name);
     results.put("master", spark.sparkContext().master());
-    results.put("task_slots", spark.sparkContext().defaultParallelism());
+    // On a standalone cluster the default parallelism is at least 2 whatever the cores granted.
+    results.put("task_slots", spark.sparkContext().getConf().get("spark.cores.max",
+        String.valueOf(spark.sparkContext().defaultParallelism())));
     try {
       new ScalingBench(spark, args, results).run(measures);
     } finally {

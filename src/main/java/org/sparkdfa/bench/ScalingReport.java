@@ -183,15 +183,17 @@ public final class ScalingReport {
     }
     charts.add(byWidth);
     CategoryChart bySetup = new CategoryChartBuilder().width(480).height(400)
-        .title("Epoch time by setup").xAxisTitle("").yAxisTitle("seconds per epoch").build();
+        .title("Epoch time by setup (missing = not measured)").xAxisTitle("").yAxisTitle("seconds per epoch").build();
     List<String> names = new ArrayList<>();
     List<Double> secs = new ArrayList<>();
     setups.forEach((k, v) -> {
       names.add(k);
       secs.add(Double.isNaN(v) ? 0.0 : v);
     });
-    bySetup.addSeries("s/epoch (0 = not measured)", names, secs);
+    bySetup.addSeries("s/epoch", names, secs);
     bySetup.getStyler().setChartBackgroundColor(Color.WHITE);
+    bySetup.getStyler().setLegendVisible(false);
+    bySetup.getStyler().setXAxisLabelRotation(30);
     charts.add(bySetup);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     BitmapEncoder.saveBitmap(charts, 1, charts.size(), out, BitmapEncoder.BitmapFormat.PNG);
@@ -202,6 +204,7 @@ public final class ScalingReport {
     XYChart c = new XYChartBuilder().width(480).height(400).title(title).xAxisTitle(x)
         .yAxisTitle("seconds per epoch").build();
     c.getStyler().setChartBackgroundColor(Color.WHITE);
+    c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
     return c;
   }
 }
