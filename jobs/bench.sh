@@ -105,6 +105,13 @@ bench_scaling() {
    sparkdfa_submit "$scaling" --master 'local[1]' --name local1 --measure base --out "$out" "$@") \
     || return 1
   if bash "$SPARKDFA_ROOT/jobs/cluster.sh" status >/dev/null 2>&1; then
+    # This checkout's cluster is up; usable only if it listens where this run will submit.
+    if ! curl -s --max-time 2 "http://127.0.0.1:$SPARKDFA_MASTER_UI_PORT/json/" |
+      grep -q "$master"; then
+      echo "[bench] ERROR: a cluster of this checkout is running, but not at $master; stop it" \
+        "(jobs/cluster.sh stop) or set SPARKDFA_MASTER_PORT/SPARKDFA_MASTER_UI_PORT to its ports" >&2
+      return 1
+    fi
     echo "[bench] reusing the running cluster at $master" >&2
   else
     bash "$SPARKDFA_ROOT/jobs/cluster.sh" stop >/dev/null 2>&1 || true

@@ -145,7 +145,11 @@ public final class ScalingBench {
   /** Keeps one packed data set at a time (-1 = none): the sweeps reuse it across widths. */
   private void repack(long rows) {
     if (rows == packedRows) return;
-    if (packed != null) packed.close();
+    if (packed != null) {
+      // Blocking: the next, larger data set must not compete with this one for storage memory.
+      packed.blocks(0).unpersist(true);
+      packed.close();
+    }
     packed = null;
     packedRows = -1;
     if (rows < 0) return;
