@@ -18,7 +18,8 @@ import scala.Tuple2;
 
 /**
  * What the cached training blocks cost, measured by Spark's own storage accounting, and what the
- * driver keeps. For float64 and float32, MNIST-parity k = 3 (2352 inputs) with N, 2N and again N rows:
+ * driver keeps. For float64 and float32, MNIST-parity k = 3 (2352 inputs) with N, 2N and again N
+ * rows:
  *
  * <ul>
  *   <li><b>cache ratio</b> — memSize + diskSize of the packed RDD (from
@@ -59,7 +60,7 @@ public final class MemoryBench {
   }
 
   /** One packed data set: Spark's storage figures and the heap after one epoch. */
-  private record Row(Precision precision, long rows, int d, long memSize, long diskSize,
+  private record Footprint(Precision precision, long rows, int d, long memSize, long diskSize,
       long heapUsed, long storageUsed, long heapReleased) {
     long rawBytes() {
       return rows * d * (long) precision.bytes();
@@ -89,7 +90,7 @@ public final class MemoryBench {
         + "%d rows, %d partitions; one epoch of %s, batch %d (%d parameters = %.1f MB as "
         + "doubles) ==%n", MlpSetup.K, n, 2 * n, partitions, Arrays.toString(spec.layers()), batch,
         spec.numParams(), spec.numParams() * 8 / 1e6);
-    List<Row> table = new ArrayList<>();
+    List<Footprint> table = new ArrayList<>();
     for (Precision precision : Precision.values()) {
       // N, 2N, then N again: every fit leaves its task threads' scratch behind (finding 3 of
       // BENCHMARKS.md), so the heap creeps up fit by fit; a heap that keeps growing when the rows
@@ -105,8 +106,8 @@ public final class MemoryBench {
           // Without the cache (blocking unpersist), what the driver JVM still holds after the
           // fit: anything proportional to the rows left behind would show here.
           data.blocks(0).unpersist(true);
-          Row r = new Row(precision, rows, spec.inputs(), info.memSize(), info.diskSize(), heap,
-              storage, MlpSetup.heapAfterGc());
+          Footprint r = new Footprint(precision, rows, spec.inputs(), info.memSize(),
+              info.diskSize(), heap, storage, MlpSetup.heapAfterGc());
           System.out.printf(Locale.ROOT, "  %s, %d rows: %d/%d partitions cached, storage level "
               + "%s, packed arrays %.1f MB%n", precision.paramName(), rows,
               info.numCachedPartitions(), info.numPartitions(), info.storageLevel().description(),
@@ -128,12 +129,12 @@ public final class MemoryBench {
     return used;
   }
 
-  private static void report(List<Row> table) {
+  private static void report(List<Footprint> table) {
     System.out.printf(Locale.ROOT, "%n  %-8s %8s %10s %11s %9s %9s %7s | %9s %9s %10s %10s%n",
         "prec", "rows", "raw MB", "cached MB", "disk MB", "B/row", "ratio", "heap MB",
         "store MB", "driver MB", "freed MB");
     double worst = Double.NaN;
-    for (Row r : table) {
+    for (Footprint r : table) {
       System.out.printf(Locale.ROOT, "  %-8s %8d %10.1f %11.1f %9.1f %9.0f %7.4f | %9.1f %9.1f "
           + "%10.1f %10.1f%n", r.precision().paramName(), r.rows(), r.rawBytes() / 1e6,
           (r.memSize() + r.diskSize()) / 1e6, r.diskSize() / 1e6,
@@ -146,9 +147,9 @@ public final class MemoryBench {
         + "memory in use; driver = heap - store; freed = heap used after GC once the cache is "
         + "unpersisted)");
     for (int i = 0; i + 2 < table.size(); i += 3) {
-      Row a = table.get(i);
-      Row b = table.get(i + 1);
-      Row c = table.get(i + 2);
+      Footprint a = table.get(i);
+      Footprint b = table.get(i + 1);
+      Footprint c = table.get(i + 2);
       System.out.printf(Locale.ROOT, "  %s: %d -> %d -> %d rows: cache %+.1f then %+.1f MB; "
           + "driver's own heap (heap - store) %+.1f then %+.1f MB; after unpersist (freed) %+.1f "
           + "then %+.1f MB%n", a.precision().paramName(), a.rows(), b.rows(), c.rows(),
@@ -157,7 +158,8 @@ public final class MemoryBench {
           (b.heapReleased() - a.heapReleased()) / 1e6, (c.heapReleased() - b.heapReleased()) / 1e6);
       System.out.printf(Locale.ROOT, "    driver growth N -> 2N over cache growth: %.3f (a driver "
           + "holding a copy of the rows would show about 1; a heap that still grows from 2N back "
-          + "to N is left over fit by fit, not O(rows))%n", (b.driverOwn() - a.driverOwn()) / (double) (b.cached() - a.cached()));
+          + "to N is left over fit by fit, not O(rows))%n",
+          (b.driverOwn() - a.driverOwn()) / (double) (b.cached() - a.cached()));
     }
     System.out.printf(Locale.ROOT, "  worst cache ratio %.4f (target <= 1.15)%n", worst);
     System.out.println();

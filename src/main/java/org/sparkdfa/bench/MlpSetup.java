@@ -20,11 +20,11 @@ import org.sparkdfa.train.EpochRecord;
 import org.sparkdfa.train.TrainingConfig;
 
 /**
- * The setup the "speed and scale" benchmarks share: MNIST-parity rows (k digits side by side, k·784
- * inputs), a [d, h, 1] ReLU/BCE network trained by BP with Adam, and the steady-state epoch time.
- * The benchmarks that time Spark against something else (the plain loop, another worker count)
- * drive {@link org.sparkdfa.train.Trainer} with this config directly, so both sides train exactly
- * the same config on the same packed data; it is what {@code BpMlpClassifier} builds with the
+ * The setup the "speed and scale" benchmarks share: MNIST-parity rows (k digits side by side,
+ * k·784 inputs), a [d, h, 1] ReLU/BCE network trained by BP with Adam, and the steady-state
+ * epoch time. The benchmarks that time Spark against something else (the plain loop, another
+ * worker count) drive {@link org.sparkdfa.train.Trainer} with this config directly, so both sides
+ * train exactly the same config on the same packed data; it is what {@code BpMlpClassifier} builds with the
  * same params (glorot_uniform, no early stopping).
  */
 final class MlpSetup {

@@ -56,7 +56,7 @@ public final class OverheadBench {
   }
 
   /** One row of the table. */
-  private record Row(Precision precision, int batch, int steps, double sparkSeconds,
+  private record Comparison(Precision precision, int batch, int steps, double sparkSeconds,
       double loopSeconds, boolean sameWeights) {
     double ratio() {
       return sparkSeconds / loopSeconds;
@@ -73,7 +73,7 @@ public final class OverheadBench {
         + "MNIST-parity k=%d, %d rows, layers %s relu/bce, BP, adam, %d partitions, loop threads "
         + "%d, seed %d ==%n", MlpSetup.K, rows, Arrays.toString(spec.layers()), partitions,
         threads, seed);
-    List<Row> table = new ArrayList<>();
+    List<Comparison> table = new ArrayList<>();
     for (Precision precision : Precision.values()) {
       try (TrainingData data = TrainingData.pack(
           MlpSetup.mnistRows(spark, gen, rows, 0, partitions), MlpSetup.columns(spec, precision))) {
@@ -97,7 +97,7 @@ public final class OverheadBench {
     return out;
   }
 
-  private Row measure(NetworkSpec spec, Precision precision, int batch, TrainingData data,
+  private Comparison measure(NetworkSpec spec, Precision precision, int batch, TrainingData data,
       List<PartitionData> blocks) {
     int timed = batch >= 1024 ? args.integer("epochs-1024", quick ? 1 : 2)
         : args.integer("epochs-128", 1);
@@ -109,8 +109,8 @@ public final class OverheadBench {
       inLoop = loop.train();
       steps = loop.stepsPerEpoch();
     }
-    Row r = new Row(precision, batch, steps, MlpSetup.steadyEpochSeconds(onSpark.epochs()),
-        MlpSetup.steadyEpochSeconds(inLoop.epochs()),
+    Comparison r = new Comparison(precision, batch, steps,
+        MlpSetup.steadyEpochSeconds(onSpark.epochs()), MlpSetup.steadyEpochSeconds(inLoop.epochs()),
         Arrays.equals(onSpark.params(), inLoop.params()));
     System.out.printf(Locale.ROOT, "  %s batch %d: Spark epoch seconds %s, plain loop %s, "
         + "same weights: %s%n", precision.paramName(), batch, MlpSetup.seconds(onSpark.epochs()),
@@ -118,13 +118,13 @@ public final class OverheadBench {
     return r;
   }
 
-  private static void report(List<Row> table) {
+  private static void report(List<Comparison> table) {
     System.out.printf(Locale.ROOT, "%n  %-8s %5s %6s %12s %12s %9s %11s %11s %6s%n", "prec",
         "batch", "steps", "Spark s/ep", "loop s/ep", "Spark/loop", "Spark ms/st", "loop ms/st",
         "same w");
     double worst1024 = Double.NaN;
     double worst128 = Double.NaN;
-    for (Row r : table) {
+    for (Comparison r : table) {
       System.out.printf(Locale.ROOT, "  %-8s %5d %6d %12.3f %12.3f %9.2f %11.1f %11.1f %6s%n",
           r.precision().paramName(), r.batch(), r.steps(), r.sparkSeconds(), r.loopSeconds(),
           r.ratio(), 1e3 * r.sparkSeconds() / r.steps(), 1e3 * r.loopSeconds() / r.steps(),

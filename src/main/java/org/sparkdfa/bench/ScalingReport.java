@@ -82,7 +82,8 @@ public final class ScalingReport {
   }
 
   private static double rowsTable(TreeMap<Double, Double> rows) {
-    System.out.printf(Locale.ROOT, "%n  epoch time vs rows (local[2], width %d)%n", MlpSetup.HIDDEN);
+    System.out.printf(Locale.ROOT, "%n  epoch time vs rows (local[2], width %d)%n",
+        MlpSetup.HIDDEN);
     if (rows.isEmpty()) {
       System.out.println("    not measured");
       return Double.NaN;
@@ -183,7 +184,8 @@ public final class ScalingReport {
     }
     charts.add(byWidth);
     CategoryChart bySetup = new CategoryChartBuilder().width(480).height(400)
-        .title("Epoch time by setup (missing = not measured)").xAxisTitle("").yAxisTitle("seconds per epoch").build();
+        .title("Epoch time by setup (missing = not measured)").xAxisTitle("")
+        .yAxisTitle("seconds per epoch").build();
     List<String> names = new ArrayList<>();
     List<Double> secs = new ArrayList<>();
     setups.forEach((k, v) -> {
