@@ -24,8 +24,8 @@ import org.sparkdfa.train.TrainingConfig;
  * k·784 inputs), a [d, h, 1] ReLU/BCE network trained by BP with Adam, and the steady-state
  * epoch time. The benchmarks that time Spark against something else (the plain loop, another
  * worker count) drive {@link org.sparkdfa.train.Trainer} with this config directly, so both sides
- * train exactly the same config on the same packed data; it is what {@code BpMlpClassifier} builds with the
- * same params (glorot_uniform, no early stopping).
+ * train exactly the same config on the same packed data; it is what {@code BpMlpClassifier}
+ * builds with the same params (glorot_uniform, no early stopping).
  */
 final class MlpSetup {
   private MlpSetup() {}
