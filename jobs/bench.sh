@@ -6,16 +6,29 @@
 #   jobs/bench.sh trainer [--quick] [--parts pass,accuracy,minibatch] [--master local[2]] ...
 #       the Spark estimators against MLlib's MultilayerPerceptronClassifier on the same cached
 #       data and BLAS, in local[2]; --quick shrinks rows and MLPC's iterations for a smoke run.
-#   jobs/bench.sh all [trainer options]   every benchmark above: the kernel with its defaults,
-#       then the trainer with the given options (e.g. --quick).
+#   jobs/bench.sh float32 [--quick] [--rows 60000] [--epochs 5] ...
+#       float32 against float64 (estimator param precision) on MNIST-parity k=3, 2352-512-1,
+#       batch 1024, local[2]: epoch throughput and test accuracy after the same epochs.
+#   jobs/bench.sh overhead [--quick] [--rows 60000] [--batches 1024,128] ...
+#       a Spark epoch against the same epoch in a plain in-process loop (InProcessLoop: same
+#       math, data, batch, seed, threads), batch 1024 and 128, float64 and float32, local[2].
+#   jobs/bench.sh memory [--quick] [--rows 60000] ...
+#       cached block bytes per row (Spark's storage info) against the raw feature size, and the
+#       driver heap after GC with N and 2N rows, float64 and float32, local[2].
+#   jobs/bench.sh scaling [--quick] [--precision float64] ...
+#       epoch time vs rows and vs hidden width (local[2]), local[1] vs local[2], a standalone
+#       cluster (jobs/cluster.sh) with 1 vs 2 workers, and a spilled (MEMORY_AND_DISK) fit on a
+#       small executor against an in-memory fit: same weights; table + PNG (target/bench/).
+#   jobs/bench.sh all [options]   every benchmark above: the kernel with its defaults, then the
+#       others with the given options (e.g. --quick).
 # Every benchmark ends with one "RESULT key=value ..." line.
 # OPENBLAS_NUM_THREADS defaults to 1 (jobs/lib/blas-env.sh): one BLAS thread per task.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/launch.sh"
 
 usage() {
-  sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
-  echo "usage: jobs/bench.sh {kernel|trainer|all} [options]" >&2
+  sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  echo "usage: jobs/bench.sh {kernel|trainer|float32|overhead|memory|scaling|all} [options]" >&2
 }
 
 SPARKDFA_GIT_DESCRIBE="$(git -C "$SPARKDFA_ROOT" describe --always --dirty 2>/dev/null || echo unknown)"
@@ -31,30 +44,114 @@ snapshot_jar() {
   SPARKDFA_JAR="$SNAPSHOT_DIR/$(basename "$SPARKDFA_JAR")"
   sparkdfa_build() { :; }
 }
-cleanup() { if [ -n "$SNAPSHOT_DIR" ]; then rm -rf "$SNAPSHOT_DIR"; fi; }
+CLUSTER_STARTED=0
+cleanup() {
+  if [ "$CLUSTER_STARTED" = 1 ]; then bash "$SPARKDFA_ROOT/jobs/cluster.sh" stop >&2 || true; fi
+  if [ -n "$SNAPSHOT_DIR" ]; then rm -rf "$SNAPSHOT_DIR"; fi
+}
 trap cleanup EXIT
 
 bench_kernel() {
   (sparkdfa_java org.sparkdfa.bench.KernelBench "$@")
 }
 
-bench_trainer() {
-  # Two cached copies of 60,000 x 2352 doubles (1.1 GB each) plus MLPC's per-iteration stacking
-  # need more than the 8g launch default.
+# bench_local2 MAIN_CLASS [args...]: a Spark benchmark on local[2] with the MNIST digits shipped.
+bench_local2() {
+  local main="$1"; shift
   (export SPARKDFA_DRIVER_MEMORY="${SPARKDFA_DRIVER_MEMORY:-12g}"
    export SPARKDFA_MNIST_DIR="${SPARKDFA_MNIST_DIR:-$SPARKDFA_ROOT/datasets/mnist}"
-   sparkdfa_submit org.sparkdfa.bench.TrainerBench --master 'local[2]' "$@")
+   sparkdfa_submit "$main" --master 'local[2]' "$@")
+}
+
+bench_trainer() {
+  # Two cached copies of 60,000 x 2352 doubles (1.1 GB each) plus MLPC's per-iteration stacking
+  # need more than the 8g launch default (bench_local2 gives 12g).
+  bench_local2 org.sparkdfa.bench.TrainerBench "$@"
+}
+
+bench_float32() { bench_local2 org.sparkdfa.bench.Float32Bench "$@"; }
+
+# The cache plus its copy collected for the in-process loop: 2 x 1.1 GB in float64.
+bench_overhead() { bench_local2 org.sparkdfa.bench.OverheadBench "$@"; }
+
+bench_memory() { bench_local2 org.sparkdfa.bench.MemoryBench "$@"; }
+
+# The scaling benchmark runs ScalingBench in several JVMs, each writing its figures to $out, then
+# ScalingReport prints the table, draws target/bench/scaling/scaling.png and the RESULT line:
+#   local[2]  epoch time vs hidden width and vs rows, the base epoch, the in-memory spill reference
+#   local[1]  the base epoch
+#   a standalone cluster of 2 one-core workers (jobs/cluster.sh, on its own ports so it cannot
+#   collide with a cluster of another checkout): the base epoch on 1 worker and on 2 workers
+#   (--total-executor-cores 1 / 2), then the spill fit on one executor of 512 MB (MEMORY_AND_DISK
+#   spills the blocks that do not fit), whose weights must equal the reference's.
+# A cluster this function starts is stopped on exit (trap above); one already running is reused.
+bench_scaling() {
+  local out="${SPARKDFA_SCALING_OUT:-$SPARKDFA_ROOT/target/bench/scaling}"
+  rm -rf "$out"
+  mkdir -p "$out"
+  export SPARKDFA_MASTER_PORT="${SPARKDFA_MASTER_PORT:-7177}"
+  export SPARKDFA_MASTER_UI_PORT="${SPARKDFA_MASTER_UI_PORT:-8180}"
+  # 1 worker holds all base data in one executor: 1.1 GB of float64 blocks need a 3g executor.
+  export SPARKDFA_WORKER_MEMORY="${SPARKDFA_WORKER_MEMORY:-4g}"
+  export SPARKDFA_MNIST_DIR="${SPARKDFA_MNIST_DIR:-$SPARKDFA_ROOT/datasets/mnist}"
+  local master="spark://127.0.0.1:$SPARKDFA_MASTER_PORT"
+  local executor_memory="${SPARKDFA_SCALING_EXECUTOR_MEMORY:-3g}"
+  local scaling=org.sparkdfa.bench.ScalingBench
+  # 240,000 rows of float64 cached (4.5 GB) live in the local driver JVM.
+  (export SPARKDFA_DRIVER_MEMORY="${SPARKDFA_DRIVER_MEMORY:-12g}"
+   sparkdfa_submit "$scaling" --master 'local[2]' --name local2 \
+     --measure width,rows,base,spill-reference --out "$out" "$@") || return 1
+  (export SPARKDFA_DRIVER_MEMORY="${SPARKDFA_DRIVER_MEMORY:-8g}"
+   sparkdfa_submit "$scaling" --master 'local[1]' --name local1 --measure base --out "$out" "$@") \
+    || return 1
+  if bash "$SPARKDFA_ROOT/jobs/cluster.sh" status >/dev/null 2>&1; then
+    # This checkout's cluster is up; usable only if it listens where this run will submit.
+    if ! curl -s --max-time 2 "http://127.0.0.1:$SPARKDFA_MASTER_UI_PORT/json/" |
+      grep -q "$master"; then
+      echo "[bench] ERROR: a cluster of this checkout is running, but not at $master; stop it" \
+        "(jobs/cluster.sh stop) or set SPARKDFA_MASTER_PORT/SPARKDFA_MASTER_UI_PORT to its ports" >&2
+      return 1
+    fi
+    echo "[bench] reusing the running cluster at $master" >&2
+  else
+    bash "$SPARKDFA_ROOT/jobs/cluster.sh" stop >/dev/null 2>&1 || true
+    CLUSTER_STARTED=1
+    bash "$SPARKDFA_ROOT/jobs/cluster.sh" start >&2 || return 1
+  fi
+  # On the cluster the driver holds O(parameters) only.
+  local cores name
+  for cores in 1 2; do
+    name="workers$cores"
+    (export SPARKDFA_DRIVER_MEMORY=2g
+     sparkdfa_submit "$scaling" --master "$master" --total-executor-cores "$cores" \
+       --executor-memory "$executor_memory" --name "$name" --measure base --out "$out" "$@") \
+      || return 1
+  done
+  (export SPARKDFA_DRIVER_MEMORY=2g
+   sparkdfa_submit "$scaling" --master "$master" --total-executor-cores 1 \
+     --executor-memory "${SPARKDFA_SPILL_EXECUTOR_MEMORY:-512m}" --name spill --measure spill \
+     --out "$out" "$@") || return 1
+  if [ "$CLUSTER_STARTED" = 1 ]; then
+    bash "$SPARKDFA_ROOT/jobs/cluster.sh" stop >&2 || true
+    CLUSTER_STARTED=0
+  fi
+  (sparkdfa_java org.sparkdfa.bench.ScalingReport --out "$out" "$@")
 }
 
 cmd="${1:-}"
 [ $# -gt 0 ] && shift
 case "$cmd" in
-  kernel|trainer|all) snapshot_jar ;;
+  kernel|trainer|float32|overhead|memory|scaling|all) snapshot_jar ;;
 esac
 case "$cmd" in
   kernel) bench_kernel "$@" ;;
   trainer) bench_trainer "$@" ;;
-  all) bench_kernel && bench_trainer "$@" ;;
+  float32) bench_float32 "$@" ;;
+  overhead) bench_overhead "$@" ;;
+  memory) bench_memory "$@" ;;
+  scaling) bench_scaling "$@" ;;
+  all) bench_kernel && bench_trainer "$@" && bench_float32 "$@" && bench_overhead "$@" &&
+    bench_memory "$@" && bench_scaling "$@" ;;
   -h|--help|help) usage ;;
   *) usage; exit 2 ;;
 esac

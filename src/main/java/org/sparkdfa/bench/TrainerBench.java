@@ -152,14 +152,14 @@ public final class TrainerBench {
    * Used heap after a full GC (untimed, between parts): what the cached data and anything still
    * held by finished fits occupy.
    */
-  private static void heap(String when) {
+  static void heap(String when) {
     System.gc();
     Runtime rt = Runtime.getRuntime();
     System.out.printf(Locale.ROOT, "  [heap %s: %d MB used after GC, max %d MB]%n", when,
         (rt.totalMemory() - rt.freeMemory()) >> 20, rt.maxMemory() >> 20);
   }
 
-  private static String fmt(double v) {
+  static String fmt(double v) {
     return Double.isNaN(v) ? "NaN" : String.format(Locale.ROOT, "%.3f", v);
   }
 
@@ -276,7 +276,7 @@ public final class TrainerBench {
         .setStepSize(step).setMaxIter(maxIter).setTol(0.0).setSeed(seed);
   }
 
-  private static String secs(double[] s) {
+  static String secs(double[] s) {
     StringBuilder b = new StringBuilder("[");
     for (int i = 0; i < s.length; i++) {
       b.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f", s[i]));

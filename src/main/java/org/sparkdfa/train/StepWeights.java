@@ -19,15 +19,22 @@ final class StepWeights implements Serializable {
   /** A snapshot of {@code params} in the given precision (later changes to params do not leak in). */
   StepWeights(double[] params, Precision precision) {
     this.single = precision == Precision.FLOAT32;
-    if (single) {
-      float[] f = new float[params.length];
-      for (int i = 0; i < f.length; i++) f[i] = (float) params[i];
+    Object v = inPrecision(params, precision);
+    if (v instanceof float[] f) {
       this.values = f;
       this.wire = Wire.encode(f);
     } else {
       this.values = params.clone();
       this.wire = Wire.encode(params);
     }
+  }
+
+  /** The weights as the math core takes them: params itself in float64, a float copy in float32. */
+  static Object inPrecision(double[] params, Precision precision) {
+    if (precision != Precision.FLOAT32) return params;
+    float[] f = new float[params.length];
+    for (int i = 0; i < f.length; i++) f[i] = (float) params[i];
+    return f;
   }
 
   /** double[] in float64, float[] in float32: what {@link StepContext} computes with. */

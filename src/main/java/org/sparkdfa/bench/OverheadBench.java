@@ -1,0 +1,148 @@
+package org.sparkdfa.bench;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.sql.SparkSession;
+import org.sparkdfa.data.DigitPool;
+import org.sparkdfa.data.MnistParity;
+import org.sparkdfa.nn.NetworkSpec;
+import org.sparkdfa.nn.Precision;
+import org.sparkdfa.train.InProcessLoop;
+import org.sparkdfa.train.PartitionData;
+import org.sparkdfa.train.Trainer;
+import org.sparkdfa.train.TrainingConfig;
+import org.sparkdfa.train.TrainingData;
+import org.sparkdfa.train.TrainingResult;
+
+/**
+ * What Spark costs per epoch: the trainer on Spark against {@link InProcessLoop} — the same math
+ * core, config, packed partitions, batch, seed and number of threads (the task slots), in one
+ * process without jobs, broadcasts or task results. 2352-512-1 on MNIST-parity k = 3, batch 1024
+ * and 128, float64 and float32. Both sides run a warm-up epoch first and report the median of the
+ * later epochs; both must end with bit-identical weights (printed), so they did the same work.
+ *
+ * <p>Last line: {@code RESULT spark_vs_loop_1024=<x> spark_vs_loop_128=<y>}, each the worse of
+ * float64 and float32 of (Spark epoch seconds / plain-loop epoch seconds). Targets 1.3 and 4.
+ */
+public final class OverheadBench {
+
+  private final SparkSession spark;
+  private final Args args;
+  private final boolean quick;
+  private final long seed;
+  private final int threads;
+
+  private OverheadBench(SparkSession spark, Args args) {
+    this.spark = spark;
+    this.args = args;
+    this.quick = args.flag("quick");
+    this.seed = args.longValue("seed", 1);
+    this.threads = args.integer("threads", spark.sparkContext().defaultParallelism());
+  }
+
+  public static void main(String[] argv) {
+    Args args = new Args(argv, "quick");
+    Provenance.print("overhead", args.flag("quick")
+        ? "--quick (shrunken; figures are NOT the issue's setup)" : "the issue's setup");
+    SparkSession spark = MlpSetup.session("sparkdfa-bench-overhead");
+    try {
+      new OverheadBench(spark, args).run();
+    } finally {
+      spark.stop();
+    }
+  }
+
+  /** One row of the table. */
+  private record Comparison(Precision precision, int batch, int steps, double sparkSeconds,
+      double loopSeconds, boolean sameWeights) {
+    double ratio() {
+      return sparkSeconds / loopSeconds;
+    }
+  }
+
+  private void run() {
+    long rows = args.longValue("rows", quick ? 8192 : 60_000);
+    int partitions = args.integer("partitions", spark.sparkContext().defaultParallelism());
+    int[] batches = args.ints("batches", new int[] {1024, 128});
+    MnistParity gen = MlpSetup.mnist(MlpSetup.K, seed, DigitPool.Split.TRAIN);
+    NetworkSpec spec = MlpSetup.spec(gen.numFeatures(), MlpSetup.HIDDEN);
+    System.out.printf(Locale.ROOT, "%n== Spark epoch vs the same epoch in a plain loop: "
+        + "MNIST-parity k=%d, %d rows, layers %s relu/bce, BP, adam, %d partitions, loop threads "
+        + "%d, seed %d ==%n", MlpSetup.K, rows, Arrays.toString(spec.layers()), partitions,
+        threads, seed);
+    List<Comparison> table = new ArrayList<>();
+    for (Precision precision : Precision.values()) {
+      try (TrainingData data = TrainingData.pack(
+          MlpSetup.mnistRows(spark, gen, rows, 0, partitions), MlpSetup.columns(spec, precision))) {
+        List<PartitionData> blocks = collect(data);
+        for (int batch : batches) {
+          table.add(measure(spec, precision, batch, data, blocks));
+        }
+      }
+    }
+    report(table);
+  }
+
+  /**
+   * The cached packed partitions, one at a time to the driver (one job each, so the result size
+   * stays under spark.driver.maxResultSize as long as one partition does).
+   */
+  private static List<PartitionData> collect(TrainingData data) {
+    List<PartitionData> out = new ArrayList<>();
+    Iterator<PartitionData> it = data.blocks(0).toLocalIterator();
+    while (it.hasNext()) out.add(it.next());
+    return out;
+  }
+
+  private Comparison measure(NetworkSpec spec, Precision precision, int batch, TrainingData data,
+      List<PartitionData> blocks) {
+    int timed = batch >= 1024 ? args.integer("epochs-1024", quick ? 1 : 2)
+        : args.integer("epochs-128", 1);
+    TrainingConfig config = MlpSetup.config(spec, precision, batch, 1 + timed, seed);
+    TrainingResult onSpark = new Trainer(config).train(data, null);
+    TrainingResult inLoop;
+    int steps;
+    try (InProcessLoop loop = new InProcessLoop(config, blocks, threads)) {
+      inLoop = loop.train();
+      steps = loop.stepsPerEpoch();
+    }
+    Comparison r = new Comparison(precision, batch, steps,
+        MlpSetup.steadyEpochSeconds(onSpark.epochs()), MlpSetup.steadyEpochSeconds(inLoop.epochs()),
+        Arrays.equals(onSpark.params(), inLoop.params()));
+    System.out.printf(Locale.ROOT, "  %s batch %d: Spark epoch seconds %s, plain loop %s, "
+        + "same weights: %s%n", precision.paramName(), batch, MlpSetup.seconds(onSpark.epochs()),
+        MlpSetup.seconds(inLoop.epochs()), r.sameWeights() ? "yes" : "NO");
+    return r;
+  }
+
+  private static void report(List<Comparison> table) {
+    System.out.printf(Locale.ROOT, "%n  %-8s %5s %6s %12s %12s %9s %11s %11s %6s%n", "prec",
+        "batch", "steps", "Spark s/ep", "loop s/ep", "Spark/loop", "Spark ms/st", "loop ms/st",
+        "same w");
+    double worst1024 = Double.NaN;
+    double worst128 = Double.NaN;
+    for (Comparison r : table) {
+      System.out.printf(Locale.ROOT, "  %-8s %5d %6d %12.3f %12.3f %9.2f %11.1f %11.1f %6s%n",
+          r.precision().paramName(), r.batch(), r.steps(), r.sparkSeconds(), r.loopSeconds(),
+          r.ratio(), 1e3 * r.sparkSeconds() / r.steps(), 1e3 * r.loopSeconds() / r.steps(),
+          r.sameWeights() ? "yes" : "NO");
+      if (r.batch() == 1024) worst1024 = worse(worst1024, r.ratio());
+      if (r.batch() == 128) worst128 = worse(worst128, r.ratio());
+    }
+    System.out.println("  (Spark ms/st - loop ms/st = what Spark adds to every step: job "
+        + "scheduling, weight broadcast, task results and their transport)");
+    System.out.printf(Locale.ROOT, "  worst Spark/loop: batch 1024 %.2f (target <= 1.3), batch "
+        + "128 %.2f (target <= 4)%n", worst1024, worst128);
+    System.out.println();
+    System.out.println("load average at the end " + Provenance.loadAverage());
+    System.out.printf(Locale.ROOT, "RESULT spark_vs_loop_1024=%s spark_vs_loop_128=%s%n",
+        TrainerBench.fmt(worst1024), TrainerBench.fmt(worst128));
+  }
+
+  private static double worse(double a, double b) {
+    return Double.isNaN(a) ? b : Math.max(a, b);
+  }
+}

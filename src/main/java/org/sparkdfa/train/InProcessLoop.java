@@ -1,0 +1,155 @@
+package org.sparkdfa.train;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.sparkdfa.optim.Optimizer;
+import org.sparkdfa.optim.Optimizers;
+
+/**
+ * The trainer's mini-batch loop without Spark: the same packed partitions, the same
+ * {@link StepContext#shareGradient} per partition, the same {@link OrderedSum} tree, the same
+ * averaging and optimizer on the same thread as the weights — only the job scheduling, the weight
+ * broadcast and the gradient transport are gone, and a fixed pool of P threads stands in for the
+ * task slots. It is the reference the overhead benchmark divides Spark's epoch time by, so it must
+ * do no more and no less math than {@link Trainer}: for the same config and partitioning it ends
+ * with bit-identical weights (InProcessLoopTest checks it).
+ *
+ * <p>Not supported (a benchmark does not need them): validation sets, early stopping, listeners,
+ * checkpoints, L-BFGS, and fresh-per-epoch data. Divergence throws instead of stopping quietly.
+ */
+public final class InProcessLoop implements AutoCloseable {
+
+  private final TrainingConfig config;
+  private final StepContext ctx;
+  private final List<PartitionData> partitions;
+  private final int stepsPerEpoch;
+  private final Optimizer optimizer;
+  private final ExecutorService pool;
+  private final double[] grad;
+  private final double[] before;
+  private double[] params;
+  private long steps;
+
+  /**
+   * @param partitions every partition of the packed training data (e.g. collected from
+   *                   {@link TrainingData#blocks}), in any order
+   * @param threads    worker threads, like the task slots of {@code local[P]}
+   */
+  public InProcessLoop(TrainingConfig config, List<PartitionData> partitions, int threads) {
+    if (config.lbfgs()) {
+      throw new IllegalArgumentException("InProcessLoop runs the mini-batch rules, not lbfgs");
+    }
+    this.config = config;
+    this.partitions = new ArrayList<>(partitions);
+    this.partitions.sort(Comparator.comparingInt(PartitionData::partition));
+    for (int i = 0; i < this.partitions.size(); i++) {
+      if (this.partitions.get(i).partition() != i) {
+        throw new IllegalArgumentException("partitions must be 0.." + (partitions.size() - 1)
+            + ", each once; partition " + i + " is missing or repeated");
+      }
+    }
+    long rows = 0;
+    for (PartitionData p : this.partitions) rows += p.rows();
+    // Same plan as Trainer: steps per epoch from the global batch, each partition's share a range
+    // of its own permutation.
+    this.stepsPerEpoch = (int) Math.max(1, (rows + config.batchSize() - 1) / config.batchSize());
+    this.ctx = new StepContext(config.network(), config.feedback(), config.seed(),
+        this.partitions.size(), config.precision());
+    this.params = config.initialParams().clone();
+    this.grad = new double[params.length];
+    this.before = new double[params.length];
+    this.optimizer = Optimizers.create(config.optimizer(), params.length,
+        config.network().spec().regularizedIndices());
+    this.pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "in-process-loop");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  public int stepsPerEpoch() {
+    return stepsPerEpoch;
+  }
+
+  /** The current weights (a copy). */
+  public double[] params() {
+    return params.clone();
+  }
+
+  /** Every epoch of the config, from the initial weights; the result as Trainer returns it. */
+  public TrainingResult train() {
+    List<EpochRecord> history = new ArrayList<>();
+    for (int e = 0; e < config.maxEpochs(); e++) history.add(epoch(e));
+    return new TrainingResult(params.clone(), history, steps, StopReason.MAX_ITER,
+        "reached maxIter = " + config.maxEpochs() + " epochs");
+  }
+
+  /** Runs epoch {@code epoch} (0-based, it seeds the permutations) and returns its record. */
+  public EpochRecord epoch(int epoch) {
+    long start = System.nanoTime();
+    double lossSum = 0;
+    double weightSum = 0;
+    for (int step = 0; step < stepsPerEpoch; step++) {
+      GradientSum sum = stepGradient(epoch, step);
+      if (sum.weight <= 0) continue;
+      if (!sum.averageInto(grad) || !Double.isFinite(sum.loss)) {
+        throw diverged(epoch, step, "the loss or gradient");
+      }
+      // Trainer keeps the last good weights this way; the copy is part of its cost per step.
+      System.arraycopy(params, 0, before, 0, params.length);
+      optimizer.step(params, grad);
+      if (!Trainer.allFinite(params)) {
+        params = before.clone();
+        throw diverged(epoch, step, "a weight");
+      }
+      steps++;
+      lossSum += sum.loss;
+      weightSum += sum.weight;
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    return new EpochRecord(epoch + 1, weightSum > 0 ? lossSum / weightSum : Double.NaN,
+        Double.NaN, Double.NaN, seconds, steps);
+  }
+
+  /** Every partition's share on the pool, summed along the fixed tree of the Spark trainer. */
+  private GradientSum stepGradient(int epoch, int step) {
+    Object weights = StepWeights.inPrecision(params, config.precision());
+    List<Future<GradientSum>> shares = new ArrayList<>(partitions.size());
+    for (PartitionData p : partitions) {
+      shares.add(pool.submit(() -> ctx.shareGradient(p, weights, epoch, step, stepsPerEpoch)));
+    }
+    OrderedSum total = new OrderedSum(partitions.size());
+    for (int i = 0; i < shares.size(); i++) {
+      total.merge(OrderedSum.leaf(partitions.size(), i, await(shares.get(i))));
+    }
+    return total.result();
+  }
+
+  private static GradientSum await(Future<GradientSum> f) {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while computing a step", e);
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof RuntimeException re) throw re;
+      throw new IllegalStateException("a share's gradient failed: " + c, c);
+    }
+  }
+
+  private static IllegalStateException diverged(int epoch, int step, String what) {
+    return new IllegalStateException("diverged at epoch " + (epoch + 1) + ", step " + (step + 1)
+        + ": " + what + " became NaN/Infinity");
+  }
+
+  @Override
+  public void close() {
+    pool.shutdownNow();
+  }
+}
