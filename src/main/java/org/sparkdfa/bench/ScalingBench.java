@@ -165,7 +165,10 @@ public final class ScalingBench {
    */
   private void spillFit(String name) throws IOException {
     long rows = args.longValue("spill-rows", quick ? 9600 : 36_000);
-    int parts = args.integer("spill-partitions", 8);
+    // 32 partitions of ~21 MB: a task reads back one spilled partition whole (the partition is one
+    // cached object), and with 8 partitions of 85 MB the read-back copy, the block buffer and the
+    // step's vectors did not fit the 512 MB executor beside the blocks kept in memory (OOM).
+    int parts = args.integer("spill-partitions", 32);
     int spillBatch = args.integer("spill-batch", 4096);
     int epochs = args.integer("spill-epochs", 1);
     NetworkSpec spec = MlpSetup.spec(gen.numFeatures(), MlpSetup.HIDDEN);
