@@ -82,7 +82,7 @@ bench_memory() { bench_local2 org.sparkdfa.bench.MemoryBench "$@"; }
 #   local[1]  the base epoch
 #   a standalone cluster of 2 one-core workers (jobs/cluster.sh, on its own ports so it cannot
 #   collide with a cluster of another checkout): the base epoch on 1 worker and on 2 workers
-#   (--total-executor-cores 1 / 2), then the spill fit on one executor of 512 MB (MEMORY_AND_DISK
+#   (--total-executor-cores 1 / 2), then the spill fit on one executor of 768 MB (MEMORY_AND_DISK
 #   spills the blocks that do not fit), whose weights must equal the reference's.
 # A cluster this function starts is stopped on exit (trap above); one already running is reused.
 bench_scaling() {
@@ -129,7 +129,7 @@ bench_scaling() {
   done
   (export SPARKDFA_DRIVER_MEMORY=2g
    sparkdfa_submit "$scaling" --master "$master" --total-executor-cores 1 \
-     --executor-memory "${SPARKDFA_SPILL_EXECUTOR_MEMORY:-512m}" --name spill --measure spill \
+     --executor-memory "${SPARKDFA_SPILL_EXECUTOR_MEMORY:-768m}" --name spill --measure spill \
      --out "$out" "$@") || return 1
   if [ "$CLUSTER_STARTED" = 1 ]; then
     bash "$SPARKDFA_ROOT/jobs/cluster.sh" stop >&2 || true

@@ -164,10 +164,12 @@ public final class ScalingBench {
    * weights written to {@code <name>.weights}.
    */
   private void spillFit(String name) throws IOException {
-    long rows = args.longValue("spill-rows", quick ? 9600 : 36_000);
-    // 32 partitions of ~21 MB: a task reads back one spilled partition whole (the partition is one
-    // cached object), and with 8 partitions of 85 MB the read-back copy, the block buffer and the
-    // step's vectors did not fit the 512 MB executor beside the blocks kept in memory (OOM).
+    // 48,000 rows = 903 MB of float64 blocks, more than the spill executor's whole 768 MB heap.
+    long rows = args.longValue("spill-rows", quick ? 9600 : 48_000);
+    // Partitions of ~21-28 MB: a task reads back one spilled partition whole (it is one cached
+    // object). A 512 MB executor ran out of heap even so: Spark reserves 300 MB of it, the blocks
+    // kept in memory take their share, and a step of this 1.2M-parameter network holds several
+    // 9.6 MB vectors (weights, gradient, their bytes in transit).
     int parts = args.integer("spill-partitions", 32);
     int spillBatch = args.integer("spill-batch", 4096);
     int epochs = args.integer("spill-epochs", 1);
