@@ -82,7 +82,7 @@ bench_memory() { bench_local2 org.sparkdfa.bench.MemoryBench "$@"; }
 #   local[1]  the base epoch
 #   a standalone cluster of 2 one-core workers (jobs/cluster.sh, on its own ports so it cannot
 #   collide with a cluster of another checkout): the base epoch on 1 worker and on 2 workers
-#   (--total-executor-cores 1 / 2), then the spill fit on one executor of 768 MB (MEMORY_AND_DISK
+#   (--total-executor-cores 1 / 2), then the spill fit on one executor of 1 GB (MEMORY_AND_DISK
 #   spills the blocks that do not fit), whose weights must equal the reference's.
 # A cluster this function starts is stopped on exit (trap above); one already running is reused.
 bench_scaling() {
@@ -127,9 +127,15 @@ bench_scaling() {
        --executor-memory "$executor_memory" --name "$name" --measure base --out "$out" "$@") \
       || return 1
   done
+  # The spill executor must be smaller than the data but still hold a step's vectors beside the
+  # blocks it keeps: 1g for the full run's 1.2 GB, 512m for --quick's 180 MB. Parallel GC compacts
+  # its heap; G1 ran this small heap out of contiguous regions for the 25 MB block arrays.
+  local spill_memory=1g
+  case " $* " in *" --quick "*) spill_memory=512m ;; esac
   (export SPARKDFA_DRIVER_MEMORY=2g
    sparkdfa_submit "$scaling" --master "$master" --total-executor-cores 1 \
-     --executor-memory "${SPARKDFA_SPILL_EXECUTOR_MEMORY:-768m}" --name spill --measure spill \
+     --executor-memory "${SPARKDFA_SPILL_EXECUTOR_MEMORY:-$spill_memory}" \
+     --conf spark.executor.extraJavaOptions=-XX:+UseParallelGC --name spill --measure spill \
      --out "$out" "$@") || return 1
   if [ "$CLUSTER_STARTED" = 1 ]; then
     bash "$SPARKDFA_ROOT/jobs/cluster.sh" stop >&2 || true

@@ -164,13 +164,13 @@ public final class ScalingBench {
    * weights written to {@code <name>.weights}.
    */
   private void spillFit(String name) throws IOException {
-    // 48,000 rows = 903 MB of float64 blocks, more than the spill executor's whole 768 MB heap.
-    long rows = args.longValue("spill-rows", quick ? 9600 : 48_000);
-    // Partitions of ~21-28 MB: a task reads back one spilled partition whole (it is one cached
-    // object). A 512 MB executor ran out of heap even so: Spark reserves 300 MB of it, the blocks
-    // kept in memory take their share, and a step of this 1.2M-parameter network holds several
-    // 9.6 MB vectors (weights, gradient, their bytes in transit).
-    int parts = args.integer("spill-partitions", 32);
+    // 64,000 rows = 1.2 GB of float64 blocks, more than the spill executor's whole 1 GB heap.
+    long rows = args.longValue("spill-rows", quick ? 9600 : 64_000);
+    // Partitions of ~25 MB: a task reads back one spilled partition whole (it is one cached
+    // object). Smaller executors ran out of heap (512 MB with 85 MB partitions, 768 MB with 28 MB
+    // ones): Spark reserves 300 MB, the blocks kept in memory take their share, and a step of this
+    // 1.2M-parameter network holds several 9.6 MB vectors (weights, gradient, bytes in transit).
+    int parts = args.integer("spill-partitions", quick ? 8 : 48);
     int spillBatch = args.integer("spill-batch", 4096);
     int epochs = args.integer("spill-epochs", 1);
     NetworkSpec spec = MlpSetup.spec(gen.numFeatures(), MlpSetup.HIDDEN);
