@@ -7,7 +7,8 @@ import java.io.Serializable;
  * holds no array (allocated lazily), so the zero that Spark serializes into every task is a few
  * bytes, not a dense vector of every parameter. A task ships its sum {@link #packed() packed}: the
  * gradient as {@link Wire} bytes, which every serializer copies in bulk; the driver adds packed
- * sums straight from those bytes.
+ * sums straight from those bytes. When the task runs in the driver's JVM the sum is
+ * {@link #parked parked} instead: the array waits in {@link LocalExchange} and only its id travels.
  */
 public final class GradientSum implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -18,6 +19,8 @@ public final class GradientSum implements Serializable {
   /** The gradient as bytes while in transit (then grad and grad32 are null). */
   private byte[] wire;
   private boolean wireFloat;
+  /** The LocalExchange id of the gradient array while parked (then grad and grad32 are null). */
+  private long ref;
   double loss;
   double weight;
   long count;
@@ -52,8 +55,32 @@ public final class GradientSum implements Serializable {
     return this;
   }
 
-  /** Back to arrays after transport (a no-op unless packed). */
+  /** Parks the gradient array in the LocalExchange under {@code owner} and returns this. */
+  GradientSum parked(long owner) {
+    Object g = grad != null ? grad : grad32;
+    if (g != null) ref = LocalExchange.put(owner, g);
+    grad = null;
+    grad32 = null;
+    return this;
+  }
+
+  /** Back to arrays after transport (a no-op unless packed or parked); returns this. */
+  GradientSum unpacked() {
+    unpack();
+    return this;
+  }
+
   private void unpack() {
+    if (ref != 0) {
+      Object g = LocalExchange.take(ref);
+      ref = 0;
+      if (g instanceof float[] f) {
+        grad32 = f;
+      } else {
+        grad = (double[]) g;
+      }
+      return;
+    }
     if (wire == null) return;
     if (wireFloat) {
       grad32 = Wire.decodeFloats(wire);
@@ -64,7 +91,7 @@ public final class GradientSum implements Serializable {
   }
 
   private boolean holdsNothing() {
-    return count == 0 && grad == null && grad32 == null && wire == null;
+    return count == 0 && grad == null && grad32 == null && wire == null && ref == 0;
   }
 
   /** Adds {@code other} into this (reusing arrays where possible) and returns this. */
@@ -81,7 +108,7 @@ public final class GradientSum implements Serializable {
       } else {
         Wire.addDoubles(other.wire, grad);
       }
-    } else if (other.grad != null) {
+    } else if (other.unpacked().grad != null) {
       double[] g = grad;
       double[] o = other.grad;
       for (int i = 0; i < g.length; i++) g[i] += o[i];

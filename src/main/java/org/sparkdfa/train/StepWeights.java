@@ -4,29 +4,49 @@ import java.io.Serializable;
 import org.sparkdfa.nn.Precision;
 
 /**
- * One step's weights as broadcast to the tasks: {@link Wire} bytes (float32 ships floats, half
- * the bytes, which is what sgemm reads), plus the decoded array the tasks compute with. The
- * driver builds both; in local mode its tasks read the driver's own instance and decode nothing,
- * while an executor JVM decodes once per broadcast, not once per task.
+ * One step's weights as the tasks read them: a snapshot of the driver's parameters in the
+ * step's precision, either shipped as {@link Wire} bytes (float32 ships floats, half the bytes,
+ * which is what sgemm reads; an executor JVM decodes once per broadcast, not once per task) or
+ * lent through the driver's {@link LocalExchange} when the tasks share its JVM (nothing is
+ * copied or encoded, and the object serializes to an id).
  */
 final class StepWeights implements Serializable {
   private static final long serialVersionUID = 1L;
 
+  /** The snapshot as bytes; null when parked. */
   private final byte[] wire;
+  /** The LocalExchange id of the snapshot; 0 when shipped as bytes. */
+  private final long ref;
   private final boolean single;
   private transient volatile Object values;
 
-  /** A snapshot of {@code params} in the given precision (later changes to params do not leak in). */
-  StepWeights(double[] params, Precision precision) {
-    this.single = precision == Precision.FLOAT32;
+  private StepWeights(byte[] wire, long ref, boolean single, Object values) {
+    this.wire = wire;
+    this.ref = ref;
+    this.single = single;
+    this.values = values;
+  }
+
+  /** A snapshot of {@code params} that travels as bytes (later changes to params do not leak in). */
+  static StepWeights shipped(double[] params, Precision precision) {
+    Object v = snapshot(params, precision);
+    return new StepWeights(v instanceof float[] f ? Wire.encode(f) : Wire.encode((double[]) v), 0,
+        v instanceof float[], v);
+  }
+
+  /**
+   * {@code params} in the step's precision, parked in the LocalExchange under {@code owner}
+   * without a copy in float64: the caller lends the array and must not change it until the
+   * step's exchange is closed (the trainer updates the weights only after its job has ended).
+   */
+  static StepWeights lent(double[] params, Precision precision, long owner) {
     Object v = inPrecision(params, precision);
-    if (v instanceof float[] f) {
-      this.values = f;
-      this.wire = Wire.encode(f);
-    } else {
-      this.values = params.clone();
-      this.wire = Wire.encode(params);
-    }
+    return new StepWeights(null, LocalExchange.put(owner, v), v instanceof float[], v);
+  }
+
+  private static Object snapshot(double[] params, Precision precision) {
+    Object v = inPrecision(params, precision);
+    return v == params ? params.clone() : v;
   }
 
   /** The weights as the math core takes them: params itself in float64, a float copy in float32. */
@@ -42,7 +62,10 @@ final class StepWeights implements Serializable {
     Object v = values;
     if (v == null) {
       synchronized (this) {
-        if (values == null) values = single ? Wire.decodeFloats(wire) : Wire.decodeDoubles(wire);
+        if (values == null) {
+          values = ref != 0 ? LocalExchange.get(ref)
+              : single ? Wire.decodeFloats(wire) : Wire.decodeDoubles(wire);
+        }
         v = values;
       }
     }

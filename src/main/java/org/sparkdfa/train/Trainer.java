@@ -169,25 +169,28 @@ public final class Trainer {
   }
 
   /**
-   * One global step: per-partition shares summed in a fixed tree order. Weights go out and
-   * gradients come back as bytes ({@link StepWeights}, {@link GradientSum#packed()}).
+   * One global step: per-partition shares summed in a fixed tree order. How weights go out and
+   * gradients come back (by reference on a local master, as bytes otherwise) is
+   * {@link StepExchange}'s business; the sum is the same either way.
    */
   static GradientSum stepGradient(JavaRDD<PartitionData> blocks, Broadcast<StepContext> bctx,
       double[] params, int epoch, int step, int stepsPerEpoch, int depth, JavaSparkContext jsc,
       StepTimes times) {
     long t0 = System.nanoTime();
-    Broadcast<StepWeights> bw = jsc.broadcast(new StepWeights(params, bctx.value().precision));
+    StepExchange exchange = StepExchange.open(jsc, params, bctx.value().precision);
     long t1 = System.nanoTime();
     try {
       int parts = blocks.getNumPartitions();
+      StepExchange.Ticket ticket = exchange.ticket();
       OrderedSum total = blocks
-          .map(p -> OrderedSum.leaf(parts, p.partition, bctx.value().shareGradientPacked(p,
-              bw.value().values(), epoch, step, stepsPerEpoch)))
+          .map(p -> OrderedSum.leaf(parts, p.partition,
+              ticket.share(bctx.value(), p, epoch, step, stepsPerEpoch)))
           .treeAggregate(new OrderedSum(parts), OrderedSum::merge, OrderedSum::merge, depth);
-      return total.result();
+      // Take a parked sum into hand before the exchange drops this step's objects.
+      return total.result().unpacked();
     } finally {
       long t2 = System.nanoTime();
-      bw.destroy();
+      exchange.close();
       times.weightsOut += t1 - t0 + System.nanoTime() - t2;
       times.job += t2 - t1;
       times.steps++;
@@ -196,12 +199,10 @@ public final class Trainer {
 
   static StepContext.Evaluation evaluate(TrainingData data, Broadcast<StepContext> bctx,
       double[] params, JavaSparkContext jsc) {
-    Broadcast<StepWeights> bw = jsc.broadcast(new StepWeights(params, bctx.value().precision));
-    try {
-      return data.blocks(0).map(p -> bctx.value().evaluate(p, bw.value().values()))
+    try (StepExchange exchange = StepExchange.open(jsc, params, bctx.value().precision)) {
+      StepExchange.Ticket ticket = exchange.ticket();
+      return data.blocks(0).map(p -> bctx.value().evaluate(p, ticket.weights()))
           .reduce(StepContext.Evaluation::merge);
-    } finally {
-      bw.destroy();
     }
   }
 

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -80,14 +82,54 @@ class TransportTest {
   @Test
   void stepWeightsAreASnapshotAndDecodeAfterSerialization() throws Exception {
     double[] params = random(500, 4);
-    StepWeights w64 = new StepWeights(params, Precision.FLOAT64);
-    StepWeights w32 = new StepWeights(params, Precision.FLOAT32);
+    StepWeights w64 = StepWeights.shipped(params, Precision.FLOAT64);
+    StepWeights w32 = StepWeights.shipped(params, Precision.FLOAT32);
     double[] original = params.clone();
     params[0] += 1; // later optimizer steps must not leak into a step's broadcast
     assertArrayEquals(original, (double[]) w64.values());
     assertArrayEquals(original, (double[]) javaRoundTrip(w64).values());
     float[] f = (float[]) javaRoundTrip(w32).values();
     for (int i = 0; i < f.length; i++) assertEquals((float) original[i], f[i]);
+  }
+
+  @Test
+  void lentWeightsAreFoundAfterSerializationUntilReleased() throws Exception {
+    double[] params = random(500, 5);
+    long owner = LocalExchange.newOwner();
+    StepWeights w64 = StepWeights.lent(params, Precision.FLOAT64, owner);
+    StepWeights w32 = StepWeights.lent(params, Precision.FLOAT32, owner);
+    StepWeights copy = javaRoundTrip(w64);
+    assertSame(params, copy.values(), "float64 weights are lent, not copied");
+    float[] f = (float[]) javaRoundTrip(w32).values();
+    for (int i = 0; i < f.length; i++) assertEquals((float) params[i], f[i]);
+    StepWeights late = javaRoundTrip(w64);
+    LocalExchange.release(owner);
+    IllegalStateException e = assertThrows(IllegalStateException.class, late::values);
+    assertTrue(e.getMessage().contains(LocalExchange.CONF_KEY + "=false"), e.getMessage());
+  }
+
+  @Test
+  void parkedSumsMergeLikeArraysAndLeaveNothingBehind() throws Exception {
+    double[] a = random(777, 6);
+    double[] b = random(777, 7);
+    float[] c = {1f, 2f, 3f};
+    float[] d = {0.5f, -2f, 4f};
+    int before = LocalExchange.size();
+    long owner = LocalExchange.newOwner();
+    GradientSum sum = javaRoundTrip(new GradientSum(a.clone(), 1.5, 2, 2).parked(owner))
+        .merge(javaRoundTrip(new GradientSum(b.clone(), 2.5, 3, 3).parked(owner)));
+    double[] expected = new double[a.length];
+    for (int i = 0; i < a.length; i++) expected[i] = a[i] + b[i];
+    assertArrayEquals(expected, sum.gradient());
+    assertEquals(4.0, sum.loss());
+    assertEquals(5, sum.count());
+    GradientSum floats = new GradientSum().merge(new GradientSum(c, 0, 1, 1).parked(owner))
+        .merge(javaRoundTrip(new GradientSum(d, 0, 1, 1).parked(owner)));
+    assertArrayEquals(new double[] {1.5, 0, 7}, floats.gradient());
+    assertEquals(before, LocalExchange.size(), "a merged parked sum is taken out of the exchange");
+    new GradientSum(a.clone(), 0, 1, 1).parked(owner); // a share whose sum never got merged
+    LocalExchange.release(owner);
+    assertEquals(before, LocalExchange.size());
   }
 
   @Test

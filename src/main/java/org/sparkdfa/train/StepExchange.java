@@ -1,0 +1,84 @@
+package org.sparkdfa.train;
+
+import java.io.Serializable;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.sparkdfa.nn.Precision;
+
+/**
+ * How one step's weights reach the tasks and their gradients come back. On a local master the
+ * tasks run in the driver's JVM, so both travel by reference through {@link LocalExchange};
+ * otherwise the weights are broadcast as {@link Wire} bytes and each task returns its gradient
+ * as bytes. Either way the tasks compute the same numbers: the choice moves bytes, not math.
+ * Closing the exchange (after the job) destroys the broadcast or drops the parked objects.
+ */
+final class StepExchange implements AutoCloseable {
+  private final Ticket ticket;
+  private final Broadcast<StepWeights> broadcast;
+
+  private StepExchange(Ticket ticket, Broadcast<StepWeights> broadcast) {
+    this.ticket = ticket;
+    this.broadcast = broadcast;
+  }
+
+  /**
+   * Sends {@code params} out for one job. On a local master the array is lent, not copied:
+   * the caller must not change it until {@link #close()}.
+   */
+  static StepExchange open(JavaSparkContext jsc, double[] params, Precision precision) {
+    if (LocalExchange.usable(jsc.sc())) {
+      long owner = LocalExchange.newOwner();
+      return new StepExchange(new Ticket(null, StepWeights.lent(params, precision, owner),
+          owner), null);
+    }
+    Broadcast<StepWeights> b = jsc.broadcast(StepWeights.shipped(params, precision));
+    return new StepExchange(new Ticket(b, null, 0), b);
+  }
+
+  /** What the job's closure captures: small whichever way the weights travel. */
+  Ticket ticket() {
+    return ticket;
+  }
+
+  @Override
+  public void close() {
+    if (broadcast != null) {
+      broadcast.destroy();
+    } else {
+      LocalExchange.release(ticket.owner);
+    }
+  }
+
+  /** The task side: where to read the weights and how to hand a gradient back. */
+  static final class Ticket implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final Broadcast<StepWeights> broadcast;
+    private final StepWeights parked;
+    /** The LocalExchange owner of this step's objects; 0 when they travel as bytes. */
+    private final long owner;
+
+    private Ticket(Broadcast<StepWeights> broadcast, StepWeights parked, long owner) {
+      this.broadcast = broadcast;
+      this.parked = parked;
+      this.owner = owner;
+    }
+
+    /** The weights in the context's precision (double[] or float[]). */
+    Object weights() {
+      return (parked != null ? parked : broadcast.value()).values();
+    }
+
+    /**
+     * Partition p's share of the step, ready to leave the task: parked by reference (a fresh
+     * array, since the driver keeps it after the task ends), or packed as bytes from pooled
+     * scratch.
+     */
+    GradientSum share(StepContext ctx, PartitionData p, int epoch, int step, int stepsPerEpoch) {
+      if (owner != 0) {
+        return ctx.shareGradient(p, weights(), epoch, step, stepsPerEpoch).parked(owner);
+      }
+      return ctx.shareGradientPacked(p, weights(), epoch, step, stepsPerEpoch);
+    }
+  }
+}
