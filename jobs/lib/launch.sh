@@ -48,7 +48,7 @@ sparkdfa_submit() {
   # blocks (trained weights do not compress); both cost more per step than the step's math on
   # large networks (docs/BENCHMARKS.md). A --conf on the command line still wins.
   local k
-  for k in spark.task.maxDirectResultSize=64m spark.broadcast.compress=false; do
+  for k in spark.task.maxDirectResultSize=64m spark.broadcast.compress=false spark.broadcast.blockSize=1m; do
     case " ${submit_args[*]:-} " in
       *" ${k%%=*}="*) ;;
       *) submit_args+=(--conf "$k") ;;

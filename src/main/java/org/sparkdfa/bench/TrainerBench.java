@@ -337,7 +337,7 @@ public final class TrainerBench {
     List<Double> overheads = new ArrayList<>();
     table.add(String.format(Locale.ROOT, "  %-5s %5s %7s %9s %9s %8s %9s %9s %9s %7s   %s",
         "algo", "batch", "steps", "s/epoch", "GFLOP/s", "of dgemm", "step ms", "blocks ms",
-        "overhd ms", "/empty", "trainer's split: weights out / job / update ms"));
+        "overhd ms", "/empty", "trainer's split: weights out / job (slowest task) / update ms"));
     int[] batches = {1024, 128};
     for (int batch : batches) {
       int epochs = batch >= 1024 ? args.integer("epochs-1024", quick ? 2 : 3)
@@ -370,10 +370,10 @@ public final class TrainerBench {
         System.out.printf(Locale.ROOT, "  %s batch %d: epoch seconds %s%n", algo, batch,
             secs(secs));
         table.add(String.format(Locale.ROOT, "  %-5s %5d %7d %9.2f %9.1f %8.3f %9.2f %9.2f %9.2f "
-            + "%%7.2f   %.1f / %.1f / %.1f", algo, batch, steps, epochSec, rate / 1e9,
+            + "%%7.2f   %.1f / %.1f (%.1f) / %.1f", algo, batch, steps, epochSec, rate / 1e9,
             rate / coresRate, stepSec * 1e3, blocks.median() * 1e3, overhead * 1e3,
             steadyMetric(model, StepTimes.WEIGHTS_OUT), steadyMetric(model, StepTimes.JOB),
-            steadyMetric(model, StepTimes.UPDATE)));
+            steadyMetric(model, StepTimes.TASK), steadyMetric(model, StepTimes.UPDATE)));
       }
     }
     Samples gather = BlockCompute.gather(d, 512, 3, 10, sink);

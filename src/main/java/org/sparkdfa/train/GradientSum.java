@@ -21,9 +21,13 @@ public final class GradientSum implements Serializable {
   private boolean wireFloat;
   /** The LocalExchange id of the gradient array while parked (then grad and grad32 are null). */
   private long ref;
+  /** The exchange id of the StepBuffers the array came from and goes back to; 0 if none. */
+  private long buffers;
   double loss;
   double weight;
   long count;
+  /** The slowest contributing task's compute time in ns (a step's critical path of math). */
+  long taskNanos;
 
   public GradientSum() {}
 
@@ -55,13 +59,26 @@ public final class GradientSum implements Serializable {
     return this;
   }
 
-  /** Parks the gradient array in the LocalExchange under {@code owner} and returns this. */
-  GradientSum parked(long owner) {
+  /**
+   * Parks the gradient array in the LocalExchange under {@code owner} and returns this;
+   * {@code buffers} (or 0) is the StepBuffers pool that takes the array back once summed.
+   */
+  GradientSum parked(long owner, long buffers) {
     Object g = grad != null ? grad : grad32;
     if (g != null) ref = LocalExchange.put(owner, g);
+    this.buffers = buffers;
     grad = null;
     grad32 = null;
     return this;
+  }
+
+  /** Gives the gradient array back to its StepBuffers pool (the sum is spent afterwards). */
+  void recycle() {
+    unpack();
+    StepBuffers.giveBack(buffers, grad != null ? grad : grad32);
+    grad = null;
+    grad32 = null;
+    buffers = 0;
   }
 
   /** Back to arrays after transport (a no-op unless packed or parked); returns this. */
@@ -102,6 +119,10 @@ public final class GradientSum implements Serializable {
       other.unpack();
       grad = other.grad;
       grad32 = other.grad32;
+      buffers = other.buffers;
+      other.grad = null; // adopted, not spent: other must not give the array back
+      other.grad32 = null;
+      other.buffers = 0;
     } else if (other.wire != null) {
       if (other.wireFloat) {
         Wire.addFloats(other.wire, grad32);
@@ -117,6 +138,8 @@ public final class GradientSum implements Serializable {
       float[] o = other.grad32;
       for (int i = 0; i < g.length; i++) g[i] += o[i];
     }
+    if (other.buffers != 0) other.recycle();
+    taskNanos = Math.max(taskNanos, other.taskNanos);
     loss += other.loss;
     weight += other.weight;
     count += other.count;

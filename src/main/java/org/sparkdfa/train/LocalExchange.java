@@ -58,6 +58,11 @@ final class LocalExchange {
     return e.value;
   }
 
+  /** Whether {@code id} is still parked. */
+  static boolean contains(long id) {
+    return ENTRIES.containsKey(id);
+  }
+
   /** The value parked under {@code id}, removed (read once, by the driver). */
   static Object take(long id) {
     Entry e = ENTRIES.remove(id);

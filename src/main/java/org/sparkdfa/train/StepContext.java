@@ -50,7 +50,13 @@ final class StepContext implements Serializable {
    */
   GradientSum shareGradient(PartitionData p, Object params, int epoch, int step,
       int stepsPerEpoch) {
-    return share(p, params, epoch, step, stepsPerEpoch, false);
+    return share(p, params, epoch, step, stepsPerEpoch, false, null);
+  }
+
+  /** {@link #shareGradient} summed into {@code zeroedGrad} (all zeros, this precision). */
+  GradientSum shareGradientInto(PartitionData p, Object params, int epoch, int step,
+      int stepsPerEpoch, Object zeroedGrad) {
+    return share(p, params, epoch, step, stepsPerEpoch, false, zeroedGrad);
   }
 
   /**
@@ -59,21 +65,23 @@ final class StepContext implements Serializable {
    */
   GradientSum shareGradientPacked(PartitionData p, Object params, int epoch, int step,
       int stepsPerEpoch) {
-    return share(p, params, epoch, step, stepsPerEpoch, true);
+    return share(p, params, epoch, step, stepsPerEpoch, true, null);
   }
 
   private GradientSum share(PartitionData p, Object params, int epoch, int step,
-      int stepsPerEpoch, boolean packed) {
+      int stepsPerEpoch, boolean packed, Object zeroedGrad) {
     int lo = shareStart(p.rows, step, stepsPerEpoch);
     int hi = shareStart(p.rows, step + 1, stepsPerEpoch);
     if (hi == lo) return new GradientSum();
+    long t0 = System.nanoTime();
     Pool pool = pool();
     Scratch s = pool.borrow(p, stepsPerEpoch);
     try {
-      Object grad = packed ? s.zeroedGradient() : newGradient();
+      Object grad = packed ? s.zeroedGradient() : zeroedGrad != null ? zeroedGrad : newGradient();
       GradientSum sum = lo == 0 && hi == p.rows
           ? wholePartition(p, params, grad, s)
           : gathered(p, pool.permutation(seed, epoch, p), lo, hi, params, grad, s);
+      sum.taskNanos = System.nanoTime() - t0;
       return packed ? sum.packed() : sum;
     } finally {
       pool.giveBack(s);

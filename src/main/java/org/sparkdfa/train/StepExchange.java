@@ -25,14 +25,15 @@ final class StepExchange implements AutoCloseable {
    * Sends {@code params} out for one job. On a local master the array is lent, not copied:
    * the caller must not change it until {@link #close()}.
    */
-  static StepExchange open(JavaSparkContext jsc, double[] params, Precision precision) {
+  static StepExchange open(JavaSparkContext jsc, double[] params, Precision precision,
+      StepBuffers buffers) {
     if (LocalExchange.usable(jsc.sc())) {
       long owner = LocalExchange.newOwner();
-      return new StepExchange(new Ticket(null, StepWeights.lent(params, precision, owner),
-          owner), null);
+      StepWeights lent = StepWeights.lent(buffers.weights(params, precision), owner);
+      return new StepExchange(new Ticket(null, lent, owner, buffers.id()), null);
     }
     Broadcast<StepWeights> b = jsc.broadcast(StepWeights.shipped(params, precision));
-    return new StepExchange(new Ticket(b, null, 0), b);
+    return new StepExchange(new Ticket(b, null, 0, 0), b);
   }
 
   /** What the job's closure captures: small whichever way the weights travel. */
@@ -57,11 +58,15 @@ final class StepExchange implements AutoCloseable {
     private final StepWeights parked;
     /** The LocalExchange owner of this step's objects; 0 when they travel as bytes. */
     private final long owner;
+    /** The exchange id of the fit's {@link StepBuffers}; 0 when gradients are not pooled. */
+    private final long buffers;
 
-    private Ticket(Broadcast<StepWeights> broadcast, StepWeights parked, long owner) {
+    private Ticket(Broadcast<StepWeights> broadcast, StepWeights parked, long owner,
+        long buffers) {
       this.broadcast = broadcast;
       this.parked = parked;
       this.owner = owner;
+      this.buffers = buffers;
     }
 
     /** The weights in the context's precision (double[] or float[]). */
@@ -70,13 +75,17 @@ final class StepExchange implements AutoCloseable {
     }
 
     /**
-     * Partition p's share of the step, ready to leave the task: parked by reference (a fresh
-     * array, since the driver keeps it after the task ends), or packed as bytes from pooled
-     * scratch.
+     * Partition p's share of the step, ready to leave the task: parked by reference (in an
+     * array of the fit's StepBuffers, which the driver hands back once summed, or a fresh one),
+     * or packed as bytes from the task's pooled scratch.
      */
     GradientSum share(StepContext ctx, PartitionData p, int epoch, int step, int stepsPerEpoch) {
       if (owner != 0) {
-        return ctx.shareGradient(p, weights(), epoch, step, stepsPerEpoch).parked(owner);
+        GradientSum sum = buffers != 0
+            ? ctx.shareGradientInto(p, weights(), epoch, step, stepsPerEpoch,
+                StepBuffers.zeroed(buffers))
+            : ctx.shareGradient(p, weights(), epoch, step, stepsPerEpoch);
+        return sum.parked(owner, buffers);
       }
       return ctx.shareGradientPacked(p, weights(), epoch, step, stepsPerEpoch);
     }

@@ -5,7 +5,8 @@ import java.util.TreeMap;
 
 /**
  * Where an epoch's step time goes on the driver, per step: building and broadcasting the weights,
- * the Spark job (tasks' compute, result transport and the ordered sum), and the driver's update
+ * the Spark job (tasks' compute, result transport and the ordered sum; the slowest task's own
+ * compute is reported apart, so the rest of the job is Spark's), and the driver's update
  * (averaging, optimizer, checks). Reported in the epoch log line and the epoch record, so the
  * cost of Spark around the math is visible without a profiler.
  */
@@ -14,12 +15,18 @@ public final class StepTimes {
   public static final String WEIGHTS_OUT = "time.weights_out_ms";
   /** Epoch metric: mean ms per step in the Spark job (compute, gradient transport, sum). */
   public static final String JOB = "time.job_ms";
+  /**
+   * Epoch metric: mean ms per step of the slowest task's own compute (gather and math), the
+   * part of {@link #JOB} that is not Spark's.
+   */
+  public static final String TASK = "time.task_ms";
   /** Epoch metric: mean ms per step of the driver's update (average, optimizer, checks). */
   public static final String UPDATE = "time.update_ms";
 
   long weightsOut;
   long job;
   long update;
+  long task;
   long steps;
 
   StepTimes() {}
@@ -28,6 +35,7 @@ public final class StepTimes {
     weightsOut = 0;
     job = 0;
     update = 0;
+    task = 0;
     steps = 0;
   }
 
@@ -38,13 +46,15 @@ public final class StepTimes {
     m.put(WEIGHTS_OUT, weightsOut / 1e6 / steps);
     m.put(JOB, job / 1e6 / steps);
     m.put(UPDATE, update / 1e6 / steps);
+    m.put(TASK, task / 1e6 / steps);
     return m;
   }
 
   String describe() {
     if (steps == 0) return "";
     return String.format(java.util.Locale.ROOT,
-        "; per step %.1f ms weights out, %.1f ms Spark job, %.1f ms update",
-        weightsOut / 1e6 / steps, job / 1e6 / steps, update / 1e6 / steps);
+        "; per step %.1f ms weights out, %.1f ms Spark job (%.1f ms of it the slowest task's "
+        + "compute), %.1f ms update", weightsOut / 1e6 / steps, job / 1e6 / steps,
+        task / 1e6 / steps, update / 1e6 / steps);
   }
 }

@@ -35,13 +35,13 @@ final class StepWeights implements Serializable {
   }
 
   /**
-   * {@code params} in the step's precision, parked in the LocalExchange under {@code owner}
-   * without a copy in float64: the caller lends the array and must not change it until the
+   * {@code values} (double[] or float[], the step's precision) parked in the LocalExchange under
+   * {@code owner} without a copy: the caller lends the array and must not change it until the
    * step's exchange is closed (the trainer updates the weights only after its job has ended).
    */
-  static StepWeights lent(double[] params, Precision precision, long owner) {
-    Object v = inPrecision(params, precision);
-    return new StepWeights(null, LocalExchange.put(owner, v), v instanceof float[], v);
+  static StepWeights lent(Object values, long owner) {
+    return new StepWeights(null, LocalExchange.put(owner, values), values instanceof float[],
+        values);
   }
 
   private static Object snapshot(double[] params, Precision precision) {

@@ -85,74 +85,76 @@ public final class Trainer {
     double[] before = new double[params.length];
     TransportSettings.check(jsc.getConf(), params.length, config.precision(), config.jobLabel());
     StepTimes times = new StepTimes();
-
-    epochs:
-    for (int epoch = firstEpoch; epoch < config.maxEpochs(); epoch++) {
-      long start = System.nanoTime();
-      jsc.setJobGroup(config.jobLabel() + "-epoch-" + epoch,
-          config.jobLabel() + ": epoch " + (epoch + 1) + "/" + config.maxEpochs(), false);
-      double lossSum = 0;
-      double weightSum = 0;
-      times.reset();
-      for (int step = 0; step < stepsPerEpoch; step++) {
-        GradientSum sum = stepGradient(train.blocks(epoch), bctx, params, epoch, step,
-            stepsPerEpoch, config.aggregationDepth(), jsc, times);
-        long updateStart = System.nanoTime();
-        if (sum.weight <= 0) continue;
-        boolean finite = sum.averageInto(grad) && Double.isFinite(sum.loss);
-        if (!finite) {
-          reason = StopReason.DIVERGED;
-          detail = divergence(epoch, step, "the loss or gradient");
-          break epochs;
+    try (StepBuffers buffers = StepBuffers.open(jsc, params.length, config.precision())) {
+      epochs:
+      for (int epoch = firstEpoch; epoch < config.maxEpochs(); epoch++) {
+        long start = System.nanoTime();
+        jsc.setJobGroup(config.jobLabel() + "-epoch-" + epoch,
+            config.jobLabel() + ": epoch " + (epoch + 1) + "/" + config.maxEpochs(), false);
+        double lossSum = 0;
+        double weightSum = 0;
+        times.reset();
+        for (int step = 0; step < stepsPerEpoch; step++) {
+          GradientSum sum = stepGradient(train.blocks(epoch), bctx, params, epoch, step,
+              stepsPerEpoch, config.aggregationDepth(), jsc, times, buffers);
+          long updateStart = System.nanoTime();
+          if (sum.weight <= 0) continue;
+          boolean finite = sum.averageInto(grad) && Double.isFinite(sum.loss);
+          sum.recycle();
+          if (!finite) {
+            reason = StopReason.DIVERGED;
+            detail = divergence(epoch, step, "the loss or gradient");
+            break epochs;
+          }
+          System.arraycopy(params, 0, before, 0, params.length);
+          optimizer.step(params, grad);
+          if (!allFinite(params)) {
+            params = before;
+            reason = StopReason.DIVERGED;
+            detail = divergence(epoch, step, "a weight");
+            break epochs;
+          }
+          steps++;
+          lossSum += sum.loss;
+          weightSum += sum.weight;
+          times.update += System.nanoTime() - updateStart;
         }
-        System.arraycopy(params, 0, before, 0, params.length);
-        optimizer.step(params, grad);
-        if (!allFinite(params)) {
-          params = before;
-          reason = StopReason.DIVERGED;
-          detail = divergence(epoch, step, "a weight");
-          break epochs;
+        double trainLoss = weightSum > 0 ? lossSum / weightSum : Double.NaN;
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double valLoss = Double.NaN;
+        double valAcc = Double.NaN;
+        if (validation != null) {
+          StepContext.Evaluation ev = evaluate(validation, bctx, params, jsc);
+          valLoss = ev.loss / ev.weight;
+          valAcc = ev.correctWeight / ev.weight;
         }
-        steps++;
-        lossSum += sum.loss;
-        weightSum += sum.weight;
-        times.update += System.nanoTime() - updateStart;
-      }
-      double trainLoss = weightSum > 0 ? lossSum / weightSum : Double.NaN;
-      double seconds = (System.nanoTime() - start) / 1e9;
-      double valLoss = Double.NaN;
-      double valAcc = Double.NaN;
-      if (validation != null) {
-        StepContext.Evaluation ev = evaluate(validation, bctx, params, jsc);
-        valLoss = ev.loss / ev.weight;
-        valAcc = ev.correctWeight / ev.weight;
-      }
-      java.util.Map<String, Double> metrics = new java.util.TreeMap<>(times.perStepMillis());
-      for (EpochListener listener : config.listeners()) {
-        metrics.putAll(listener.onEpochEnd(epoch + 1, params));
-      }
-      EpochRecord rec = new EpochRecord(epoch + 1, trainLoss, valLoss, valAcc, seconds, steps,
-          metrics);
-      history.add(rec);
-      LOG.info("{} epoch {}/{}: train loss {} {}({} s, {} steps{})", config.jobLabel(),
-          epoch + 1, config.maxEpochs(), String.format("%.6f", trainLoss),
-          validation == null ? "" : String.format("validation loss %.6f accuracy %.4f ", valLoss,
-              valAcc), String.format("%.2f", seconds), steps, times.describe());
-      double monitored = validation == null ? trainLoss : valLoss;
-      boolean stop = stopping.update(monitored, params);
-      boolean last = stop || epoch + 1 == config.maxEpochs();
-      if (ckpt != null && ((epoch + 1) % ckpt.interval() == 0 || last)) {
-        new Checkpoint(fingerprint, epoch + 1, params, optimizer.state(), history, steps,
-            stopping.best, stopping.bestParams, stopping.stale)
-            .write(ckpt.dir(), jsc.hadoopConfiguration());
-      }
-      if (stop) {
-        reason = StopReason.NO_IMPROVEMENT;
-        detail = "no improvement of the " + (validation == null ? "training" : "validation")
-            + " loss by more than tol = " + config.tol() + " for " + config.patience()
-            + " epochs (stopped after epoch " + (epoch + 1) + ")";
-        if (validation != null) params = stopping.bestParams();
-        break;
+        java.util.Map<String, Double> metrics = new java.util.TreeMap<>(times.perStepMillis());
+        for (EpochListener listener : config.listeners()) {
+          metrics.putAll(listener.onEpochEnd(epoch + 1, params));
+        }
+        EpochRecord rec = new EpochRecord(epoch + 1, trainLoss, valLoss, valAcc, seconds, steps,
+            metrics);
+        history.add(rec);
+        LOG.info("{} epoch {}/{}: train loss {} {}({} s, {} steps{})", config.jobLabel(),
+            epoch + 1, config.maxEpochs(), String.format("%.6f", trainLoss),
+            validation == null ? "" : String.format("validation loss %.6f accuracy %.4f ", valLoss,
+                valAcc), String.format("%.2f", seconds), steps, times.describe());
+        double monitored = validation == null ? trainLoss : valLoss;
+        boolean stop = stopping.update(monitored, params);
+        boolean last = stop || epoch + 1 == config.maxEpochs();
+        if (ckpt != null && ((epoch + 1) % ckpt.interval() == 0 || last)) {
+          new Checkpoint(fingerprint, epoch + 1, params, optimizer.state(), history, steps,
+              stopping.best, stopping.bestParams, stopping.stale)
+              .write(ckpt.dir(), jsc.hadoopConfiguration());
+        }
+        if (stop) {
+          reason = StopReason.NO_IMPROVEMENT;
+          detail = "no improvement of the " + (validation == null ? "training" : "validation")
+              + " loss by more than tol = " + config.tol() + " for " + config.patience()
+              + " epochs (stopped after epoch " + (epoch + 1) + ")";
+          if (validation != null) params = stopping.bestParams();
+          break;
+        }
       }
     }
     jsc.clearJobGroup();
@@ -175,9 +177,9 @@ public final class Trainer {
    */
   static GradientSum stepGradient(JavaRDD<PartitionData> blocks, Broadcast<StepContext> bctx,
       double[] params, int epoch, int step, int stepsPerEpoch, int depth, JavaSparkContext jsc,
-      StepTimes times) {
+      StepTimes times, StepBuffers buffers) {
     long t0 = System.nanoTime();
-    StepExchange exchange = StepExchange.open(jsc, params, bctx.value().precision);
+    StepExchange exchange = StepExchange.open(jsc, params, bctx.value().precision, buffers);
     long t1 = System.nanoTime();
     try {
       int parts = blocks.getNumPartitions();
@@ -187,7 +189,9 @@ public final class Trainer {
               ticket.share(bctx.value(), p, epoch, step, stepsPerEpoch)))
           .treeAggregate(new OrderedSum(parts), OrderedSum::merge, OrderedSum::merge, depth);
       // Take a parked sum into hand before the exchange drops this step's objects.
-      return total.result().unpacked();
+      GradientSum sum = total.result().unpacked();
+      times.task += sum.taskNanos;
+      return sum;
     } finally {
       long t2 = System.nanoTime();
       exchange.close();
@@ -199,7 +203,8 @@ public final class Trainer {
 
   static StepContext.Evaluation evaluate(TrainingData data, Broadcast<StepContext> bctx,
       double[] params, JavaSparkContext jsc) {
-    try (StepExchange exchange = StepExchange.open(jsc, params, bctx.value().precision)) {
+    try (StepExchange exchange = StepExchange.open(jsc, params, bctx.value().precision,
+        StepBuffers.NONE)) {
       StepExchange.Ticket ticket = exchange.ticket();
       return data.blocks(0).map(p -> bctx.value().evaluate(p, ticket.weights()))
           .reduce(StepContext.Evaluation::merge);

@@ -96,8 +96,8 @@ class TransportTest {
   void lentWeightsAreFoundAfterSerializationUntilReleased() throws Exception {
     double[] params = random(500, 5);
     long owner = LocalExchange.newOwner();
-    StepWeights w64 = StepWeights.lent(params, Precision.FLOAT64, owner);
-    StepWeights w32 = StepWeights.lent(params, Precision.FLOAT32, owner);
+    StepWeights w64 = StepWeights.lent(params, owner);
+    StepWeights w32 = StepWeights.lent(StepWeights.inPrecision(params, Precision.FLOAT32), owner);
     StepWeights copy = javaRoundTrip(w64);
     assertSame(params, copy.values(), "float64 weights are lent, not copied");
     float[] f = (float[]) javaRoundTrip(w32).values();
@@ -116,20 +116,44 @@ class TransportTest {
     float[] d = {0.5f, -2f, 4f};
     int before = LocalExchange.size();
     long owner = LocalExchange.newOwner();
-    GradientSum sum = javaRoundTrip(new GradientSum(a.clone(), 1.5, 2, 2).parked(owner))
-        .merge(javaRoundTrip(new GradientSum(b.clone(), 2.5, 3, 3).parked(owner)));
+    GradientSum sum = javaRoundTrip(new GradientSum(a.clone(), 1.5, 2, 2).parked(owner, 0))
+        .merge(javaRoundTrip(new GradientSum(b.clone(), 2.5, 3, 3).parked(owner, 0)));
     double[] expected = new double[a.length];
     for (int i = 0; i < a.length; i++) expected[i] = a[i] + b[i];
     assertArrayEquals(expected, sum.gradient());
     assertEquals(4.0, sum.loss());
     assertEquals(5, sum.count());
-    GradientSum floats = new GradientSum().merge(new GradientSum(c, 0, 1, 1).parked(owner))
-        .merge(javaRoundTrip(new GradientSum(d, 0, 1, 1).parked(owner)));
+    GradientSum floats = new GradientSum().merge(new GradientSum(c, 0, 1, 1).parked(owner, 0))
+        .merge(javaRoundTrip(new GradientSum(d, 0, 1, 1).parked(owner, 0)));
     assertArrayEquals(new double[] {1.5, 0, 7}, floats.gradient());
     assertEquals(before, LocalExchange.size(), "a merged parked sum is taken out of the exchange");
-    new GradientSum(a.clone(), 0, 1, 1).parked(owner); // a share whose sum never got merged
+    new GradientSum(a.clone(), 0, 1, 1).parked(owner, 0); // a share whose sum never got merged
     LocalExchange.release(owner);
     assertEquals(before, LocalExchange.size());
+  }
+
+  @Test
+  void pooledGradientArraysComeBackOnceSummedAndAreZeroedForTheNextStep() throws Exception {
+    try (StepBuffers buffers = StepBuffers.local(3, Precision.FLOAT64, 4)) {
+      long owner = LocalExchange.newOwner();
+      double[] a = (double[]) StepBuffers.zeroed(buffers.id());
+      double[] b = (double[]) StepBuffers.zeroed(buffers.id());
+      a[0] = 1;
+      b[0] = 2;
+      GradientSum sum = new GradientSum()
+          .merge(javaRoundTrip(new GradientSum(a, 0, 1, 1).parked(owner, buffers.id())))
+          .merge(javaRoundTrip(new GradientSum(b, 0, 1, 1).parked(owner, buffers.id())));
+      assertEquals(1, buffers.idle(), "the right-hand array is spent by the merge");
+      double[] avg = new double[3];
+      assertTrue(sum.averageInto(avg));
+      assertArrayEquals(new double[] {1.5, 0, 0}, avg);
+      sum.recycle();
+      assertEquals(2, buffers.idle(), "the summed array comes back after averaging");
+      double[] again = (double[]) StepBuffers.zeroed(buffers.id());
+      assertTrue(again == a || again == b, "a pooled array is reused");
+      assertArrayEquals(new double[3], again, 0.0);
+      LocalExchange.release(owner);
+    }
   }
 
   @Test
