@@ -338,12 +338,15 @@ public final class TrainerBench {
     table.add(String.format(Locale.ROOT, "  %-5s %5s %7s %9s %9s %8s %9s %9s %9s %7s   %s",
         "algo", "batch", "steps", "s/epoch", "GFLOP/s", "of dgemm", "step ms", "blocks ms",
         "overhd ms", "/empty", "trainer's split: weights out / job (slowest task) / update ms"));
+    TaskPhases phases = new TaskPhases();
+    jsc.sc().addSparkListener(phases);
     int[] batches = {1024, 128};
     for (int batch : batches) {
       int epochs = batch >= 1024 ? args.integer("epochs-1024", quick ? 2 : 3)
           : args.integer("epochs-128", 2);
       for (String algo : List.of("BP", "DFA")) {
         boolean dfa = algo.equals("DFA");
+        phases.clear(jsc.sc());
         MlpClassificationModel model = dfa
             ? configure(new DfaMlpClassifier(), layers, "relu", "bce", "adam", 1e-3, batch,
                 epochs, seed).fit(data)
@@ -369,6 +372,8 @@ public final class TrainerBench {
         }
         System.out.printf(Locale.ROOT, "  %s batch %d: epoch seconds %s%n", algo, batch,
             secs(secs));
+        System.out.printf(Locale.ROOT, "    Spark's phases per step after epoch 1: %s%n",
+            phases.describe(jsc.sc(), (int) Math.min(steps + 2, Integer.MAX_VALUE)));
         table.add(String.format(Locale.ROOT, "  %-5s %5d %7d %9.2f %9.1f %8.3f %9.2f %9.2f %9.2f "
             + "%%7.2f   %.1f / %.1f (%.1f) / %.1f", algo, batch, steps, epochSec, rate / 1e9,
             rate / coresRate, stepSec * 1e3, blocks.median() * 1e3, overhead * 1e3,
@@ -377,10 +382,14 @@ public final class TrainerBench {
       }
     }
     Samples gather = BlockCompute.gather(d, 512, 3, 10, sink);
+    phases.clear(jsc.sc());
     Samples emptyAfter = probe.emptyJob(20, 40);
+    String emptyPhases = phases.describe(jsc.sc(), 21);
+    jsc.sc().removeSparkListener(phases);
     double floor = Math.min(emptyBefore.median(), emptyAfter.median());
     System.out.printf(Locale.ROOT, "  %-52s %s%n", "empty Spark job again, after the fits",
         emptyAfter.describeMillis());
+    System.out.printf(Locale.ROOT, "    Spark's phases per empty job: %s%n", emptyPhases);
     System.out.printf(Locale.ROOT, "  empty-job floor for /empty = the lower median = %.3f ms%n",
         floor * 1e3);
     double worstOverhead = 0;

@@ -30,6 +30,13 @@ public final class OrderedSum implements Serializable {
     return s;
   }
 
+  /** The ordered sum of one share per partition, {@code shares[i]} being partition i's. */
+  static OrderedSum ofPartitions(GradientSum[] shares) {
+    OrderedSum s = new OrderedSum(shares.length);
+    for (int i = 0; i < shares.length; i++) s.insert(0, i, shares[i]);
+    return s;
+  }
+
   OrderedSum merge(OrderedSum other) {
     for (Map.Entry<Long, GradientSum> e : other.pending.entrySet()) {
       long key = e.getKey();

@@ -36,6 +36,11 @@ final class StepExchange implements AutoCloseable {
     return new StepExchange(new Ticket(b, null, 0, 0), b);
   }
 
+  /** True when weights and gradients travel by reference (tasks in the driver's JVM). */
+  boolean byReference() {
+    return broadcast == null;
+  }
+
   /** What the job's closure captures: small whichever way the weights travel. */
   Ticket ticket() {
     return ticket;

@@ -184,10 +184,19 @@ public final class Trainer {
     try {
       int parts = blocks.getNumPartitions();
       StepExchange.Ticket ticket = exchange.ticket();
-      OrderedSum total = blocks
-          .map(p -> OrderedSum.leaf(parts, p.partition,
-              ticket.share(bctx.value(), p, epoch, step, stepsPerEpoch)))
-          .treeAggregate(new OrderedSum(parts), OrderedSum::merge, OrderedSum::merge, depth);
+      OrderedSum total;
+      if (exchange.byReference()) {
+        // Results are ids of parked arrays: nothing to reduce in tree form, so one plain job.
+        GradientSum[] shares = (GradientSum[]) jsc.sc().runJob(blocks.rdd(),
+            new ShareTask(bctx, ticket, epoch, step, stepsPerEpoch),
+            scala.reflect.ClassTag$.MODULE$.apply(GradientSum.class));
+        total = OrderedSum.ofPartitions(shares);
+      } else {
+        total = blocks
+            .map(p -> OrderedSum.leaf(parts, p.partition,
+                ticket.share(bctx.value(), p, epoch, step, stepsPerEpoch)))
+            .treeAggregate(new OrderedSum(parts), OrderedSum::merge, OrderedSum::merge, depth);
+      }
       // Take a parked sum into hand before the exchange drops this step's objects.
       GradientSum sum = total.result().unpacked();
       times.task += sum.taskNanos;

@@ -10,7 +10,8 @@ import org.apache.spark.storage.StorageLevel;
 
 /**
  * Packed training rows, cached (MEMORY_AND_DISK: blocks that do not fit spill rather than being
- * recomputed). Either one fixed set for every epoch, or a fresh set per epoch produced from
+ * recomputed; on a local master also local-checkpointed, which cuts the lineage every step's
+ * tasks would otherwise carry). Either one fixed set for every epoch, or a fresh set per epoch produced from
  * (seed, epoch) by a generator — the parity paper draws its examples afresh each epoch.
  */
 public final class TrainingData implements AutoCloseable {
@@ -52,6 +53,10 @@ public final class TrainingData implements AutoCloseable {
   private void load(Dataset<Row> df, int epoch) {
     JavaRDD<PartitionData> packed = BlockPacker.pack(df, columns).persist(
         StorageLevel.MEMORY_AND_DISK());
+    // Every step's tasks carry the RDD's lineage; through a DataFrame it is tens of KB of SQL
+    // plan to serialize and deserialize per task. On a local master executors cannot be lost
+    // and the level keeps disk, so the cached blocks can stand in for the lineage.
+    if (LocalExchange.usable(jsc.sc())) packed.rdd().localCheckpoint();
     List<long[]> sizes;
     try {
       sizes = packed.map(p -> new long[] {p.rows(), p.packedBytes()}).collect();
