@@ -99,7 +99,7 @@ public final class OverheadBench {
 
   private Comparison measure(NetworkSpec spec, Precision precision, int batch, TrainingData data,
       List<PartitionData> blocks) {
-    int timed = batch >= 1024 ? args.integer("epochs-1024", quick ? 1 : 2)
+    int timed = batch >= 1024 ? args.integer("epochs-1024", quick ? 1 : 4)
         : args.integer("epochs-128", 1);
     TrainingConfig config = MlpSetup.config(spec, precision, batch, 1 + timed, seed);
     TrainingResult onSpark = new Trainer(config).train(data, null);

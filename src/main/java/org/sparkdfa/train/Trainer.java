@@ -83,7 +83,10 @@ public final class Trainer {
     String detail = "reached maxIter = " + config.maxEpochs() + " epochs";
     double[] grad = new double[params.length];
     double[] before = new double[params.length];
-    TransportSettings.check(jsc.getConf(), params.length, config.precision(), config.jobLabel());
+    if (!LocalExchange.usable(jsc.sc())) { // by reference, no bytes travel: nothing to tune
+      TransportSettings.check(jsc.getConf(), params.length, config.precision(),
+          config.jobLabel());
+    }
     StepTimes times = new StepTimes();
     try (StepBuffers buffers = StepBuffers.open(jsc, params.length, config.precision())) {
       epochs:

@@ -11,7 +11,8 @@ import org.sparkdfa.nn.Precision;
  * {@code spark.task.maxDirectResultSize} (1 MiB) is parked in the block manager and fetched back
  * over the network stack, and broadcast blocks are LZ4-compressed although trained weights do
  * not compress. Training still works either way, so this only tells the user, once per fit, which
- * setting to change and why (the launchers in jobs/ set both).
+ * setting to change and why (the launchers in jobs/ set both). On a local master nothing travels
+ * as bytes ({@link LocalExchange}) and the trainer does not ask.
  */
 final class TransportSettings {
   private static final Logger LOG = LoggerFactory.getLogger(TransportSettings.class);
