@@ -360,8 +360,9 @@ public final class TrainerBench {
         double stepSec = epochSec / steps;
         Feedback fb = dfa ? DirectFeedback.random(spec, "uniform", 1.0, seed) : Feedback.BACKPROP;
         int share = (batch + partitions - 1) / partitions;
+        // Small blocks are measured over more rounds: a few milliseconds each, easily disturbed.
         Samples blocks = BlockCompute.concurrentSteps(spec, fb, Math.min(slots, partitions),
-            share, 3, 10, sink);
+            share, 5, batch >= 1024 ? 15 : 60, sink);
         double flops = rows * Flops.trainingStep(spec, 1, dfa);
         double rate = flops / epochSec;
         double overhead = stepSec - blocks.median();
