@@ -12,10 +12,11 @@ import org.sparkdfa.optim.Optimizer;
 import org.sparkdfa.optim.Optimizers;
 
 /**
- * The distributed mini-batch loop. Each optimizer step is one Spark job: broadcast the weights,
- * let every partition compute the summed gradient of its share of the global batch, sum the
- * shares with {@code treeAggregate} in a fixed order, then average and apply the optimizer on
- * the driver. The driver holds O(parameters), never O(rows).
+ * The distributed mini-batch loop. Each optimizer step is one Spark job: send the weights out
+ * ({@link StepExchange}: by reference on a local master, broadcast otherwise), let every
+ * partition compute the summed gradient of its share of the global batch, sum the shares in a
+ * fixed tree order ({@link OrderedSum}), then average and apply the optimizer on the driver. The
+ * driver holds O(parameters), never O(rows).
  */
 public final class Trainer {
   private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
@@ -190,10 +191,8 @@ public final class Trainer {
       OrderedSum total;
       if (exchange.byReference()) {
         // Results are ids of parked arrays: nothing to reduce in tree form, so one plain job.
-        GradientSum[] shares = (GradientSum[]) jsc.sc().runJob(blocks.rdd(),
-            new ShareTask(bctx, ticket, epoch, step, stepsPerEpoch),
-            scala.reflect.ClassTag$.MODULE$.apply(GradientSum.class));
-        total = OrderedSum.ofPartitions(shares);
+        total = OrderedSum.ofPartitions(
+            new ShareTask(bctx, ticket, epoch, step, stepsPerEpoch).runOn(blocks));
       } else {
         total = blocks
             .map(p -> OrderedSum.leaf(parts, p.partition,

@@ -61,7 +61,7 @@ public final class TrainingData implements AutoCloseable {
     try {
       sizes = packed.map(p -> new long[] {p.rows(), p.packedBytes()}).collect();
     } catch (Exception e) { // Spark's task failures arrive as (checked) SparkExceptions
-      packed.unpersist(false);
+      release(packed);
       InvalidInputException bad = InvalidInputException.find(e);
       if (bad != null) throw new InvalidInputException(bad.getMessage());
       if (e instanceof RuntimeException re) throw re;
@@ -76,12 +76,12 @@ public final class TrainingData implements AutoCloseable {
       bytes += sizes.get(i)[1];
     }
     if (total == 0) {
-      packed.unpersist(false);
+      release(packed);
       throw new InvalidInputException("The training set is empty: column '" + columns.features()
           + "' has no rows" + (epoch > 0 ? " in epoch " + epoch : "")
           + "; check the filters that produced it");
     }
-    if (current != null) current.unpersist(false);
+    if (current != null) release(current);
     current = packed;
     currentEpoch = epoch;
     rows = total;
@@ -120,6 +120,19 @@ public final class TrainingData implements AutoCloseable {
 
   @Override
   public void close() {
-    if (current != null) current.unpersist(false);
+    if (current != null) release(current);
+  }
+
+  /**
+   * Drops the cached blocks. For a local-checkpointed RDD, {@code RDD.unpersist} logs a warning
+   * that its lineage cannot be recomputed — true, and meant for RDDs someone may still use; these
+   * are dropped for good, so the blocks are removed without the warning.
+   */
+  private void release(JavaRDD<PartitionData> rdd) {
+    if (rdd.rdd().isLocallyCheckpointed()) {
+      jsc.sc().unpersistRDD(rdd.id(), false);
+    } else {
+      rdd.unpersist(false);
+    }
   }
 }

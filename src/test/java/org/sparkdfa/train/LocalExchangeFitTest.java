@@ -30,8 +30,11 @@ class LocalExchangeFitTest extends SparkTestBase {
     SparkContext sc = spark().sparkContext();
     sc.setLocalProperty(LocalExchange.CONF_KEY, Boolean.toString(exchange));
     long parkedBefore = LocalExchange.parkedTotal();
+    int cachedBefore = sc.getPersistentRDDs().size();
     try {
       double[] w = estimator.fit(data).weights().toArray();
+      assertEquals(cachedBefore, sc.getPersistentRDDs().size(),
+          "the fit's packed (and local-checkpointed) blocks must be dropped when it ends");
       long parked = LocalExchange.parkedTotal() - parkedBefore;
       if (exchange) {
         assertTrue(parked > 0, "the fit should have parked its step objects");
@@ -49,6 +52,7 @@ class LocalExchangeFitTest extends SparkTestBase {
   @ValueSource(strings = {"float64", "float32"})
   void byReferenceAndAsBytesGiveBitIdenticalWeights(String precision) {
     Dataset<Row> data = PARITY.generate(spark(), 1200, 3).cache();
+    data.count();
     DfaMlpClassifier dfa = new DfaMlpClassifier().setLayers(new int[] {10, 16, 8, 1})
         .setStepSize(0.02).setBatchSize(100).setMaxIter(2).setSeed(7).setPrecision(precision);
     assertArrayEquals(fit(dfa, data, false), fit(dfa, data, true), 0.0);
@@ -56,8 +60,10 @@ class LocalExchangeFitTest extends SparkTestBase {
         .setStepSize(0.05).setBatchSize(1200).setMaxIter(2).setSeed(7).setPrecision(precision)
         .setValidationIndicatorCol("isVal");
     Dataset<Row> withVal = data.withColumn("isVal",
-        org.apache.spark.sql.functions.rand(3).lt(0.2));
+        org.apache.spark.sql.functions.rand(3).lt(0.2)).cache();
+    withVal.count();
     assertArrayEquals(fit(bp, withVal, false), fit(bp, withVal, true), 0.0);
+    withVal.unpersist();
     data.unpersist();
   }
 }
