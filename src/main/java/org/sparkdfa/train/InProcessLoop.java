@@ -30,6 +30,8 @@ public final class InProcessLoop implements AutoCloseable {
   private final int stepsPerEpoch;
   private final Optimizer optimizer;
   private final ExecutorService pool;
+  /** Gradient arrays and the float32 weights reused from step to step, as the trainer does. */
+  private final StepBuffers buffers;
   private final double[] grad;
   private final double[] before;
   private double[] params;
@@ -65,6 +67,8 @@ public final class InProcessLoop implements AutoCloseable {
     this.before = new double[params.length];
     this.optimizer = Optimizers.create(config.optimizer(), params.length,
         config.network().spec().regularizedIndices());
+    this.buffers = StepBuffers.local(config.network().spec().numParams(), config.precision(),
+        Math.max(2, partitions.size() + 1));
     this.pool = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "in-process-loop");
       t.setDaemon(true);
@@ -97,9 +101,9 @@ public final class InProcessLoop implements AutoCloseable {
     for (int step = 0; step < stepsPerEpoch; step++) {
       GradientSum sum = stepGradient(epoch, step);
       if (sum.weight <= 0) continue;
-      if (!sum.averageInto(grad) || !Double.isFinite(sum.loss)) {
-        throw diverged(epoch, step, "the loss or gradient");
-      }
+      boolean finite = sum.averageInto(grad) && Double.isFinite(sum.loss);
+      sum.recycle();
+      if (!finite) throw diverged(epoch, step, "the loss or gradient");
       // Trainer keeps the last good weights this way; the copy is part of its cost per step.
       System.arraycopy(params, 0, before, 0, params.length);
       optimizer.step(params, grad);
@@ -116,18 +120,28 @@ public final class InProcessLoop implements AutoCloseable {
         Double.NaN, Double.NaN, seconds, steps);
   }
 
-  /** Every partition's share on the pool, summed along the fixed tree of the Spark trainer. */
+  /**
+   * Every partition's share on the pool, summed along the fixed tree of the Spark trainer; the
+   * shares are handed over by reference with pooled arrays, as the trainer's tasks do on a local
+   * master.
+   */
   private GradientSum stepGradient(int epoch, int step) {
-    Object weights = StepWeights.inPrecision(params, config.precision());
-    List<Future<GradientSum>> shares = new ArrayList<>(partitions.size());
-    for (PartitionData p : partitions) {
-      shares.add(pool.submit(() -> ctx.shareGradient(p, weights, epoch, step, stepsPerEpoch)));
+    Object weights = buffers.weights(params, config.precision());
+    long owner = LocalExchange.newOwner();
+    try {
+      List<Future<GradientSum>> shares = new ArrayList<>(partitions.size());
+      for (PartitionData p : partitions) {
+        shares.add(pool.submit(() -> ctx.shareGradientInto(p, weights, epoch, step,
+            stepsPerEpoch, StepBuffers.zeroed(buffers.id())).parked(owner, buffers.id())));
+      }
+      OrderedSum total = new OrderedSum(partitions.size());
+      for (int i = 0; i < shares.size(); i++) {
+        total.merge(OrderedSum.leaf(partitions.size(), i, await(shares.get(i))));
+      }
+      return total.result().unpacked();
+    } finally {
+      LocalExchange.release(owner);
     }
-    OrderedSum total = new OrderedSum(partitions.size());
-    for (int i = 0; i < shares.size(); i++) {
-      total.merge(OrderedSum.leaf(partitions.size(), i, await(shares.get(i))));
-    }
-    return total.result();
   }
 
   private static GradientSum await(Future<GradientSum> f) {
@@ -151,5 +165,6 @@ public final class InProcessLoop implements AutoCloseable {
   @Override
   public void close() {
     pool.shutdownNow();
+    buffers.close();
   }
 }
