@@ -12,7 +12,7 @@ import org.sparkdfa.optim.Optimizers;
 
 /**
  * The trainer's mini-batch loop without Spark: the same packed partitions, the same
- * {@link StepContext#shareGradient} per partition, the same {@link OrderedSum} tree, the same
+ * {@link StepContext#shareGradientInto} per partition, the same {@link OrderedSum} tree, the same
  * averaging and optimizer on the same thread as the weights — only the job scheduling, the weight
  * broadcast and the gradient transport are gone, and a fixed pool of P threads stands in for the
  * task slots. It is the reference the overhead benchmark divides Spark's epoch time by, so it must
@@ -126,21 +126,15 @@ public final class InProcessLoop implements AutoCloseable {
    * master.
    */
   private GradientSum stepGradient(int epoch, int step) {
-    Object weights = buffers.weights(params, config.precision());
-    long owner = LocalExchange.newOwner();
-    try {
-      List<Future<GradientSum>> shares = new ArrayList<>(partitions.size());
+    try (StepExchange exchange = StepExchange.lend(params, config.precision(), buffers)) {
+      StepExchange.Ticket ticket = exchange.ticket();
+      List<Future<GradientSum>> futures = new ArrayList<>(partitions.size());
       for (PartitionData p : partitions) {
-        shares.add(pool.submit(() -> ctx.shareGradientInto(p, weights, epoch, step,
-            stepsPerEpoch, StepBuffers.zeroed(buffers.id())).parked(owner, buffers.id())));
+        futures.add(pool.submit(() -> ticket.share(ctx, p, epoch, step, stepsPerEpoch)));
       }
-      OrderedSum total = new OrderedSum(partitions.size());
-      for (int i = 0; i < shares.size(); i++) {
-        total.merge(OrderedSum.leaf(partitions.size(), i, await(shares.get(i))));
-      }
-      return total.result().unpacked();
-    } finally {
-      LocalExchange.release(owner);
+      GradientSum[] shares = new GradientSum[futures.size()];
+      for (int i = 0; i < shares.length; i++) shares[i] = await(futures.get(i));
+      return OrderedSum.ofPartitions(shares).result().unpacked();
     }
   }
 

@@ -27,7 +27,10 @@ final class StepBuffers implements AutoCloseable {
     this.pool = pool;
   }
 
-  /** Buffers for one fit, or {@link #NONE} when the tasks run in other JVMs. */
+  /**
+   * Buffers for one fit on a local master, or {@link #NONE} when the tasks run in other JVMs
+   * (or the user switched the exchange off): this is where the transport is decided.
+   */
   static StepBuffers open(JavaSparkContext jsc, int numParams, Precision precision) {
     if (!LocalExchange.usable(jsc.sc())) return NONE;
     return local(numParams, precision, Math.max(2, jsc.defaultParallelism() + 1));
@@ -45,8 +48,13 @@ final class StepBuffers implements AutoCloseable {
     return pool == null ? 0 : pool.idle.size();
   }
 
-  /** No pooling: tasks allocate, and the garbage collector takes the arrays. */
+  /** Tasks run in other JVMs: weights are broadcast and gradients travel as bytes. */
   static final StepBuffers NONE = new StepBuffers(0, 0, null);
+
+  /** Whether the fit's weights and gradients travel by reference (decided once per fit). */
+  boolean byReference() {
+    return pool != null;
+  }
 
   /** The pool's exchange id (0 for NONE), carried by the step's ticket. */
   long id() {
@@ -59,7 +67,6 @@ final class StepBuffers implements AutoCloseable {
    */
   Object weights(double[] params, Precision precision) {
     if (precision != Precision.FLOAT32) return params;
-    if (pool == null) return StepWeights.inPrecision(params, precision);
     if (weights32 == null || weights32.length != params.length) {
       weights32 = new float[params.length];
     }

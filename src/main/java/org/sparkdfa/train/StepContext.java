@@ -46,30 +46,26 @@ final class StepContext implements Serializable {
   /**
    * The summed gradient and loss of partition p's share of global step {@code step}: the rows at
    * positions [lo, hi) of a permutation drawn from (seed, epoch, partition). {@code params} is a
-   * double[] in float64 and a float[] in float32. The gradient is a fresh array.
+   * double[] in float64 and a float[] in float32; the gradient is summed into {@code zeroedGrad}
+   * (all zeros, this precision), which the returned sum holds.
    */
-  GradientSum shareGradient(PartitionData p, Object params, int epoch, int step,
-      int stepsPerEpoch) {
-    return share(p, params, epoch, step, stepsPerEpoch, false, null);
-  }
-
-  /** {@link #shareGradient} summed into {@code zeroedGrad} (all zeros, this precision). */
   GradientSum shareGradientInto(PartitionData p, Object params, int epoch, int step,
       int stepsPerEpoch, Object zeroedGrad) {
-    return share(p, params, epoch, step, stepsPerEpoch, false, zeroedGrad);
+    return share(p, params, epoch, step, stepsPerEpoch, zeroedGrad);
   }
 
   /**
-   * {@link #shareGradient} in transport form ({@link GradientSum#packed()}): the gradient is
+   * {@link #shareGradientInto} in transport form ({@link GradientSum#packed()}): the gradient is
    * summed into pooled scratch and leaves as bytes, so a step allocates only what it ships.
    */
   GradientSum shareGradientPacked(PartitionData p, Object params, int epoch, int step,
       int stepsPerEpoch) {
-    return share(p, params, epoch, step, stepsPerEpoch, true, null);
+    return share(p, params, epoch, step, stepsPerEpoch, null);
   }
 
+  /** A share summed into {@code zeroedGrad}, or packed from pooled scratch when it is null. */
   private GradientSum share(PartitionData p, Object params, int epoch, int step,
-      int stepsPerEpoch, boolean packed, Object zeroedGrad) {
+      int stepsPerEpoch, Object zeroedGrad) {
     int lo = shareStart(p.rows, step, stepsPerEpoch);
     int hi = shareStart(p.rows, step + 1, stepsPerEpoch);
     if (hi == lo) return new GradientSum();
@@ -77,12 +73,12 @@ final class StepContext implements Serializable {
     Pool pool = pool();
     Scratch s = pool.borrow(p, stepsPerEpoch);
     try {
-      Object grad = packed ? s.zeroedGradient() : zeroedGrad != null ? zeroedGrad : newGradient();
+      Object grad = zeroedGrad != null ? zeroedGrad : s.zeroedGradient();
       GradientSum sum = lo == 0 && hi == p.rows
           ? wholePartition(p, params, grad, s)
           : gathered(p, pool.permutation(seed, epoch, p), lo, hi, params, grad, s);
       sum.taskNanos = System.nanoTime() - t0;
-      return packed ? sum.packed() : sum;
+      return zeroedGrad != null ? sum : sum.packed();
     } finally {
       pool.giveBack(s);
     }
@@ -127,11 +123,6 @@ final class StepContext implements Serializable {
         ws);
   }
 
-  private Object newGradient() {
-    int n = network.spec().numParams();
-    return precision == Precision.FLOAT32 ? new float[n] : new double[n];
-  }
-
   private static GradientSum withGradient(Object grad) {
     return grad instanceof float[] g ? new GradientSum(g, 0, 0, 0)
         : new GradientSum((double[]) grad, 0, 0, 0);
@@ -145,7 +136,7 @@ final class StepContext implements Serializable {
 
   /**
    * Loss, accuracy counts and weights over every row of the partition (evaluation); params in
-   * this context's precision, as for {@link #shareGradient}.
+   * this context's precision, as for {@link #shareGradientInto}.
    */
   Evaluation evaluate(PartitionData p, Object params) {
     Evaluation e = new Evaluation();

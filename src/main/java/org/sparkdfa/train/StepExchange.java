@@ -22,18 +22,24 @@ final class StepExchange implements AutoCloseable {
   }
 
   /**
-   * Sends {@code params} out for one job. On a local master the array is lent, not copied:
-   * the caller must not change it until {@link #close()}.
+   * Sends {@code params} out for one job, by reference when {@code buffers} are (a local
+   * master), as a broadcast otherwise. A lent array must not change until {@link #close()}.
    */
   static StepExchange open(JavaSparkContext jsc, double[] params, Precision precision,
       StepBuffers buffers) {
-    if (LocalExchange.usable(jsc.sc())) {
-      long owner = LocalExchange.newOwner();
-      StepWeights lent = StepWeights.lent(buffers.weights(params, precision), owner);
-      return new StepExchange(new Ticket(null, lent, owner, buffers.id()), null);
-    }
+    if (buffers.byReference()) return lend(params, precision, buffers);
     Broadcast<StepWeights> b = jsc.broadcast(StepWeights.shipped(params, precision));
     return new StepExchange(new Ticket(b, null, 0, 0), b);
+  }
+
+  /**
+   * Lends {@code params} (in float32 the buffers' float copy) to tasks of this JVM through the
+   * LocalExchange; their gradients come back parked in arrays of {@code buffers}.
+   */
+  static StepExchange lend(double[] params, Precision precision, StepBuffers buffers) {
+    long owner = LocalExchange.newOwner();
+    StepWeights lent = StepWeights.lent(buffers.weights(params, precision), owner);
+    return new StepExchange(new Ticket(null, lent, owner, buffers.id()), null);
   }
 
   /** True when weights and gradients travel by reference (tasks in the driver's JVM). */
@@ -63,7 +69,7 @@ final class StepExchange implements AutoCloseable {
     private final StepWeights parked;
     /** The LocalExchange owner of this step's objects; 0 when they travel as bytes. */
     private final long owner;
-    /** The exchange id of the fit's {@link StepBuffers}; 0 when gradients are not pooled. */
+    /** The exchange id of the fit's {@link StepBuffers}; 0 when gradients travel as bytes. */
     private final long buffers;
 
     private Ticket(Broadcast<StepWeights> broadcast, StepWeights parked, long owner,
@@ -80,17 +86,14 @@ final class StepExchange implements AutoCloseable {
     }
 
     /**
-     * Partition p's share of the step, ready to leave the task: parked by reference (in an
-     * array of the fit's StepBuffers, which the driver hands back once summed, or a fresh one),
-     * or packed as bytes from the task's pooled scratch.
+     * Partition p's share of the step, ready to leave the task: parked by reference in an array
+     * of the fit's StepBuffers (the driver hands it back once summed), or packed as bytes from
+     * the task's pooled scratch.
      */
     GradientSum share(StepContext ctx, PartitionData p, int epoch, int step, int stepsPerEpoch) {
       if (owner != 0) {
-        GradientSum sum = buffers != 0
-            ? ctx.shareGradientInto(p, weights(), epoch, step, stepsPerEpoch,
-                StepBuffers.zeroed(buffers))
-            : ctx.shareGradient(p, weights(), epoch, step, stepsPerEpoch);
-        return sum.parked(owner, buffers);
+        return ctx.shareGradientInto(p, weights(), epoch, step, stepsPerEpoch,
+            StepBuffers.zeroed(buffers)).parked(owner, buffers);
       }
       return ctx.shareGradientPacked(p, weights(), epoch, step, stepsPerEpoch);
     }

@@ -41,14 +41,17 @@ public final class Trainer {
       if (config.lbfgs()) {
         return new LbfgsSolver(config).solve(train, validation, bctx);
       }
-      return miniBatch(train, validation, bctx);
+      try (StepBuffers buffers = StepBuffers.open(jsc, config.network().spec().numParams(),
+          config.precision())) {
+        return miniBatch(train, validation, bctx, buffers);
+      }
     } finally {
       bctx.destroy();
     }
   }
 
   private TrainingResult miniBatch(TrainingData train, TrainingData validation,
-      Broadcast<StepContext> bctx) {
+      Broadcast<StepContext> bctx, StepBuffers buffers) {
     JavaSparkContext jsc = train.sparkContext();
     long totalRows = train.rows();
     int stepsPerEpoch = (int) Math.max(1, (totalRows + config.batchSize() - 1) / config.batchSize());
@@ -84,81 +87,80 @@ public final class Trainer {
     String detail = "reached maxIter = " + config.maxEpochs() + " epochs";
     double[] grad = new double[params.length];
     double[] before = new double[params.length];
-    if (!LocalExchange.usable(jsc.sc())) { // by reference, no bytes travel: nothing to tune
+    if (!buffers.byReference()) { // by reference, no bytes travel: nothing to tune
       TransportSettings.check(jsc.getConf(), params.length, config.precision(),
           config.jobLabel());
     }
     StepTimes times = new StepTimes();
-    try (StepBuffers buffers = StepBuffers.open(jsc, params.length, config.precision())) {
-      epochs:
-      for (int epoch = firstEpoch; epoch < config.maxEpochs(); epoch++) {
-        long start = System.nanoTime();
-        jsc.setJobGroup(config.jobLabel() + "-epoch-" + epoch,
-            config.jobLabel() + ": epoch " + (epoch + 1) + "/" + config.maxEpochs(), false);
-        double lossSum = 0;
-        double weightSum = 0;
-        times.reset();
-        for (int step = 0; step < stepsPerEpoch; step++) {
-          GradientSum sum = stepGradient(train.blocks(epoch), bctx, params, epoch, step,
-              stepsPerEpoch, config.aggregationDepth(), jsc, times, buffers);
-          long updateStart = System.nanoTime();
-          if (sum.weight <= 0) continue;
-          boolean finite = sum.averageInto(grad) && Double.isFinite(sum.loss);
-          sum.recycle();
-          if (!finite) {
-            reason = StopReason.DIVERGED;
-            detail = divergence(epoch, step, "the loss or gradient");
-            break epochs;
-          }
-          System.arraycopy(params, 0, before, 0, params.length);
-          optimizer.step(params, grad);
-          if (!allFinite(params)) {
-            params = before;
-            reason = StopReason.DIVERGED;
-            detail = divergence(epoch, step, "a weight");
-            break epochs;
-          }
-          steps++;
-          lossSum += sum.loss;
-          weightSum += sum.weight;
-          times.update += System.nanoTime() - updateStart;
+
+    epochs:
+    for (int epoch = firstEpoch; epoch < config.maxEpochs(); epoch++) {
+      long start = System.nanoTime();
+      jsc.setJobGroup(config.jobLabel() + "-epoch-" + epoch,
+          config.jobLabel() + ": epoch " + (epoch + 1) + "/" + config.maxEpochs(), false);
+      double lossSum = 0;
+      double weightSum = 0;
+      times.reset();
+      for (int step = 0; step < stepsPerEpoch; step++) {
+        GradientSum sum = stepGradient(train.blocks(epoch), bctx, params, epoch, step,
+            stepsPerEpoch, config.aggregationDepth(), jsc, times, buffers);
+        long updateStart = System.nanoTime();
+        if (sum.weight <= 0) continue;
+        boolean finite = sum.averageInto(grad) && Double.isFinite(sum.loss);
+        sum.recycle();
+        if (!finite) {
+          reason = StopReason.DIVERGED;
+          detail = divergence(epoch, step, "the loss or gradient");
+          break epochs;
         }
-        double trainLoss = weightSum > 0 ? lossSum / weightSum : Double.NaN;
-        double seconds = (System.nanoTime() - start) / 1e9;
-        double valLoss = Double.NaN;
-        double valAcc = Double.NaN;
-        if (validation != null) {
-          StepContext.Evaluation ev = evaluate(validation, bctx, params, jsc);
-          valLoss = ev.loss / ev.weight;
-          valAcc = ev.correctWeight / ev.weight;
+        System.arraycopy(params, 0, before, 0, params.length);
+        optimizer.step(params, grad);
+        if (!allFinite(params)) {
+          params = before;
+          reason = StopReason.DIVERGED;
+          detail = divergence(epoch, step, "a weight");
+          break epochs;
         }
-        java.util.Map<String, Double> metrics = new java.util.TreeMap<>(times.perStepMillis());
-        for (EpochListener listener : config.listeners()) {
-          metrics.putAll(listener.onEpochEnd(epoch + 1, params));
-        }
-        EpochRecord rec = new EpochRecord(epoch + 1, trainLoss, valLoss, valAcc, seconds, steps,
-            metrics);
-        history.add(rec);
-        LOG.info("{} epoch {}/{}: train loss {} {}({} s, {} steps{})", config.jobLabel(),
-            epoch + 1, config.maxEpochs(), String.format("%.6f", trainLoss),
-            validation == null ? "" : String.format("validation loss %.6f accuracy %.4f ", valLoss,
-                valAcc), String.format("%.2f", seconds), steps, times.describe());
-        double monitored = validation == null ? trainLoss : valLoss;
-        boolean stop = stopping.update(monitored, params);
-        boolean last = stop || epoch + 1 == config.maxEpochs();
-        if (ckpt != null && ((epoch + 1) % ckpt.interval() == 0 || last)) {
-          new Checkpoint(fingerprint, epoch + 1, params, optimizer.state(), history, steps,
-              stopping.best, stopping.bestParams, stopping.stale)
-              .write(ckpt.dir(), jsc.hadoopConfiguration());
-        }
-        if (stop) {
-          reason = StopReason.NO_IMPROVEMENT;
-          detail = "no improvement of the " + (validation == null ? "training" : "validation")
-              + " loss by more than tol = " + config.tol() + " for " + config.patience()
-              + " epochs (stopped after epoch " + (epoch + 1) + ")";
-          if (validation != null) params = stopping.bestParams();
-          break;
-        }
+        steps++;
+        lossSum += sum.loss;
+        weightSum += sum.weight;
+        times.update += System.nanoTime() - updateStart;
+      }
+      double trainLoss = weightSum > 0 ? lossSum / weightSum : Double.NaN;
+      double seconds = (System.nanoTime() - start) / 1e9;
+      double valLoss = Double.NaN;
+      double valAcc = Double.NaN;
+      if (validation != null) {
+        StepContext.Evaluation ev = evaluate(validation, bctx, params, jsc, buffers);
+        valLoss = ev.loss / ev.weight;
+        valAcc = ev.correctWeight / ev.weight;
+      }
+      java.util.Map<String, Double> metrics = new java.util.TreeMap<>(times.perStepMillis());
+      for (EpochListener listener : config.listeners()) {
+        metrics.putAll(listener.onEpochEnd(epoch + 1, params));
+      }
+      EpochRecord rec = new EpochRecord(epoch + 1, trainLoss, valLoss, valAcc, seconds, steps,
+          metrics);
+      history.add(rec);
+      LOG.info("{} epoch {}/{}: train loss {} {}({} s, {} steps{})", config.jobLabel(),
+          epoch + 1, config.maxEpochs(), String.format("%.6f", trainLoss),
+          validation == null ? "" : String.format("validation loss %.6f accuracy %.4f ", valLoss,
+              valAcc), String.format("%.2f", seconds), steps, times.describe());
+      double monitored = validation == null ? trainLoss : valLoss;
+      boolean stop = stopping.update(monitored, params);
+      boolean last = stop || epoch + 1 == config.maxEpochs();
+      if (ckpt != null && ((epoch + 1) % ckpt.interval() == 0 || last)) {
+        new Checkpoint(fingerprint, epoch + 1, params, optimizer.state(), history, steps,
+            stopping.best, stopping.bestParams, stopping.stale)
+            .write(ckpt.dir(), jsc.hadoopConfiguration());
+      }
+      if (stop) {
+        reason = StopReason.NO_IMPROVEMENT;
+        detail = "no improvement of the " + (validation == null ? "training" : "validation")
+            + " loss by more than tol = " + config.tol() + " for " + config.patience()
+            + " epochs (stopped after epoch " + (epoch + 1) + ")";
+        if (validation != null) params = stopping.bestParams();
+        break;
       }
     }
     jsc.clearJobGroup();
@@ -212,10 +214,18 @@ public final class Trainer {
     }
   }
 
+  /** Loss and accuracy counts of {@code params} over every row of {@code data}. */
   static StepContext.Evaluation evaluate(TrainingData data, Broadcast<StepContext> bctx,
       double[] params, JavaSparkContext jsc) {
+    try (StepBuffers buffers = StepBuffers.open(jsc, params.length, bctx.value().precision)) {
+      return evaluate(data, bctx, params, jsc, buffers);
+    }
+  }
+
+  private static StepContext.Evaluation evaluate(TrainingData data,
+      Broadcast<StepContext> bctx, double[] params, JavaSparkContext jsc, StepBuffers buffers) {
     try (StepExchange exchange = StepExchange.open(jsc, params, bctx.value().precision,
-        StepBuffers.NONE)) {
+        buffers)) {
       StepExchange.Ticket ticket = exchange.ticket();
       return data.blocks(0).map(p -> bctx.value().evaluate(p, ticket.weights()))
           .reduce(StepContext.Evaluation::merge);
