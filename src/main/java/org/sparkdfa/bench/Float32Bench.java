@@ -100,6 +100,7 @@ public final class Float32Bench {
     BpMlpClassifier est = TrainerBench.configure(new BpMlpClassifier(), layers, "relu", "bce",
         "adam", step, batch, epochs, seed).setPrecision(precision)
         .setValidationIndicatorCol("isTest");
+    MlpSetup.settleHeap();
     Fit f = new Fit(precision, est.fit(all).summary().epochs());
     System.out.printf(Locale.ROOT, "  %s: epoch seconds %s%n", precision,
         MlpSetup.seconds(f.epochs()));

@@ -83,9 +83,14 @@ final class MlpSetup {
    * BLAS warm-up, so it is the warm-up epoch. A single epoch is returned as it is.
    */
   static double steadyEpochSeconds(List<EpochRecord> epochs) {
+    return steadyEpochSeconds(epochs, 1);
+  }
+
+  /** Median seconds of the epochs after the first {@code warmup} (all of them if none is left). */
+  static double steadyEpochSeconds(List<EpochRecord> epochs, int warmup) {
     double[] s = epochs.stream().mapToDouble(EpochRecord::seconds).toArray();
-    if (s.length == 1) return s[0];
-    return new Samples("epochs", Arrays.copyOfRange(s, 1, s.length)).median();
+    int from = s.length > warmup ? warmup : 0;
+    return new Samples("epochs", Arrays.copyOfRange(s, from, s.length)).median();
   }
 
   /** Epoch seconds as "[a, b, c]". */
@@ -109,5 +114,14 @@ final class MlpSetup {
     System.gc();
     Runtime rt = Runtime.getRuntime();
     return rt.totalMemory() - rt.freeMemory();
+  }
+
+  /**
+   * A full GC before a timed part (untimed), so that each side of a comparison starts from a
+   * settled heap: right after data are packed or collected, G1 keeps marking and evacuating the
+   * garbage for seconds, and whichever side ran first would pay for it.
+   */
+  static void settleHeap() {
+    System.gc();
   }
 }

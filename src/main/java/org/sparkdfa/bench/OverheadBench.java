@@ -10,8 +10,10 @@ import org.sparkdfa.data.DigitPool;
 import org.sparkdfa.data.MnistParity;
 import org.sparkdfa.nn.NetworkSpec;
 import org.sparkdfa.nn.Precision;
+import org.sparkdfa.train.EpochRecord;
 import org.sparkdfa.train.InProcessLoop;
 import org.sparkdfa.train.PartitionData;
+import org.sparkdfa.train.StepTimes;
 import org.sparkdfa.train.Trainer;
 import org.sparkdfa.train.TrainingConfig;
 import org.sparkdfa.train.TrainingData;
@@ -21,8 +23,11 @@ import org.sparkdfa.train.TrainingResult;
  * What Spark costs per epoch: the trainer on Spark against {@link InProcessLoop} — the same math
  * core, config, packed partitions, batch, seed and number of threads (the task slots), in one
  * process without jobs, broadcasts or task results. 2352-512-1 on MNIST-parity k = 3, batch 1024
- * and 128, float64 and float32. Both sides run a warm-up epoch first and report the median of the
- * later epochs; both must end with bit-identical weights (printed), so they did the same work.
+ * and 128, float64 and float32. Both sides run two warm-up epochs first ({@code --warmup-epochs}):
+ * the Spark side's epochs kept getting faster until the third (Spark's scheduler and listener
+ * paths are compiled by the JIT while the tasks compete for the same cores), and a long training
+ * run sees the steady state. Each side reports the median of its later epochs, starting from a
+ * settled heap, and both must end with bit-identical weights (printed): they did the same work.
  *
  * <p>Last line: {@code RESULT spark_vs_loop_1024=<x> spark_vs_loop_128=<y>}, each the worse of
  * float64 and float32 of (Spark epoch seconds / plain-loop epoch seconds). Targets 1.3 and 4.
@@ -44,7 +49,7 @@ public final class OverheadBench {
   }
 
   public static void main(String[] argv) {
-    Args args = new Args(argv, "quick");
+    Args args = new Args(argv, "quick", "loop-first");
     Provenance.print("overhead", args.flag("quick")
         ? "--quick (shrunken; figures are NOT the issue's setup)" : "the issue's setup");
     SparkSession spark = MlpSetup.session("sparkdfa-bench-overhead");
@@ -101,21 +106,52 @@ public final class OverheadBench {
       List<PartitionData> blocks) {
     int timed = batch >= 1024 ? args.integer("epochs-1024", quick ? 1 : 4)
         : args.integer("epochs-128", 1);
-    TrainingConfig config = MlpSetup.config(spec, precision, batch, 1 + timed, seed);
-    TrainingResult onSpark = new Trainer(config).train(data, null);
+    int warmup = args.integer("warmup-epochs", quick ? 1 : 2);
+    TrainingConfig config = MlpSetup.config(spec, precision, batch, warmup + timed, seed);
+    TrainingResult onSpark = null;
     TrainingResult inLoop;
     int steps;
+    boolean loopFirst = args.flag("loop-first");
+    if (!loopFirst) {
+      MlpSetup.settleHeap();
+      onSpark = new Trainer(config).train(data, null);
+    }
     try (InProcessLoop loop = new InProcessLoop(config, blocks, threads)) {
+      MlpSetup.settleHeap();
       inLoop = loop.train();
       steps = loop.stepsPerEpoch();
     }
+    if (loopFirst) {
+      MlpSetup.settleHeap();
+      onSpark = new Trainer(config).train(data, null);
+    }
     Comparison r = new Comparison(precision, batch, steps,
-        MlpSetup.steadyEpochSeconds(onSpark.epochs()), MlpSetup.steadyEpochSeconds(inLoop.epochs()),
+        MlpSetup.steadyEpochSeconds(onSpark.epochs(), warmup),
+        MlpSetup.steadyEpochSeconds(inLoop.epochs(), warmup),
         Arrays.equals(onSpark.params(), inLoop.params()));
     System.out.printf(Locale.ROOT, "  %s batch %d: Spark epoch seconds %s, plain loop %s, "
         + "same weights: %s%n", precision.paramName(), batch, MlpSetup.seconds(onSpark.epochs()),
         MlpSetup.seconds(inLoop.epochs()), r.sameWeights() ? "yes" : "NO");
+    System.out.printf(Locale.ROOT, "    per step (ms, median over the epochs after the %d "
+        + "warm-up): Spark %s; loop %s%n", warmup, split(onSpark.epochs(), warmup),
+        split(inLoop.epochs(), warmup));
     return r;
+  }
+
+  /**
+   * Where a step's time went: the shares (Spark's job / the loop's pool), of it the slowest
+   * task's own compute, and the driver's update.
+   */
+  private static String split(List<EpochRecord> epochs, int warmup) {
+    return String.format(Locale.ROOT, "shares %.1f (slowest task's compute %.1f), update %.1f",
+        steady(epochs, warmup, StepTimes.JOB), steady(epochs, warmup, StepTimes.TASK),
+        steady(epochs, warmup, StepTimes.UPDATE));
+  }
+
+  private static double steady(List<EpochRecord> epochs, int warmup, String key) {
+    double[] v = epochs.stream().skip(epochs.size() > warmup ? warmup : 0)
+        .mapToDouble(e -> e.metrics().getOrDefault(key, Double.NaN)).toArray();
+    return new Samples(key, v).median();
   }
 
   private static void report(List<Comparison> table) {

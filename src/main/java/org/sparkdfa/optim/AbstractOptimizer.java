@@ -53,6 +53,11 @@ abstract class AbstractOptimizer implements Optimizer {
 
   @Override
   public final void step(double[] params, double[] grad) {
+    begin(params, grad).apply(0, numParams);
+  }
+
+  @Override
+  public final RangeStep begin(double[] params, double[] grad) {
     checkLength("params", params);
     checkLength("grad", grad);
     if (params == grad) {
@@ -60,24 +65,23 @@ abstract class AbstractOptimizer implements Optimizer {
       throw new IllegalArgumentException("params and grad must be different arrays");
     }
     long t = ++steps;
-    if (regParam == 0.0) {
-      update(params, grad, 0, numParams, 0.0, t);
-      return;
-    }
-    int pos = 0;
+    if (regParam == 0.0) return (from, to) -> update(params, grad, from, to, 0.0, t);
+    return (from, to) -> applyMasked(params, grad, from, to, t);
+  }
+
+  /** [from, to) split along the regularized runs: λ inside a run, 0 outside. */
+  private void applyMasked(double[] params, double[] grad, int from, int to, long t) {
+    int pos = from;
     int[] runs = regularizedRuns;
-    for (int k = 0; k < runs.length; k += 2) {
-      int start = runs[k];
-      int end = runs[k + 1];
-      if (pos < start) {
-        update(params, grad, pos, start, 0.0, t);
-      }
+    for (int k = 0; k < runs.length && pos < to; k += 2) {
+      int start = Math.max(runs[k], pos);
+      int end = Math.min(runs[k + 1], to);
+      if (end <= start) continue;
+      if (pos < start) update(params, grad, pos, start, 0.0, t);
       update(params, grad, start, end, regParam, t);
       pos = end;
     }
-    if (pos < numParams) {
-      update(params, grad, pos, numParams, 0.0, t);
-    }
+    if (pos < to) update(params, grad, pos, to, 0.0, t);
   }
 
   @Override

@@ -35,4 +35,21 @@ public interface Optimizer {
 
   /** Number of {@link #step} calls so far (including steps restored from a state). */
   long steps();
+
+  /**
+   * Starts one update to be applied range by range: advances the step counter now and returns
+   * the rule of this step. Applying it to every index of [0, n) exactly once, in any order and
+   * from any threads (ranges must not overlap), gives the same bits as {@link #step}: every rule
+   * here is element-wise. The arrays must not change between ranges except by the ranges.
+   *
+   * @throws IllegalArgumentException as {@link #step}
+   */
+  RangeStep begin(double[] params, double[] grad);
+
+  /** One step's update over a range of parameter indices. */
+  @FunctionalInterface
+  interface RangeStep {
+    /** Updates params[from, to) from grad[from, to). */
+    void apply(int from, int to);
+  }
 }

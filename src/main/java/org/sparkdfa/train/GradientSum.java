@@ -151,18 +151,26 @@ public final class GradientSum implements Serializable {
    * still packed (one partition: nothing was merged) is unpacked first.
    */
   boolean averageInto(double[] out) {
-    double inv = 1.0 / weight;
-    boolean finite = true;
     unpack();
+    return averageInto(out, 1.0 / weight, 0, out.length);
+  }
+
+  /**
+   * out[from, to) = summed gradient × {@code inv} over that range; false if any entry there is
+   * not finite. The sum must be unpacked ({@link #unpacked()}): ranges may run on several
+   * threads at once.
+   */
+  boolean averageInto(double[] out, double inv, int from, int to) {
+    boolean finite = true;
     if (grad32 != null) {
       float[] g = grad32;
-      for (int i = 0; i < g.length; i++) {
+      for (int i = from; i < to; i++) {
         out[i] = g[i] * inv;
         finite &= Double.isFinite(out[i]);
       }
     } else {
       double[] g = grad;
-      for (int i = 0; i < g.length; i++) {
+      for (int i = from; i < to; i++) {
         out[i] = g[i] * inv;
         finite &= Double.isFinite(out[i]);
       }

@@ -32,6 +32,7 @@ public final class InProcessLoop implements AutoCloseable {
   private final ExecutorService pool;
   /** Gradient arrays and the float32 weights reused from step to step, as the trainer does. */
   private final StepBuffers buffers;
+  private final StepUpdate update;
   private final double[] grad;
   private final double[] before;
   private double[] params;
@@ -69,6 +70,7 @@ public final class InProcessLoop implements AutoCloseable {
         config.network().spec().regularizedIndices());
     this.buffers = StepBuffers.local(config.network().spec().numParams(), config.precision(),
         Math.max(2, partitions.size() + 1));
+    this.update = new StepUpdate(params.length);
     this.pool = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "in-process-loop");
       t.setDaemon(true);
@@ -98,26 +100,34 @@ public final class InProcessLoop implements AutoCloseable {
     long start = System.nanoTime();
     double lossSum = 0;
     double weightSum = 0;
+    StepTimes times = new StepTimes();
     for (int step = 0; step < stepsPerEpoch; step++) {
+      long t0 = System.nanoTime();
       GradientSum sum = stepGradient(epoch, step);
+      long t1 = System.nanoTime();
+      times.job += t1 - t0; // the shares on the pool: what Spark's job is in the trainer
+      times.task += sum.taskNanos;
+      times.steps++;
       if (sum.weight <= 0) continue;
-      boolean finite = sum.averageInto(grad) && Double.isFinite(sum.loss);
+      // The trainer's own update (it keeps the last good weights too: part of its cost).
+      StepUpdate.Outcome outcome = Double.isFinite(sum.loss)
+          ? update.apply(optimizer, sum, params, grad, before) : StepUpdate.Outcome.BAD_GRADIENT;
       sum.recycle();
-      if (!finite) throw diverged(epoch, step, "the loss or gradient");
-      // Trainer keeps the last good weights this way; the copy is part of its cost per step.
-      System.arraycopy(params, 0, before, 0, params.length);
-      optimizer.step(params, grad);
-      if (!Trainer.allFinite(params)) {
+      if (outcome == StepUpdate.Outcome.BAD_GRADIENT) {
+        throw diverged(epoch, step, "the loss or gradient");
+      }
+      if (outcome == StepUpdate.Outcome.BAD_WEIGHT) {
         params = before.clone();
         throw diverged(epoch, step, "a weight");
       }
       steps++;
       lossSum += sum.loss;
       weightSum += sum.weight;
+      times.update += System.nanoTime() - t1;
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     return new EpochRecord(epoch + 1, weightSum > 0 ? lossSum / weightSum : Double.NaN,
-        Double.NaN, Double.NaN, seconds, steps);
+        Double.NaN, Double.NaN, seconds, steps, times.perStepMillis());
   }
 
   /**
@@ -160,5 +170,6 @@ public final class InProcessLoop implements AutoCloseable {
   public void close() {
     pool.shutdownNow();
     buffers.close();
+    update.close();
   }
 }

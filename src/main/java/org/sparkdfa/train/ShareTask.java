@@ -1,11 +1,14 @@
 package org.sparkdfa.train;
 
 import java.io.Serializable;
+import org.apache.spark.SimpleFutureAction;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
 import scala.collection.Iterator;
 import scala.collection.immutable.Range;
+import scala.Function0;
+import scala.runtime.AbstractFunction1;
 import scala.runtime.AbstractFunction2;
 import scala.runtime.BoxedUnit;
 
@@ -46,17 +49,63 @@ final class ShareTask extends AbstractFunction2<TaskContext, Iterator<PartitionD
     return sum == null ? new GradientSum() : sum;
   }
 
-  /** Runs this on every partition of {@code blocks}; element i is partition i's share. */
-  GradientSum[] runOn(JavaRDD<PartitionData> blocks) {
+  /**
+   * Submits this on every partition of {@code blocks} without waiting; element i of the future's
+   * value is partition i's share.
+   */
+  SimpleFutureAction<GradientSum[]> submitOn(JavaRDD<PartitionData> blocks) {
     int n = blocks.getNumPartitions();
     Collect results = new Collect(n);
-    blocks.context().runJob(blocks.rdd(), this, new Range.Exclusive(0, n, 1), results,
-        scala.reflect.ClassTag$.MODULE$.apply(GradientSum.class));
-    return results.shares;
+    return blocks.context().submitJob(blocks.rdd(), new OnPartition(this),
+        new Range.Exclusive(0, n, 1), results, results);
   }
 
-  /** Keeps each partition's result (runs on the driver; a named class for the same reason). */
-  private static final class Collect extends AbstractFunction2<Object, GradientSum, BoxedUnit> {
+  /**
+   * Waits for a submitted job; a failure is rethrown as {@code runJob} throws it (Spark's
+   * SparkException, unchecked here as in Scala).
+   */
+  static GradientSum[] await(SimpleFutureAction<GradientSum[]> action) {
+    try {
+      scala.concurrent.Await.ready(action, scala.concurrent.duration.Duration.Inf());
+    } catch (InterruptedException e) {
+      action.cancel();
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for a step's job", e);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException(e); // cannot happen: the wait is unbounded
+    }
+    scala.util.Try<GradientSum[]> outcome = action.value().get();
+    if (outcome.isFailure()) throw ShareTask.<RuntimeException>sneaky(outcome.failed().get());
+    return outcome.get();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <E extends Throwable> E sneaky(Throwable t) throws E {
+    throw (E) t;
+  }
+
+  /** The task side of {@link #submitOn}, which takes a function of the partition only. */
+  private static final class OnPartition
+      extends AbstractFunction1<Iterator<PartitionData>, GradientSum> implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final ShareTask task;
+
+    OnPartition(ShareTask task) {
+      this.task = task;
+    }
+
+    @Override
+    public GradientSum apply(Iterator<PartitionData> partition) {
+      return task.apply(null, partition);
+    }
+  }
+
+  /**
+   * Keeps each partition's result and hands them over when the job ends (runs on the driver; a
+   * named class for the same reason).
+   */
+  private static final class Collect extends AbstractFunction2<Object, GradientSum, BoxedUnit>
+      implements Function0<GradientSum[]> {
     final GradientSum[] shares;
 
     Collect(int n) {
@@ -67,6 +116,11 @@ final class ShareTask extends AbstractFunction2<TaskContext, Iterator<PartitionD
     public BoxedUnit apply(Object index, GradientSum share) {
       shares[(Integer) index] = share;
       return BoxedUnit.UNIT;
+    }
+
+    @Override
+    public GradientSum[] apply() {
+      return shares;
     }
   }
 }

@@ -13,7 +13,7 @@ import org.sparkdfa.nn.Precision;
  * CPU from the tasks (hundreds of cycles per benchmark minute were measured).
  *
  * <p>Lives in the exchange under its own owner for the length of the fit; tasks reach it by id.
- * Idle arrays are capped, so the pool never holds more than about one array per task slot.
+ * Idle arrays are capped at what two steps in flight use: two per partition, plus one.
  */
 final class StepBuffers implements AutoCloseable {
   private final long owner;
@@ -31,9 +31,12 @@ final class StepBuffers implements AutoCloseable {
    * Buffers for one fit on a local master, or {@link #NONE} when the tasks run in other JVMs
    * (or the user switched the exchange off): this is where the transport is decided.
    */
-  static StepBuffers open(JavaSparkContext jsc, int numParams, Precision precision) {
+  static StepBuffers open(JavaSparkContext jsc, int numParams, Precision precision,
+      int partitions) {
     if (!LocalExchange.usable(jsc.sc())) return NONE;
-    return local(numParams, precision, Math.max(2, jsc.defaultParallelism() + 1));
+    // Two steps' shares can be out at once (StepJobs runs the next step's job ahead), one array
+    // per partition each; a smaller cap would drop and reallocate arrays every step.
+    return local(numParams, precision, 2 * Math.max(1, partitions) + 1);
   }
 
   /** Buffers registered in this JVM's exchange, keeping at most {@code maxIdle} idle arrays. */

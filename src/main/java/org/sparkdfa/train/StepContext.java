@@ -2,6 +2,7 @@ package org.sparkdfa.train;
 
 import java.io.Serializable;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 import org.sparkdfa.nn.Feedback;
 import org.sparkdfa.nn.Network;
 import org.sparkdfa.nn.Precision;
@@ -45,26 +46,28 @@ final class StepContext implements Serializable {
 
   /**
    * The summed gradient and loss of partition p's share of global step {@code step}: the rows at
-   * positions [lo, hi) of a permutation drawn from (seed, epoch, partition). {@code params} is a
-   * double[] in float64 and a float[] in float32; the gradient is summed into {@code zeroedGrad}
-   * (all zeros, this precision), which the returned sum holds.
+   * positions [lo, hi) of a permutation drawn from (seed, epoch, partition). {@code weights}
+   * gives a double[] in float64 and a float[] in float32, and is asked only after the first
+   * block of rows is gathered (it may wait for the driver to publish them, and gives null when
+   * the step was abandoned: the share is then empty); the gradient is summed into
+   * {@code zeroedGrad} (all zeros, this precision), which the returned sum holds.
    */
-  GradientSum shareGradientInto(PartitionData p, Object params, int epoch, int step,
+  GradientSum shareGradientInto(PartitionData p, Supplier<Object> weights, int epoch, int step,
       int stepsPerEpoch, Object zeroedGrad) {
-    return share(p, params, epoch, step, stepsPerEpoch, zeroedGrad);
+    return share(p, weights, epoch, step, stepsPerEpoch, zeroedGrad);
   }
 
   /**
    * {@link #shareGradientInto} in transport form ({@link GradientSum#packed()}): the gradient is
    * summed into pooled scratch and leaves as bytes, so a step allocates only what it ships.
    */
-  GradientSum shareGradientPacked(PartitionData p, Object params, int epoch, int step,
+  GradientSum shareGradientPacked(PartitionData p, Supplier<Object> weights, int epoch, int step,
       int stepsPerEpoch) {
-    return share(p, params, epoch, step, stepsPerEpoch, null);
+    return share(p, weights, epoch, step, stepsPerEpoch, null);
   }
 
   /** A share summed into {@code zeroedGrad}, or packed from pooled scratch when it is null. */
-  private GradientSum share(PartitionData p, Object params, int epoch, int step,
+  private GradientSum share(PartitionData p, Supplier<Object> weights, int epoch, int step,
       int stepsPerEpoch, Object zeroedGrad) {
     int lo = shareStart(p.rows, step, stepsPerEpoch);
     int hi = shareStart(p.rows, step + 1, stepsPerEpoch);
@@ -74,24 +77,58 @@ final class StepContext implements Serializable {
     Scratch s = pool.borrow(p, stepsPerEpoch);
     try {
       Object grad = zeroedGrad != null ? zeroedGrad : s.zeroedGradient();
+      Weights w = new Weights(weights);
       GradientSum sum = lo == 0 && hi == p.rows
-          ? wholePartition(p, params, grad, s)
-          : gathered(p, pool.permutation(seed, epoch, p), lo, hi, params, grad, s);
-      sum.taskNanos = System.nanoTime() - t0;
+          ? wholePartition(p, w, grad, s)
+          : gathered(p, pool.permutation(seed, epoch, p), lo, hi, w, grad, s);
+      if (w.abandoned()) return new GradientSum(); // the pooled array simply is not handed back
+      sum.taskNanos = System.nanoTime() - t0 - w.waitedNanos;
       return zeroedGrad != null ? sum : sum.packed();
     } finally {
       pool.giveBack(s);
     }
   }
 
+  /**
+   * The step's weights, fetched once, when the first block is ready to compute; the time spent
+   * waiting for them is not the task's compute.
+   */
+  private static final class Weights {
+    private final Supplier<Object> source;
+    private Object values;
+    private boolean fetched;
+    long waitedNanos;
+
+    Weights(Supplier<Object> source) {
+      this.source = source;
+    }
+
+    /** The weights, or null if the step was abandoned. */
+    Object get() {
+      if (!fetched) {
+        long t0 = System.nanoTime();
+        values = source.get();
+        waitedNanos = System.nanoTime() - t0;
+        fetched = true;
+      }
+      return values;
+    }
+
+    boolean abandoned() {
+      return fetched && values == null;
+    }
+  }
+
   /** Rows perm[lo..hi) gathered block by block into scratch. */
-  private GradientSum gathered(PartitionData p, int[] perm, int lo, int hi, Object params,
+  private GradientSum gathered(PartitionData p, int[] perm, int lo, int hi, Weights weights,
       Object grad, Scratch s) {
     GradientSum sum = withGradient(grad);
     double[] w = p.weighted ? s.w : null;
     for (int start = lo; start < hi; start += s.capacity) {
       int m = Math.min(s.capacity, hi - start);
       for (int i = 0; i < m; i++) p.gather(perm[start + i], s.x, s.y, w, i);
+      Object params = weights.get();
+      if (params == null) return sum;
       sum.loss += blockGradient(params, s.x, s.y, w, m, grad, s.ws);
       sum.weight += w == null ? m : sum(w, m);
       sum.count += m;
@@ -100,11 +137,13 @@ final class StepContext implements Serializable {
   }
 
   /** Every row of the partition, straight from the cached chunks (the order does not matter). */
-  private GradientSum wholePartition(PartitionData p, Object params, Object grad, Scratch s) {
+  private GradientSum wholePartition(PartitionData p, Weights weights, Object grad, Scratch s) {
     GradientSum sum = withGradient(grad);
     double[] w = p.weighted ? s.w : null;
     for (Chunk c : p.chunks) {
       c.unstack(s.y, w);
+      Object params = weights.get();
+      if (params == null) return sum;
       sum.loss += blockGradient(params, c.isFloat() ? c.x32 : c.data, s.y, w, c.n, grad, s.ws);
       sum.weight += c.totalWeight();
       sum.count += c.n;

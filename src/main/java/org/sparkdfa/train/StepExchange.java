@@ -15,10 +15,18 @@ import org.sparkdfa.nn.Precision;
 final class StepExchange implements AutoCloseable {
   private final Ticket ticket;
   private final Broadcast<StepWeights> broadcast;
+  /** The gate of weights published after the job was submitted; null when given at once. */
+  private final WeightsGate gate;
+  private final Precision precision;
+  private final StepBuffers buffers;
 
-  private StepExchange(Ticket ticket, Broadcast<StepWeights> broadcast) {
+  private StepExchange(Ticket ticket, Broadcast<StepWeights> broadcast, WeightsGate gate,
+      Precision precision, StepBuffers buffers) {
     this.ticket = ticket;
     this.broadcast = broadcast;
+    this.gate = gate;
+    this.precision = precision;
+    this.buffers = buffers;
   }
 
   /**
@@ -29,7 +37,7 @@ final class StepExchange implements AutoCloseable {
       StepBuffers buffers) {
     if (buffers.byReference()) return lend(params, precision, buffers);
     Broadcast<StepWeights> b = jsc.broadcast(StepWeights.shipped(params, precision));
-    return new StepExchange(new Ticket(b, null, 0, 0), b);
+    return new StepExchange(new Ticket(b, null, 0, 0), b, null, precision, buffers);
   }
 
   /**
@@ -39,7 +47,36 @@ final class StepExchange implements AutoCloseable {
   static StepExchange lend(double[] params, Precision precision, StepBuffers buffers) {
     long owner = LocalExchange.newOwner();
     StepWeights lent = StepWeights.lent(buffers.weights(params, precision), owner);
-    return new StepExchange(new Ticket(null, lent, owner, buffers.id()), null);
+    return new StepExchange(new Ticket(null, lent, owner, buffers.id()), null, null, precision,
+        buffers);
+  }
+
+  /**
+   * Like {@link #lend}, for weights that do not exist yet: the tasks wait at a gate until
+   * {@link #publish} (or return empty shares after {@link #abandon}). Local master only.
+   */
+  static StepExchange gated(Precision precision, StepBuffers buffers) {
+    if (!buffers.byReference()) {
+      throw new IllegalStateException("gated weights need tasks in the driver's JVM");
+    }
+    long owner = LocalExchange.newOwner();
+    WeightsGate gate = new WeightsGate();
+    StepWeights w = StepWeights.gated(gate, owner, precision == Precision.FLOAT32);
+    return new StepExchange(new Ticket(null, w, owner, buffers.id()), null, gate, precision,
+        buffers);
+  }
+
+  /**
+   * Opens the gate with {@code params} (lent as by {@link #lend}: unchanged until this exchange
+   * is closed).
+   */
+  void publish(double[] params) {
+    gate.publish(buffers.weights(params, precision));
+  }
+
+  /** Opens the gate without weights: the step's tasks return empty shares. */
+  void abandon() {
+    if (gate != null) gate.abandon();
   }
 
   /** True when weights and gradients travel by reference (tasks in the driver's JVM). */
@@ -54,6 +91,7 @@ final class StepExchange implements AutoCloseable {
 
   @Override
   public void close() {
+    abandon(); // a no-op once published; never leaves a task waiting for weights
     if (broadcast != null) {
       broadcast.destroy();
     } else {
@@ -92,10 +130,10 @@ final class StepExchange implements AutoCloseable {
      */
     GradientSum share(StepContext ctx, PartitionData p, int epoch, int step, int stepsPerEpoch) {
       if (owner != 0) {
-        return ctx.shareGradientInto(p, weights(), epoch, step, stepsPerEpoch,
+        return ctx.shareGradientInto(p, this::weights, epoch, step, stepsPerEpoch,
             StepBuffers.zeroed(buffers)).parked(owner, buffers);
       }
-      return ctx.shareGradientPacked(p, weights(), epoch, step, stepsPerEpoch);
+      return ctx.shareGradientPacked(p, this::weights, epoch, step, stepsPerEpoch);
     }
   }
 }

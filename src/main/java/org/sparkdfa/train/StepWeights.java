@@ -57,18 +57,30 @@ final class StepWeights implements Serializable {
     return f;
   }
 
-  /** double[] in float64, float[] in float32: what {@link StepContext} computes with. */
+  /**
+   * A gate parked in the LocalExchange under {@code owner}: the weights of a step whose job is
+   * submitted before they exist; tasks wait in {@link #values()} until the driver opens it.
+   */
+  static StepWeights gated(WeightsGate gate, long owner, boolean single) {
+    return new StepWeights(null, LocalExchange.put(owner, gate), single, null);
+  }
+
+  /**
+   * double[] in float64, float[] in float32: what {@link StepContext} computes with. For gated
+   * weights this waits for the driver to publish them, and is null if the step was abandoned.
+   */
   Object values() {
     Object v = values;
-    if (v == null) {
-      synchronized (this) {
-        if (values == null) {
-          values = ref != 0 ? LocalExchange.get(ref)
-              : single ? Wire.decodeFloats(wire) : Wire.decodeDoubles(wire);
-        }
-        v = values;
-      }
+    if (v != null) return v;
+    if (ref != 0) {
+      Object parked = LocalExchange.get(ref);
+      if (parked instanceof WeightsGate gate) return gate.await(); // not cached: may be null
+      values = parked;
+      return parked;
     }
-    return v;
+    synchronized (this) { // decode once per executor JVM, however many tasks ask
+      if (values == null) values = single ? Wire.decodeFloats(wire) : Wire.decodeDoubles(wire);
+      return values;
+    }
   }
 }

@@ -12,11 +12,12 @@ import org.sparkdfa.optim.Optimizer;
 import org.sparkdfa.optim.Optimizers;
 
 /**
- * The distributed mini-batch loop. Each optimizer step is one Spark job: send the weights out
- * ({@link StepExchange}: by reference on a local master, broadcast otherwise), let every
- * partition compute the summed gradient of its share of the global batch, sum the shares in a
- * fixed tree order ({@link OrderedSum}), then average and apply the optimizer on the driver. The
- * driver holds O(parameters), never O(rows).
+ * The distributed mini-batch loop. Each optimizer step is one Spark job ({@link StepJobs}; on a
+ * local master the next step's job is submitted ahead and waits for its weights): send the
+ * weights out ({@link StepExchange}: by reference on a local master, broadcast otherwise), let
+ * every partition compute the summed gradient of its share of the global batch, sum the shares
+ * in a fixed tree order ({@link OrderedSum}), then average and apply the optimizer on the driver
+ * ({@link StepUpdate}). The driver holds O(parameters), never O(rows).
  */
 public final class Trainer {
   private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
@@ -41,9 +42,10 @@ public final class Trainer {
       if (config.lbfgs()) {
         return new LbfgsSolver(config).solve(train, validation, bctx);
       }
-      try (StepBuffers buffers = StepBuffers.open(jsc, config.network().spec().numParams(),
-          config.precision())) {
-        return miniBatch(train, validation, bctx, buffers);
+      int numParams = config.network().spec().numParams();
+      try (StepBuffers buffers = StepBuffers.open(jsc, numParams, config.precision(),
+          numPartitions); StepUpdate update = new StepUpdate(numParams)) {
+        return miniBatch(train, validation, bctx, buffers, update);
       }
     } finally {
       bctx.destroy();
@@ -51,7 +53,7 @@ public final class Trainer {
   }
 
   private TrainingResult miniBatch(TrainingData train, TrainingData validation,
-      Broadcast<StepContext> bctx, StepBuffers buffers) {
+      Broadcast<StepContext> bctx, StepBuffers buffers, StepUpdate update) {
     JavaSparkContext jsc = train.sparkContext();
     long totalRows = train.rows();
     int stepsPerEpoch = (int) Math.max(1, (totalRows + config.batchSize() - 1) / config.batchSize());
@@ -92,6 +94,7 @@ public final class Trainer {
           config.jobLabel());
     }
     StepTimes times = new StepTimes();
+    StepJobs jobs = new StepJobs(jsc, bctx, buffers, config.aggregationDepth(), times);
 
     epochs:
     for (int epoch = firstEpoch; epoch < config.maxEpochs(); epoch++) {
@@ -101,30 +104,43 @@ public final class Trainer {
       double lossSum = 0;
       double weightSum = 0;
       times.reset();
-      for (int step = 0; step < stepsPerEpoch; step++) {
-        GradientSum sum = stepGradient(train.blocks(epoch), bctx, params, epoch, step,
-            stepsPerEpoch, config.aggregationDepth(), jsc, times, buffers);
-        long updateStart = System.nanoTime();
-        if (sum.weight <= 0) continue;
-        boolean finite = sum.averageInto(grad) && Double.isFinite(sum.loss);
-        sum.recycle();
-        if (!finite) {
-          reason = StopReason.DIVERGED;
-          detail = divergence(epoch, step, "the loss or gradient");
-          break epochs;
+      JavaRDD<PartitionData> blocks = train.blocks(epoch);
+      StepJobs.StepJob job = jobs.now(blocks, params, epoch, 0, stepsPerEpoch);
+      StepJobs.StepJob next = null;
+      try {
+        for (int step = 0; step < stepsPerEpoch; step++) {
+          // The next step's job goes in before this one ends (local master): see StepJobs.
+          next = step + 1 < stepsPerEpoch ? jobs.ahead(blocks, epoch, step + 1, stepsPerEpoch)
+              : null;
+          GradientSum sum = job.result();
+          long updateStart = System.nanoTime();
+          if (sum.weight > 0) {
+            StepUpdate.Outcome outcome = Double.isFinite(sum.loss)
+                ? update.apply(optimizer, sum, params, grad, before)
+                : StepUpdate.Outcome.BAD_GRADIENT;
+            sum.recycle();
+            if (outcome != StepUpdate.Outcome.APPLIED) {
+              if (outcome == StepUpdate.Outcome.BAD_WEIGHT) params = before;
+              reason = StopReason.DIVERGED;
+              detail = divergence(epoch, step, outcome == StepUpdate.Outcome.BAD_WEIGHT
+                  ? "a weight" : "the loss or gradient");
+              break epochs;
+            }
+            steps++;
+            lossSum += sum.loss;
+            weightSum += sum.weight;
+          }
+          times.update += System.nanoTime() - updateStart;
+          if (next != null) {
+            next.publish(params);
+            job = next;
+            next = null;
+          } else if (step + 1 < stepsPerEpoch) {
+            job = jobs.now(blocks, params, epoch, step + 1, stepsPerEpoch);
+          }
         }
-        System.arraycopy(params, 0, before, 0, params.length);
-        optimizer.step(params, grad);
-        if (!allFinite(params)) {
-          params = before;
-          reason = StopReason.DIVERGED;
-          detail = divergence(epoch, step, "a weight");
-          break epochs;
-        }
-        steps++;
-        lossSum += sum.loss;
-        weightSum += sum.weight;
-        times.update += System.nanoTime() - updateStart;
+      } finally {
+        if (next != null) next.abandon(); // diverged or failed: no task may wait for weights
       }
       double trainLoss = weightSum > 0 ? lossSum / weightSum : Double.NaN;
       double seconds = (System.nanoTime() - start) / 1e9;
@@ -176,48 +192,11 @@ public final class Trainer {
         + " (now " + config.optimizer().stepSize() + ")";
   }
 
-  /**
-   * One global step: per-partition shares summed in a fixed tree order. How weights go out and
-   * gradients come back (by reference on a local master, as bytes otherwise) is
-   * {@link StepExchange}'s business; the sum is the same either way.
-   */
-  static GradientSum stepGradient(JavaRDD<PartitionData> blocks, Broadcast<StepContext> bctx,
-      double[] params, int epoch, int step, int stepsPerEpoch, int depth, JavaSparkContext jsc,
-      StepTimes times, StepBuffers buffers) {
-    long t0 = System.nanoTime();
-    StepExchange exchange = StepExchange.open(jsc, params, bctx.value().precision, buffers);
-    long t1 = System.nanoTime();
-    try {
-      int parts = blocks.getNumPartitions();
-      StepExchange.Ticket ticket = exchange.ticket();
-      OrderedSum total;
-      if (exchange.byReference()) {
-        // Results are ids of parked arrays: nothing to reduce in tree form, so one plain job.
-        total = OrderedSum.ofPartitions(
-            new ShareTask(bctx, ticket, epoch, step, stepsPerEpoch).runOn(blocks));
-      } else {
-        total = blocks
-            .map(p -> OrderedSum.leaf(parts, p.partition,
-                ticket.share(bctx.value(), p, epoch, step, stepsPerEpoch)))
-            .treeAggregate(new OrderedSum(parts), OrderedSum::merge, OrderedSum::merge, depth);
-      }
-      // Take a parked sum into hand before the exchange drops this step's objects.
-      GradientSum sum = total.result().unpacked();
-      times.task += sum.taskNanos;
-      return sum;
-    } finally {
-      long t2 = System.nanoTime();
-      exchange.close();
-      times.weightsOut += t1 - t0 + System.nanoTime() - t2;
-      times.job += t2 - t1;
-      times.steps++;
-    }
-  }
-
   /** Loss and accuracy counts of {@code params} over every row of {@code data}. */
   static StepContext.Evaluation evaluate(TrainingData data, Broadcast<StepContext> bctx,
       double[] params, JavaSparkContext jsc) {
-    try (StepBuffers buffers = StepBuffers.open(jsc, params.length, bctx.value().precision)) {
+    try (StepBuffers buffers = StepBuffers.open(jsc, params.length, bctx.value().precision,
+        data.numPartitions())) {
       return evaluate(data, bctx, params, jsc, buffers);
     }
   }
@@ -255,7 +234,13 @@ public final class Trainer {
     boolean update(double loss, double[] params) {
       if (loss < best - tol) {
         best = loss;
-        bestParams = params.clone();
+        // Copied into one array for the whole fit: a fresh clone per improving epoch is a
+        // humongous allocation for G1 on large networks.
+        if (bestParams == null || bestParams.length != params.length) {
+          bestParams = params.clone();
+        } else {
+          System.arraycopy(params, 0, bestParams, 0, params.length);
+        }
         stale = 0;
         return false;
       }

@@ -2,17 +2,20 @@ package org.sparkdfa.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.apache.spark.SparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.sparkdfa.SparkTestBase;
 import org.sparkdfa.data.SparseParity;
 import org.sparkdfa.ml.BpMlpClassifier;
 import org.sparkdfa.ml.DfaMlpClassifier;
+import org.sparkdfa.ml.MlpClassificationModel;
 import org.sparkdfa.ml.NeuralClassifierBase;
 
 /**
@@ -27,8 +30,14 @@ class LocalExchangeFitTest extends SparkTestBase {
 
   private static double[] fit(NeuralClassifierBase<?> estimator, Dataset<Row> data,
       boolean exchange) {
+    return fit(estimator, data, exchange, true);
+  }
+
+  private static double[] fit(NeuralClassifierBase<?> estimator, Dataset<Row> data,
+      boolean exchange, boolean runAhead) {
     SparkContext sc = spark().sparkContext();
     sc.setLocalProperty(LocalExchange.CONF_KEY, Boolean.toString(exchange));
+    sc.setLocalProperty(StepJobs.CONF_KEY, Boolean.toString(runAhead));
     long parkedBefore = LocalExchange.parkedTotal();
     int cachedBefore = sc.getPersistentRDDs().size();
     try {
@@ -45,6 +54,7 @@ class LocalExchangeFitTest extends SparkTestBase {
       return w;
     } finally {
       sc.setLocalProperty(LocalExchange.CONF_KEY, null);
+      sc.setLocalProperty(StepJobs.CONF_KEY, null);
     }
   }
 
@@ -55,7 +65,9 @@ class LocalExchangeFitTest extends SparkTestBase {
     data.count();
     DfaMlpClassifier dfa = new DfaMlpClassifier().setLayers(new int[] {10, 16, 8, 1})
         .setStepSize(0.02).setBatchSize(100).setMaxIter(2).setSeed(7).setPrecision(precision);
-    assertArrayEquals(fit(dfa, data, false), fit(dfa, data, true), 0.0);
+    double[] asBytes = fit(dfa, data, false);
+    assertArrayEquals(asBytes, fit(dfa, data, true), 0.0, "by reference, steps run ahead");
+    assertArrayEquals(asBytes, fit(dfa, data, true, false), 0.0, "by reference, one at a time");
     BpMlpClassifier bp = new BpMlpClassifier().setLayers(new int[] {10, 12, 1})
         .setStepSize(0.05).setBatchSize(1200).setMaxIter(2).setSeed(7).setPrecision(precision)
         .setValidationIndicatorCol("isVal");
@@ -65,5 +77,32 @@ class LocalExchangeFitTest extends SparkTestBase {
     assertArrayEquals(fit(bp, withVal, false), fit(bp, withVal, true), 0.0);
     withVal.unpersist();
     data.unpersist();
+  }
+
+  @Test
+  void aDivergingFitRunningAheadLeavesNoStepBehind() {
+    Dataset<Row> data = PARITY.generate(spark(), 600, 3).cache();
+    data.count();
+    int jobsBefore = spark().sparkContext().statusTracker().getActiveJobIds().length;
+    MlpClassificationModel model = new BpMlpClassifier().setLayers(new int[] {10, 16, 1})
+        .setOptimizer("sgd").setStepSize(1e200).setBatchSize(50).setMaxIter(3).setSeed(7)
+        .fit(data);
+    assertEquals(StopReason.DIVERGED, model.summary().stopReason(),
+        model.summary().stopDetail());
+    assertEquals(0, LocalExchange.size(), "the step submitted ahead outlived the fit");
+    assertEquals(jobsBefore, spark().sparkContext().statusTracker().getActiveJobIds().length,
+        "the step submitted ahead is still running");
+    data.unpersist();
+  }
+
+  @Test
+  void onlyLocalMastersThatNeverRetryATaskRunAhead() {
+    assertFalse(StepJobs.retriesTasks("local[2]"));
+    assertFalse(StepJobs.retriesTasks("local[*]"));
+    assertFalse(StepJobs.retriesTasks("local"));
+    assertFalse(StepJobs.retriesTasks("local[4, 1]"));
+    assertTrue(StepJobs.retriesTasks("local[4,2]"));
+    assertTrue(StepJobs.retriesTasks("local[*, 3]"));
+    assertTrue(StepJobs.canRunAhead(spark().sparkContext()), "the tests' local[2] runs ahead");
   }
 }

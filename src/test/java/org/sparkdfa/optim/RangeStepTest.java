@@ -1,0 +1,54 @@
+package org.sparkdfa.optim;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collections;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * An update applied range by range, in shuffled order, gives the same bits as the whole-vector
+ * step: the trainer splits the driver's update over threads this way.
+ */
+class RangeStepTest {
+
+  @ParameterizedTest
+  @CsvSource({"sgd, 0", "momentum, 0.01", "nesterov, 0.01", "adagrad, 0", "adadelta, 0.01",
+      "rmsprop, 0.01", "adam, 0", "adam, 0.01"})
+  void rangesInAnyOrderMatchTheWholeStep(String rule, double regParam) {
+    int n = 1000;
+    BitSet mask = new BitSet();
+    mask.set(100, 400); // two regularized runs with unregularized indices around them
+    mask.set(650, 990);
+    OptimizerConfig d = OptimizerConfig.defaults(rule, 0.05);
+    OptimizerConfig c = new OptimizerConfig(d.name(), d.stepSize(), d.momentum(), d.beta1(),
+        d.beta2(), d.epsilon(), d.rho(), regParam);
+    Optimizer whole = Optimizers.create(c, n, mask);
+    Optimizer ranged = Optimizers.create(c, n, mask);
+    SplittableRandom r = new SplittableRandom(9);
+    double[] a = new double[n];
+    for (int i = 0; i < n; i++) a[i] = r.nextDouble(-1, 1);
+    double[] b = a.clone();
+    for (int step = 0; step < 4; step++) {
+      double[] g = new double[n];
+      for (int i = 0; i < n; i++) g[i] = r.nextDouble(-1, 1);
+      whole.step(a, g);
+      Optimizer.RangeStep st = ranged.begin(b, g);
+      List<int[]> pieces = new ArrayList<>();
+      for (int from = 0; from < n; ) {
+        int to = Math.min(n, from + 1 + r.nextInt(170));
+        pieces.add(new int[] {from, to});
+        from = to;
+      }
+      Collections.shuffle(pieces, new java.util.Random(step));
+      for (int[] p : pieces) st.apply(p[0], p[1]);
+      assertArrayEquals(a, b, 0.0, rule + " step " + (step + 1));
+    }
+    assertEquals(whole.steps(), ranged.steps());
+  }
+}
