@@ -32,13 +32,13 @@ public final class JobTimes extends SparkListener {
 
   /** Forgets what was recorded (call before the fit of interest). */
   public synchronized void clear(SparkContext sc) throws TimeoutException {
-    sc.listenerBus().waitUntilEmpty(10_000);
+    sc.listenerBus().waitUntilEmpty(60_000); // the UI listener can lag after many jobs
     finished.clear();
   }
 
   /** Durations in seconds of the jobs finished since {@link #clear}, in job order. */
   public synchronized double[] durations(SparkContext sc) throws TimeoutException {
-    sc.listenerBus().waitUntilEmpty(10_000);
+    sc.listenerBus().waitUntilEmpty(60_000); // the UI listener can lag after many jobs
     finished.sort((a, b) -> Double.compare(a[0], b[0]));
     double[] d = new double[finished.size()];
     for (int i = 0; i < d.length; i++) d[i] = finished.get(i)[1];
