@@ -88,9 +88,22 @@ final class MlpSetup {
 
   /** Median seconds of the epochs after the first {@code warmup} (all of them if none is left). */
   static double steadyEpochSeconds(List<EpochRecord> epochs, int warmup) {
-    double[] s = epochs.stream().mapToDouble(EpochRecord::seconds).toArray();
-    int from = s.length > warmup ? warmup : 0;
-    return new Samples("epochs", Arrays.copyOfRange(s, from, s.length)).median();
+    return steady("epochs", epochs.stream().mapToDouble(EpochRecord::seconds).toArray(), warmup);
+  }
+
+  /**
+   * Median of the epoch metric {@code key} over the epochs after the first {@code warmup} (all
+   * of them if none is left); NaN where an epoch lacks it.
+   */
+  static double steadyMetric(List<EpochRecord> epochs, int warmup, String key) {
+    return steady(key, epochs.stream()
+        .mapToDouble(e -> e.metrics().getOrDefault(key, Double.NaN)).toArray(), warmup);
+  }
+
+  private static double steady(String what, double[] perEpoch, int warmup) {
+    if (perEpoch.length == 0) return Double.NaN;
+    int from = perEpoch.length > warmup ? warmup : 0;
+    return new Samples(what, Arrays.copyOfRange(perEpoch, from, perEpoch.length)).median();
   }
 
   /** Epoch seconds as "[a, b, c]". */

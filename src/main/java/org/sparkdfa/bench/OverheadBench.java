@@ -144,14 +144,9 @@ public final class OverheadBench {
    */
   private static String split(List<EpochRecord> epochs, int warmup) {
     return String.format(Locale.ROOT, "shares %.1f (slowest task's compute %.1f), update %.1f",
-        steady(epochs, warmup, StepTimes.JOB), steady(epochs, warmup, StepTimes.TASK),
-        steady(epochs, warmup, StepTimes.UPDATE));
-  }
-
-  private static double steady(List<EpochRecord> epochs, int warmup, String key) {
-    double[] v = epochs.stream().skip(epochs.size() > warmup ? warmup : 0)
-        .mapToDouble(e -> e.metrics().getOrDefault(key, Double.NaN)).toArray();
-    return new Samples(key, v).median();
+        MlpSetup.steadyMetric(epochs, warmup, StepTimes.JOB),
+        MlpSetup.steadyMetric(epochs, warmup, StepTimes.TASK),
+        MlpSetup.steadyMetric(epochs, warmup, StepTimes.UPDATE));
   }
 
   private static void report(List<Comparison> table) {

@@ -449,9 +449,7 @@ public final class TrainerBench {
 
   /** Median of an epoch metric over the epochs after the first (which pays for the JIT). */
   static double steadyMetric(MlpClassificationModel model, String key) {
-    double[] v = model.summary().metricHistory(key);
-    if (v.length == 0) return Double.NaN;
-    return new Samples(key, v.length > 1 ? Arrays.copyOfRange(v, 1, v.length) : v).median();
+    return MlpSetup.steadyMetric(model.summary().epochs(), 1, key);
   }
 
   // -------------------------------------------------------------------------------- accuracy

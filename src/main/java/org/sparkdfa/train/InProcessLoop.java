@@ -3,7 +3,6 @@ package org.sparkdfa.train;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -143,21 +142,8 @@ public final class InProcessLoop implements AutoCloseable {
         futures.add(pool.submit(() -> ticket.share(ctx, p, epoch, step, stepsPerEpoch)));
       }
       GradientSum[] shares = new GradientSum[futures.size()];
-      for (int i = 0; i < shares.length; i++) shares[i] = await(futures.get(i));
+      for (int i = 0; i < shares.length; i++) shares[i] = Futures.join(futures.get(i), "a share's gradient");
       return OrderedSum.ofPartitions(shares).result().unpacked();
-    }
-  }
-
-  private static GradientSum await(Future<GradientSum> f) {
-    try {
-      return f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while computing a step", e);
-    } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      if (c instanceof RuntimeException re) throw re;
-      throw new IllegalStateException("a share's gradient failed: " + c, c);
     }
   }
 

@@ -2,7 +2,6 @@ package org.sparkdfa.train;
 
 import java.io.Serializable;
 import org.apache.spark.SimpleFutureAction;
-import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
 import scala.collection.Iterator;
@@ -13,13 +12,13 @@ import scala.runtime.AbstractFunction2;
 import scala.runtime.BoxedUnit;
 
 /**
- * A step's work in one partition, as a named function class handed to the most specific
- * {@code SparkContext.runJob}. Spark's ClosureCleaner reads and parses (with ASM) the class file
+ * A step's work in one partition, as a named function class handed to
+ * {@code SparkContext.submitJob}. Spark's ClosureCleaner reads and parses (with ASM) the class file
  * that declares every lambda it is given, on every job: for treeAggregate or fold that is
  * Spark's RDD class, for the short runJob overloads SparkContext's own wrapper lambda. Profiled,
  * that was nearly all of the driver's CPU time per step. Named classes are skipped.
  */
-final class ShareTask extends AbstractFunction2<TaskContext, Iterator<PartitionData>, GradientSum>
+final class ShareTask extends AbstractFunction1<Iterator<PartitionData>, GradientSum>
     implements Serializable {
   private static final long serialVersionUID = 1L;
 
@@ -39,7 +38,7 @@ final class ShareTask extends AbstractFunction2<TaskContext, Iterator<PartitionD
   }
 
   @Override
-  public GradientSum apply(TaskContext task, Iterator<PartitionData> partition) {
+  public GradientSum apply(Iterator<PartitionData> partition) {
     GradientSum sum = null;
     while (partition.hasNext()) { // one PartitionData per partition; a share leaves as it is
       GradientSum share = ticket.share(context.value(), partition.next(), epoch, step,
@@ -56,7 +55,7 @@ final class ShareTask extends AbstractFunction2<TaskContext, Iterator<PartitionD
   SimpleFutureAction<GradientSum[]> submitOn(JavaRDD<PartitionData> blocks) {
     int n = blocks.getNumPartitions();
     Collect results = new Collect(n);
-    return blocks.context().submitJob(blocks.rdd(), new OnPartition(this),
+    return blocks.context().submitJob(blocks.rdd(), this,
         new Range.Exclusive(0, n, 1), results, results);
   }
 
@@ -82,22 +81,6 @@ final class ShareTask extends AbstractFunction2<TaskContext, Iterator<PartitionD
   @SuppressWarnings("unchecked")
   private static <E extends Throwable> E sneaky(Throwable t) throws E {
     throw (E) t;
-  }
-
-  /** The task side of {@link #submitOn}, which takes a function of the partition only. */
-  private static final class OnPartition
-      extends AbstractFunction1<Iterator<PartitionData>, GradientSum> implements Serializable {
-    private static final long serialVersionUID = 1L;
-    private final ShareTask task;
-
-    OnPartition(ShareTask task) {
-      this.task = task;
-    }
-
-    @Override
-    public GradientSum apply(Iterator<PartitionData> partition) {
-      return task.apply(null, partition);
-    }
   }
 
   /**

@@ -84,11 +84,6 @@ final class StepJobs {
     return m.matches() && Integer.parseInt(m.group(2)) > 1;
   }
 
-  /** Whether {@link #ahead} submits jobs (otherwise it returns null). */
-  boolean runsAhead() {
-    return runAhead;
-  }
-
   /** Starts step {@code step} of {@code epoch} with {@code params} as its weights. */
   StepJob now(JavaRDD<PartitionData> blocks, double[] params, int epoch, int step,
       int stepsPerEpoch) {
@@ -106,7 +101,8 @@ final class StepJobs {
 
   /**
    * Submits step {@code step} of {@code epoch} before its weights exist: the caller must
-   * {@link StepJob#publish} or {@link StepJob#abandon} it. Null unless {@link #runsAhead()}.
+   * {@link StepJob#publish} or {@link StepJob#abandon} it. Null when steps do not run ahead
+   * ({@link #canRunAhead}, and only by reference).
    */
   StepJob ahead(JavaRDD<PartitionData> blocks, int epoch, int step, int stepsPerEpoch) {
     if (!runAhead) return null;

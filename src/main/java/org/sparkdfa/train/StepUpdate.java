@@ -2,12 +2,11 @@ package org.sparkdfa.train;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.sparkdfa.optim.Optimizer;
 
 /**
@@ -49,11 +48,6 @@ final class StepUpdate implements AutoCloseable {
     });
   }
 
-  /** Threads that share the passes (the caller included). */
-  int threads() {
-    return threads;
-  }
-
   /**
    * Averages {@code sum} into {@code grad}, then copies {@code params} into {@code before} and
    * applies {@code optimizer}; the optimizer is not touched if the gradient is not finite.
@@ -74,6 +68,7 @@ final class StepUpdate implements AutoCloseable {
     return finite ? Outcome.APPLIED : Outcome.BAD_WEIGHT;
   }
 
+  /** Whether every entry of v[from, to) is finite. */
   static boolean allFinite(double[] v, int from, int to) {
     boolean finite = true;
     for (int i = from; i < to; i++) finite &= Double.isFinite(v[i]);
@@ -89,7 +84,7 @@ final class StepUpdate implements AutoCloseable {
   /** Runs {@code pass} over every chunk of [0, n) on all threads; true if every chunk was. */
   private boolean forEachChunk(int n, ChunkPass pass) {
     AtomicInteger nextChunk = new AtomicInteger();
-    Callable<Boolean> worker = () -> {
+    BooleanSupplier worker = () -> {
       boolean ok = true;
       for (long from = (long) nextChunk.getAndIncrement() * CHUNK; from < n;
           from = (long) nextChunk.getAndIncrement() * CHUNK) {
@@ -97,36 +92,12 @@ final class StepUpdate implements AutoCloseable {
       }
       return ok;
     };
-    if (helpers == null) return call(worker);
+    if (helpers == null) return worker.getAsBoolean();
     List<Future<Boolean>> others = new ArrayList<>(threads - 1);
-    for (int t = 1; t < threads; t++) others.add(helpers.submit(worker));
-    boolean ok = call(worker);
-    for (Future<Boolean> f : others) ok &= join(f);
+    for (int t = 1; t < threads; t++) others.add(helpers.submit(worker::getAsBoolean));
+    boolean ok = worker.getAsBoolean();
+    for (Future<Boolean> f : others) ok &= Futures.join(f, "the driver's update");
     return ok;
-  }
-
-  private static boolean call(Callable<Boolean> worker) {
-    try {
-      return worker.call();
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static boolean join(Future<Boolean> f) {
-    try {
-      return f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted during the driver's update", e);
-    } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      if (c instanceof RuntimeException re) throw re;
-      if (c instanceof Error err) throw err;
-      throw new IllegalStateException(c);
-    }
   }
 
   @Override

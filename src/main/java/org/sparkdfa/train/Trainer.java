@@ -212,10 +212,7 @@ public final class Trainer {
   }
 
   static boolean allFinite(double[] v) {
-    for (double x : v) {
-      if (!Double.isFinite(x)) return false;
-    }
-    return true;
+    return StepUpdate.allFinite(v, 0, v.length);
   }
 
   /** Keeps the best monitored loss and says when patience has run out. */

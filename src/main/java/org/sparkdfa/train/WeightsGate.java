@@ -31,10 +31,6 @@ final class WeightsGate {
     open.countDown();
   }
 
-  boolean isOpen() {
-    return open.getCount() == 0;
-  }
-
   /** The published weights, or null if the step was abandoned; blocks until the gate opens. */
   Object await() {
     TaskContext task = TaskContext.get();
