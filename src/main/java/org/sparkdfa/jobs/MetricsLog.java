@@ -11,20 +11,22 @@ import org.sparkdfa.ml.MlpTrainingSummary;
 import org.sparkdfa.train.EpochRecord;
 
 /**
- * The experiment's metrics: one row per (method, data set, seed, epoch), kept in memory and
- * rewritten whole (atomically) as {@code metrics.jsonl} and {@code metrics.csv} after every run.
+ * The experiment's metrics: one row per (method, data set, data seed, model seed, epoch), kept in
+ * memory and rewritten whole (atomically) as {@code metrics.jsonl} and {@code metrics.csv} after
+ * every run.
  */
 final class MetricsLog {
 
   /** The columns every row has, in order; alignment columns follow, sorted. */
   static final List<String> BASE_COLUMNS = List.of("method", "dataset", "family", "n", "k",
-      "train_distribution", "seed", "epoch", "epochs", "train_loss", "train_accuracy",
+      "train_distribution", "data_seed", "seed", "epoch", "epochs", "train_loss", "train_accuracy",
       "test_accuracy", "test_mixture_accuracy", "test_loss", "epoch_seconds");
 
   private final List<Map<String, Object>> rows = new ArrayList<>();
 
-  /** Adds the epochs of one finished run. */
-  void addRun(ParityData data, Method method, long seed, MlpTrainingSummary summary) {
+  /** Adds the epochs of one finished run ({@code seed} is the model seed). */
+  void addRun(ParityData data, Method method, long dataSeed, long seed,
+      MlpTrainingSummary summary) {
     for (EpochRecord e : summary.epochs()) {
       Map<String, Double> m = e.metrics();
       Map<String, Object> row = new LinkedHashMap<>();
@@ -35,6 +37,7 @@ final class MetricsLog {
       row.put("k", data.k());
       row.put("train_distribution", data.trainDistribution().isEmpty() ? null
           : data.trainDistribution());
+      row.put("data_seed", dataSeed);
       row.put("seed", seed);
       row.put("epoch", e.epoch());
       row.put("epochs", summary.totalEpochs());

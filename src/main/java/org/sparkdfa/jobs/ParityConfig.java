@@ -34,12 +34,13 @@ public record ParityConfig(String source, Config resolved, Experiment experiment
     SparseParitySpec sparseParity, MnistParitySpec mnistParity, Diagnostics diagnostics) {
 
   /** Section {@code experiment}. */
-  public record Experiment(String name, String out, List<Long> seeds, List<Method> methods,
-      int partitions) {}
+  public record Experiment(String name, String out, List<Long> seeds, List<Long> dataSeeds,
+      List<Method> methods, int partitions) {}
 
   /** Section {@code sparse-parity}. */
   public record SparseParitySpec(boolean enabled, int n, List<Integer> k,
-      List<String> trainDistributions, int trainRows, int testRows) {}
+      List<String> trainDistributions, int trainRows, int testRows, boolean freshPerEpoch,
+      int trainEvalRows) {}
 
   /** Section {@code mnist-parity}. */
   public record MnistParitySpec(boolean enabled, List<Integer> k, int trainRows, int testRows,
@@ -55,7 +56,19 @@ public record ParityConfig(String source, Config resolved, Experiment experiment
    */
   public record RunSettings(String optimizer, double stepSize, double momentum, double regParam,
       int batchSize, int epochs, String weightInit, List<Integer> hiddenLayers, String activation,
-      int width, String feedbackDistribution, double feedbackScale) {}
+      int width, String feedbackDistribution, double feedbackScale, String loss,
+      String precision) {
+
+    /** Output units: one per class with cross_entropy, else one (binary labels). */
+    public int outputs() {
+      return loss.equals("cross_entropy") ? 2 : 1;
+    }
+  }
+
+  /** Values of the {@code loss} key ({@code auto}: the estimators' default, bce here). */
+  static final List<String> LOSSES = List.of("auto", "bce", "hinge", "mse", "cross_entropy");
+  /** Values of the {@code precision} key. */
+  static final List<String> PRECISIONS = List.of("float64", "float32");
 
   /** The sections whose keys {@code method.<name>} may override. */
   private static final List<String> METHOD_OVERRIDABLE = List.of("training", "model");
@@ -117,9 +130,14 @@ public record ParityConfig(String source, Config resolved, Experiment experiment
       throw new BadConfigException(e.getMessage());
     }
     checkKeys(ref, merged);
-    return new ParityConfig(source, merged, section(merged, "experiment"),
+    ParityConfig cfg = new ParityConfig(source, merged, section(merged, "experiment"),
         section(merged, "sparse-parity"), section(merged, "mnist-parity"),
         section(merged, "diagnostics"));
+    // Every training value is checked now, also of methods and families this run leaves out.
+    for (Method m : Method.values()) {
+      for (String family : FAMILIES) cfg.settings(m, family);
+    }
+    return cfg;
   }
 
   @SuppressWarnings("unchecked")
@@ -261,6 +279,14 @@ public record ParityConfig(String source, Config resolved, Experiment experiment
     if (new LinkedHashSet<>(seeds).size() != seeds.size()) {
       throw new BadConfigException("experiment.seeds has duplicates: " + seeds);
     }
+    List<Long> dataSeeds = e.getLongList("data-seeds");
+    if (dataSeeds.isEmpty()) {
+      throw new BadConfigException("experiment.data-seeds is empty; give at least one seed, e.g. "
+          + "[1]");
+    }
+    if (new LinkedHashSet<>(dataSeeds).size() != dataSeeds.size()) {
+      throw new BadConfigException("experiment.data-seeds has duplicates: " + dataSeeds);
+    }
     List<Method> methods = new ArrayList<>();
     for (String m : e.getStringList("methods")) {
       Method parsed = Method.parse(m);
@@ -279,8 +305,8 @@ public record ParityConfig(String source, Config resolved, Experiment experiment
       throw new BadConfigException("experiment.name '" + name + "' must be a plain folder name "
           + "(letters, digits, . _ -)");
     }
-    return new Experiment(name, e.getString("out"), List.copyOf(seeds), List.copyOf(methods),
-        partitions);
+    return new Experiment(name, e.getString("out"), List.copyOf(seeds), List.copyOf(dataSeeds),
+        List.copyOf(methods), partitions);
   }
 
   private static SparseParitySpec sparse(Config c) {
@@ -309,7 +335,8 @@ public record ParityConfig(String source, Config resolved, Experiment experiment
     }
     return new SparseParitySpec(enabled, n, List.copyOf(k), List.copyOf(dists),
         positive(s, "train-rows", "sparse-parity.train-rows"),
-        positive(s, "test-rows", "sparse-parity.test-rows"));
+        positive(s, "test-rows", "sparse-parity.test-rows"), s.getBoolean("fresh-per-epoch"),
+        trainEvalRows(s, "sparse-parity"));
   }
 
   private static MnistParitySpec mnist(Config c) {
@@ -325,11 +352,7 @@ public record ParityConfig(String source, Config resolved, Experiment experiment
       throw new BadConfigException("mnist-parity is enabled but k is empty; set "
           + "mnist-parity.enabled=false to skip it");
     }
-    int evalRows = s.getInt("train-eval-rows");
-    if (evalRows < 0) {
-      throw new BadConfigException("mnist-parity.train-eval-rows must be >= 0 (0 = all), got "
-          + evalRows);
-    }
+    int evalRows = trainEvalRows(s, "mnist-parity");
     double pixelScale = s.getDouble("pixel-scale");
     if (!(pixelScale > 0) || Double.isInfinite(pixelScale)) {
       throw new BadConfigException("mnist-parity.pixel-scale must be > 0, got " + pixelScale);
@@ -362,6 +385,14 @@ public record ParityConfig(String source, Config resolved, Experiment experiment
         perplexity, iterations);
   }
 
+  private static int trainEvalRows(Config family, String name) {
+    int rows = family.getInt("train-eval-rows");
+    if (rows < 0) {
+      throw new BadConfigException(name + ".train-eval-rows must be >= 0 (0 = all), got " + rows);
+    }
+    return rows;
+  }
+
   private static int positive(Config c, String key, String fullKey) {
     int v = c.getInt(key);
     if (v <= 0) throw new BadConfigException(fullKey + " must be > 0, got " + v);
@@ -391,13 +422,32 @@ public record ParityConfig(String source, Config resolved, Experiment experiment
           : resolved.getString("method.dfa.feedback-distribution");
       double scale = c.hasPath("feedback-scale") ? c.getDouble("feedback-scale")
           : resolved.getDouble("method.dfa.feedback-scale");
+      String loss = oneOf(c.getString("loss"), "loss", LOSSES, method, family);
+      String precision = oneOf(c.getString("precision"), "precision", PRECISIONS, method, family);
       return new RunSettings(c.getString("optimizer"), c.getDouble("step-size"),
           c.getDouble("momentum"), c.getDouble("reg-param"), batch, epochs,
           c.getString("weight-init"), List.copyOf(hidden), c.getString("activation"), width,
-          dist, scale);
+          dist, scale, loss, precision);
     } catch (ConfigException e) {
       throw new BadConfigException("bad config value: " + e.getMessage());
     }
+  }
+
+  /** {@code value} lower-cased if it is one of {@code allowed}, else an error naming its key. */
+  private String oneOf(String value, String key, List<String> allowed, Method method,
+      String family) {
+    String v = value.trim().toLowerCase(Locale.ROOT);
+    if (allowed.contains(v)) return v;
+    throw new BadConfigException("config key '" + keyOf(key, method, family) + "' = '" + value
+        + "' is not valid; allowed values: " + String.join(", ", allowed));
+  }
+
+  /** The most specific key that sets training key {@code key} for the method and family. */
+  String keyOf(String key, Method method, String family) {
+    for (String k : List.of("method." + method.id() + "." + key, family + ".training." + key)) {
+      if (resolved.hasPath(k)) return k;
+    }
+    return "training." + key;
   }
 
   /** The resolved config as HOCON, for the report. */

@@ -20,9 +20,10 @@ import org.sparkdfa.data.SparseParity;
 
 /**
  * One data set of the experiment — sparse parity (n, k, training distribution) or MNIST-parity
- * (k) — and its test sets. Rows are pure functions of (seed, epoch, row): training epoch e uses
- * the generator's stream e, tests use {@link ExampleGenerator#TEST_EPOCH} (and, for MNIST-parity,
- * the test digits).
+ * (k) — and its test sets. Rows are pure functions of (data seed, epoch, row): training epoch e
+ * uses the generator's stream e, tests use {@link ExampleGenerator#TEST_EPOCH} (and, for
+ * MNIST-parity, the test digits). The data seed is the experiment's {@code data-seeds} entry,
+ * independent of the model seed.
  *
  * @param n             sparse parity's number of bits (0 for MNIST-parity)
  * @param trainEvalRows rows of epoch 0's training set on which train accuracy is measured
@@ -44,21 +45,24 @@ public record ParityData(String id, String family, String title, int n, int k,
         for (String d : s.trainDistributions()) {
           out.add(new ParityData("sparse-n" + s.n() + "-k" + k + "-" + d, SPARSE,
               "sparse parity n=" + s.n() + " k=" + k + ", trained on " + d, s.n(), k, d,
-              s.trainRows(), s.testRows(), false, s.trainRows(), "", 1.0));
+              s.trainRows(), s.testRows(), s.freshPerEpoch(),
+              evalRows(s.trainEvalRows(), s.trainRows()), "", 1.0));
         }
       }
     }
     ParityConfig.MnistParitySpec m = c.mnistParity();
     if (m.enabled()) {
       for (int k : m.k()) {
-        int evalRows = m.trainEvalRows() == 0 ? m.trainRows()
-            : Math.min(m.trainEvalRows(), m.trainRows());
         out.add(new ParityData("mnist-k" + k, MNIST, "MNIST-parity k=" + k, 0, k, "",
-            m.trainRows(), m.testRows(), m.freshPerEpoch(), evalRows, m.mnistDir(),
-            m.pixelScale()));
+            m.trainRows(), m.testRows(), m.freshPerEpoch(),
+            evalRows(m.trainEvalRows(), m.trainRows()), m.mnistDir(), m.pixelScale()));
       }
     }
     return out;
+  }
+
+  private static int evalRows(int configured, int trainRows) {
+    return configured == 0 ? trainRows : Math.min(configured, trainRows);
   }
 
   /** Number of features. */
@@ -79,7 +83,10 @@ public record ParityData(String id, String family, String title, int n, int k,
     return family.equals(SPARSE) ? List.of("uniform", "mixture") : List.of("test");
   }
 
-  /** The training set of epoch {@code epoch} (with a fixed training set only epoch 0 is used). */
+  /**
+   * The training set of epoch {@code epoch} for data seed {@code seed} (with a fixed training set
+   * only epoch 0 is used).
+   */
   public Dataset<Row> train(SparkSession spark, long seed, int epoch, int partitions) {
     return train(spark, seed, epoch, partitions, trainRows);
   }

@@ -83,8 +83,12 @@ public final class ParityJob implements Callable<Integer> {
         .execute(args);
   }
 
-  /** One training run: a method on a data set with a seed. */
-  record Run(ParityData data, Method method, long seed, ParityConfig.RunSettings settings) {
+  /**
+   * One training run: a method on a data set drawn with {@code dataSeed}, its model drawn with
+   * {@code seed}.
+   */
+  record Run(ParityData data, Method method, long dataSeed, long seed,
+      ParityConfig.RunSettings settings) {
     long stepsPerEpoch() {
       return (data.trainRows() + settings.batchSize() - 1) / settings.batchSize();
     }
@@ -138,16 +142,17 @@ public final class ParityJob implements Callable<Integer> {
     }
     long totalSteps = runs.stream().mapToLong(Run::steps).sum();
     double totalCost = runs.stream().mapToDouble(r -> r.steps() * r.stepCost()).sum();
-    console.printf(Locale.ROOT, "parity: %d runs (%d data sets x %d methods x %d seeds), %d "
-            + "optimizer steps; config: %s%n", runs.size(), datasets.size(),
-        cfg.experiment().methods().size(), cfg.experiment().seeds().size(), totalSteps,
-        cfg.source());
+    console.printf(Locale.ROOT, "parity: %d runs (%d data sets x %d methods x %d data seeds x "
+            + "%d model seeds), %d optimizer steps; config: %s%n", runs.size(), datasets.size(),
+        cfg.experiment().methods().size(), cfg.experiment().dataSeeds().size(),
+        cfg.experiment().seeds().size(), totalSteps, cfg.source());
     if (dryRun) {
       for (Run r : runs) {
         ParityConfig.RunSettings s = r.settings();
-        console.printf(Locale.ROOT, "  %-12s %-22s seed %-3d %s step %s, batch %d, %d epochs x "
-                + "%d steps%s%n", r.method().id(), r.data().id(), r.seed(), s.optimizer(),
-            s.stepSize(), s.batchSize(), s.epochs(), r.stepsPerEpoch(),
+        console.printf(Locale.ROOT, "  %-12s %-22s data seed %-3d seed %-3d %s %s step %s, "
+                + "%s, batch %d, %d epochs x %d steps%s%n", r.method().id(), r.data().id(),
+            r.dataSeed(), r.seed(), s.loss(), s.optimizer(), s.stepSize(), s.precision(),
+            s.batchSize(), s.epochs(), r.stepsPerEpoch(),
             r.method().trainsAllLayers() ? ", hidden " + s.hiddenLayers() + " " + s.activation()
                 : ", width " + s.width());
       }
@@ -227,16 +232,18 @@ public final class ParityJob implements Callable<Integer> {
   static List<Run> plan(ParityConfig cfg, List<ParityData> datasets) {
     List<Run> runs = new ArrayList<>();
     for (ParityData d : datasets) {
-      for (long seed : cfg.experiment().seeds()) {
-        for (Method m : cfg.experiment().methods()) {
-          ParityConfig.RunSettings s = cfg.settings(m, d.family());
-          try {
-            Methods.estimator(m, s, d.inputs(), seed, cfg.diagnostics().alignment());
-          } catch (IllegalArgumentException e) {
-            throw new ParityConfig.BadConfigException("settings of method " + m.id() + " on "
-                + d.family() + ": " + e.getMessage());
+      for (long dataSeed : cfg.experiment().dataSeeds()) {
+        for (long seed : cfg.experiment().seeds()) {
+          for (Method m : cfg.experiment().methods()) {
+            ParityConfig.RunSettings s = cfg.settings(m, d.family());
+            try {
+              Methods.estimator(m, s, d.inputs(), seed, cfg.diagnostics().alignment());
+            } catch (IllegalArgumentException e) {
+              throw new ParityConfig.BadConfigException("settings of method " + m.id() + " on "
+                  + d.family() + ": " + e.getMessage());
+            }
+            runs.add(new Run(d, m, dataSeed, seed, s));
           }
-          runs.add(new Run(d, m, seed, s));
         }
       }
     }
@@ -307,28 +314,35 @@ public final class ParityJob implements Callable<Integer> {
 
     void run(long start, String args) {
       int partitions = cfg.experiment().partitions();
+      long firstDataSeed = cfg.experiment().dataSeeds().get(0);
       long firstSeed = cfg.experiment().seeds().get(0);
       for (ParityData d : datasets) {
         TsneCollector tsne = new TsneCollector();
-        for (long seed : cfg.experiment().seeds()) {
-          List<Run> group = runs.stream().filter(r -> r.data() == d && r.seed() == seed).toList();
-          runGroup(d, seed, partitions, group, seed == firstSeed ? tsne : null);
+        for (long dataSeed : cfg.experiment().dataSeeds()) {
+          List<Run> group = runs.stream()
+              .filter(r -> r.data() == d && r.dataSeed() == dataSeed).toList();
+          runGroup(d, dataSeed, partitions, group, dataSeed == firstDataSeed ? tsne : null,
+              firstSeed);
         }
         if (!tsne.names.isEmpty()) {
+          String seeds = "data seed " + firstDataSeed + ", model seed " + firstSeed;
           String file = "tsne-" + d.id() + ".png";
-          Plots.tsne(dir.resolve(file), d.title() + " (seed " + firstSeed + ")", tsne.names,
+          Plots.tsne(dir.resolve(file), d.title() + " (" + seeds + ")", tsne.names,
               tsne.coords, tsne.labels);
           pictures.add(new ReportWriter.Picture(file, "t-SNE of the last hidden layer: "
-              + d.title() + " (" + tsne.rows + " test rows, seed " + firstSeed
-              + ", coloured by label)"));
+              + d.title() + " (" + tsne.rows + " test rows, " + seeds + ", coloured by label)"));
         }
       }
       finish(start, args);
     }
 
-    /** The methods of one (data set, seed): shared packed train-eval and test sets. */
+    /**
+     * The runs of one (data set, data seed): every model seed and method, sharing the packed
+     * train-eval and test sets. t-SNE pictures (when {@code tsne} is given) come from the runs of
+     * {@code tsneSeed}.
+     */
     private void runGroup(ParityData d, long seed, int partitions, List<Run> group,
-        TsneCollector tsne) {
+        TsneCollector tsne, long tsneSeed) {
       Dataset<Row> train0 = d.train(spark, seed, 0, partitions);
       NetworkSpec evalSpec = Methods.estimator(Method.BP, group.get(0).settings(), d.inputs(),
           seed, false).resolveSpec(train0.schema());
@@ -359,15 +373,16 @@ public final class ParityJob implements Callable<Integer> {
         }
         for (Run r : group) {
           MlpClassificationModel model = train(r, train0, partitions, trainEval, tests);
-          metrics.addRun(d, r.method(), seed, model.summary());
+          metrics.addRun(d, r.method(), r.dataSeed(), r.seed(), model.summary());
           metrics.write(dir);
           progress.endRun();
-          if (wantTsne && r.method().trainsAllLayers() && probeX.length > 2) {
+          if (wantTsne && r.seed() == tsneSeed && r.method().trainsAllLayers()
+              && probeX.length > 2) {
             long t0 = System.nanoTime();
             double[][] hidden = HiddenLayers.lastHidden(model, probeX);
             tsne.add(r.method().display(), Tsne.embed(hidden,
                 Math.min(cfg.diagnostics().tsnePerplexity(), (probeX.length - 1) / 3.0),
-                cfg.diagnostics().tsneIterations(), seed), probeY);
+                cfg.diagnostics().tsneIterations(), r.seed()), probeY);
             console.printf(Locale.ROOT, "t-SNE of %s on %s: %d rows in %.1f s%n",
                 r.method().display(), d.id(), probeX.length, (System.nanoTime() - t0) / 1e9);
           }
@@ -383,12 +398,13 @@ public final class ParityJob implements Callable<Integer> {
       NeuralClassifierBase<?> est = Methods.estimator(r.method(), r.settings(),
           r.data().inputs(), r.seed(), cfg.diagnostics().alignment());
       Network network = est.resolveNetwork(train0.schema());
-      progress.startRun(String.format(Locale.ROOT, "%-11s %s seed %d", r.method().display(),
-          r.data().id(), r.seed()), r.settings().epochs(), r.stepsPerEpoch() * r.stepCost());
+      progress.startRun(String.format(Locale.ROOT, "%-11s %s data seed %d seed %d",
+          r.method().display(), r.data().id(), r.dataSeed(), r.seed()), r.settings().epochs(),
+          r.stepsPerEpoch() * r.stepCost());
       est.addEpochListener(new EpochEvaluator(network, trainEval, tests, progress::epoch));
       if (r.data().freshPerEpoch()) {
         ParityData d = r.data();
-        long seed = r.seed();
+        long seed = r.dataSeed();
         SparkSession s = spark;
         return est.fitFreshPerEpoch(e -> d.train(s, seed, e, partitions));
       }

@@ -8,8 +8,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * report.md: provenance, the final table (method × data set and test set → test accuracy after
- * the last epoch, mean ± std over seeds), the pictures, and the resolved configuration. Written
+ * report.md: the answer to the experiment's question ({@link Answer}), the tables (method × data
+ * set and test set → test accuracy after the last epoch and at the best epoch, mean ± std over
+ * runs), the pictures, provenance and the resolved configuration. Written
  * last, atomically, so a report.md means a finished experiment.
  */
 final class ReportWriter {
@@ -22,33 +23,16 @@ final class ReportWriter {
       List<Map<String, Object>> rows, List<Picture> pictures, Map<String, String> provenance,
       List<String> notes) {
     List<Method> methods = cfg.experiment().methods();
-    List<Long> seeds = cfg.experiment().seeds();
     StringBuilder md = new StringBuilder();
     md.append("# Parity experiment: BP, DFA and lazy baselines\n\n");
-    md.append("Test accuracy after the last epoch, mean ± std over ").append(seeds.size())
-        .append(seeds.size() == 1 ? " seed" : " seeds").append(" (").append(seeds)
-        .append("). Chance is 50% on every test set (balanced labels). Sparse parity models are "
-            + "tested on both input distributions, whatever they were trained on.\n\n");
-
-    // The final table: one column per (data set, test set).
-    List<String> header = new ArrayList<>(List.of("method"));
-    List<String[]> columns = new ArrayList<>();
-    for (ParityData d : datasets) {
-      for (String t : d.testNames()) {
-        header.add(columnTitle(d, t));
-        columns.add(new String[] {d.id(), t.equals("mixture") ? "test_mixture_accuracy"
-            : "test_accuracy"});
-      }
-    }
-    md.append("| ").append(String.join(" | ", header)).append(" |\n");
-    md.append("|").append(" --- |".repeat(header.size())).append('\n');
-    for (Method m : methods) {
-      List<String> cells = new ArrayList<>(List.of("**" + m.display() + "**"));
-      for (String[] col : columns) {
-        cells.add(cell(finalValues(rows, col[0], m, col[1])));
-      }
-      md.append("| ").append(String.join(" | ", cells)).append(" |\n");
-    }
+    md.append(Answer.paragraph(datasets, methods, rows)).append("\n\n");
+    md.append("Test accuracy (%) after the last epoch and at the best epoch, mean ± std over ")
+        .append(seedsVaried(cfg.experiment())).append(". Chance is 50% on every test set "
+            + "(balanced labels). Sparse parity models are tested on both input distributions, "
+            + "whatever they were trained on.\n\n");
+    table(md, datasets, methods, rows, false);
+    md.append("Best epoch (the highest test accuracy of any epoch, per run):\n\n");
+    table(md, datasets, methods, rows, true);
     md.append('\n');
     if (datasets.stream().anyMatch(d -> d.family().equals(ParityData.SPARSE) && d.k() == 3)) {
       md.append("Sparse parity k = 3, uniform test: a model that learnt only the mixture's "
@@ -72,13 +56,17 @@ final class ReportWriter {
     }
 
     md.append("## Data sets\n\n");
+    List<Long> seeds = cfg.experiment().dataSeeds();
     for (ParityData d : datasets) {
       md.append("- **").append(d.title()).append("** (`").append(d.id()).append("`): ")
           .append(d.trainRows()).append(" training rows")
           .append(d.freshPerEpoch() ? " drawn afresh every epoch" : "").append(", ")
           .append(d.testRows()).append(" rows per test set (").append(String.join(", ",
-              d.testNames())).append("); first seed: `").append(d.describe(seeds.get(0)))
-          .append("`\n");
+              d.testNames())).append("); data seed ").append(seeds.get(0)).append(": `")
+          .append(d.describe(seeds.get(0))).append("`")
+          .append(d.family().equals(ParityData.MNIST) && d.mnistDir().isEmpty()
+              ? " (digits drawn from the shipped pool of 7,996 training / 2,004 test MNIST "
+              + "digits, not MNIST's 60,000 / 10,000)" : "").append("\n");
     }
     md.append('\n');
 
@@ -94,6 +82,46 @@ final class ReportWriter {
     Outputs.write(file, md.toString());
   }
 
+  /** What the mean ± std is over: which seeds varied. */
+  static String seedsVaried(ParityConfig.Experiment e) {
+    int runs = e.seeds().size() * e.dataSeeds().size();
+    String data = "data seed" + (e.dataSeeds().size() == 1 ? " " : "s ") + e.dataSeeds();
+    String model = "model seed" + (e.seeds().size() == 1 ? " " : "s ") + e.seeds();
+    if (runs == 1) return "1 run (" + data + ", " + model + "; nothing varied)";
+    if (e.dataSeeds().size() == 1) {
+      return runs + " runs varying the model seed only (" + model + "; " + data + " fixed)";
+    }
+    if (e.seeds().size() == 1) {
+      return runs + " runs varying the data seed only (" + data + "; " + model + " fixed)";
+    }
+    return runs + " runs varying both (" + data + " × " + model + ")";
+  }
+
+  /** The method × (data set, test set) table of final or best-epoch accuracy. */
+  private static void table(StringBuilder md, List<ParityData> datasets, List<Method> methods,
+      List<Map<String, Object>> rows, boolean best) {
+    List<String> header = new ArrayList<>(List.of("method"));
+    List<String[]> columns = new ArrayList<>();
+    for (ParityData d : datasets) {
+      for (String t : d.testNames()) {
+        header.add(columnTitle(d, t));
+        columns.add(new String[] {d.id(), t.equals("mixture") ? "test_mixture_accuracy"
+            : "test_accuracy"});
+      }
+    }
+    md.append("| ").append(String.join(" | ", header)).append(" |\n");
+    md.append("|").append(" --- |".repeat(header.size())).append('\n');
+    for (Method m : methods) {
+      List<String> cells = new ArrayList<>(List.of("**" + m.display() + "**"));
+      for (String[] col : columns) {
+        cells.add(cell(best ? bestValues(rows, col[0], m, col[1])
+            : finalValues(rows, col[0], m, col[1])));
+      }
+      md.append("| ").append(String.join(" | ", cells)).append(" |\n");
+    }
+    md.append('\n');
+  }
+
   static String columnTitle(ParityData d, String test) {
     if (d.family().equals(ParityData.SPARSE)) {
       return "sparse n=" + d.n() + " k=" + d.k() + " train " + d.trainDistribution() + " → "
@@ -102,28 +130,50 @@ final class ReportWriter {
     return "MNIST-parity k=" + d.k();
   }
 
-  /** The last epoch's value of {@code column} for each seed. */
+  /** The last epoch's value of {@code column} for each run (data seed, model seed). */
   static List<Double> finalValues(List<Map<String, Object>> rows, String dataset, Method m,
       String column) {
-    Map<Object, Map<String, Object>> lastPerSeed = new LinkedHashMap<>();
+    Map<Object, Map<String, Object>> lastPerRun = new LinkedHashMap<>();
     for (Map<String, Object> r : rows) {
       if (!dataset.equals(r.get("dataset")) || !m.id().equals(r.get("method"))) continue;
-      Map<String, Object> prev = lastPerSeed.get(r.get("seed"));
+      Map<String, Object> prev = lastPerRun.get(runKey(r));
       if (prev == null || (Integer) r.get("epoch") > (Integer) prev.get("epoch")) {
-        lastPerSeed.put(r.get("seed"), r);
+        lastPerRun.put(runKey(r), r);
       }
     }
     List<Double> out = new ArrayList<>();
-    for (Map<String, Object> r : lastPerSeed.values()) {
+    for (Map<String, Object> r : lastPerRun.values()) {
       if (r.get(column) instanceof Double d && Double.isFinite(d)) out.add(d);
     }
     return out;
   }
 
+  /** The highest value of {@code column} over the epochs of each run. */
+  static List<Double> bestValues(List<Map<String, Object>> rows, String dataset, Method m,
+      String column) {
+    Map<Object, Double> bestPerRun = new LinkedHashMap<>();
+    for (Map<String, Object> r : rows) {
+      if (!dataset.equals(r.get("dataset")) || !m.id().equals(r.get("method"))) continue;
+      if (r.get(column) instanceof Double d && Double.isFinite(d)) {
+        bestPerRun.merge(runKey(r), d, Math::max);
+      }
+    }
+    return new ArrayList<>(bestPerRun.values());
+  }
+
+  private static List<Object> runKey(Map<String, Object> row) {
+    return List.of(String.valueOf(row.get("data_seed")), String.valueOf(row.get("seed")));
+  }
+
+  /** Mean of the values (NaN for none). */
+  static double mean(List<Double> v) {
+    return v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+  }
+
   /** "87.3 ± 1.2" (percent; sample std), "87.3" for one value, "–" for none. */
   static String cell(List<Double> v) {
     if (v.isEmpty()) return "–";
-    double mean = v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    double mean = mean(v);
     if (v.size() == 1) return String.format(Locale.ROOT, "%.1f", 100 * mean);
     double ss = 0;
     for (double x : v) ss += (x - mean) * (x - mean);

@@ -80,7 +80,11 @@ public final class AlignmentListener implements EpochListener {
         : functions.lit(null).cast("double");
     List<Row> collected = df.select(functions.col(cols.features()),
         functions.col(cols.label()).cast("double"), weight).limit(rows).collectAsList();
-    PartitionData probe = BlockPacker.packPartition(0, collected.iterator(), cols, weighted);
+    // The probe is measured in float64 whatever precision training uses.
+    BlockPacker.Columns probeCols = new BlockPacker.Columns(cols.features(), cols.label(),
+        cols.weight(), cols.inputs(), cols.loss(), cols.outputs(),
+        org.sparkdfa.nn.Precision.FLOAT64);
+    PartitionData probe = BlockPacker.packPartition(0, collected.iterator(), probeCols, weighted);
     int m = probe.rows();
     if (m == 0) {
       throw new InvalidInputException("The alignment probe is empty: the training set has no rows");

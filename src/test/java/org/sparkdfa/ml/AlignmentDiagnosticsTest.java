@@ -122,4 +122,13 @@ class AlignmentDiagnosticsTest extends SparkTestBase {
     assertTrue(linear.summary().alignmentHistory().isEmpty());
     assertTrue(Double.isNaN(linear.summary().metricHistory(key(1, "cos_mean"))[0]));
   }
+
+  /** The probe is measured in float64 whatever the training precision (it once was not). */
+  @Test
+  void float32TrainingRecordsTheSameKindOfAlignment() {
+    MlpClassificationModel model = new DfaMlpClassifier().setLayers(new int[] {10, 16, 1})
+        .setPrecision("float32").setBatchSize(256).setMaxIter(2).setEarlyStoppingPatience(0)
+        .setSeed(1).setAlignmentDiagnostics(true).setAlignmentProbeRows(50).fit(train);
+    assertEveryEpochHasMetrics(model.summary(), 2, 1);
+  }
 }
