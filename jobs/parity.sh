@@ -4,7 +4,7 @@
 # over the configured seeds. Writes metrics.jsonl/csv, PNG plots and report.md to a new folder
 # under out/ (or --out DIR) and prints where they are.
 #   jobs/parity.sh                                   # default config (conf/parity.conf), ~10 min on 2 cores
-#   jobs/parity.sh --config conf/parity-paper.conf   # Daniely & Malach's MNIST-parity k=3 setup
+#   jobs/parity.sh --config conf/paper/mnist-k3.conf # one row of the published protocol (conf/paper/)
 #   jobs/parity.sh training.epochs=3 experiment.seeds=[1,2]     # override any config key
 #   jobs/parity.sh --dry-run                         # check the config, print the plan, no Spark
 #   jobs/parity.sh --master spark://127.0.0.1:7077   # on the local cluster (jobs/cluster.sh start)

@@ -37,6 +37,7 @@ public final class Methods {
         .setWeightInit(s.weightInit()).setSeed(seed).setEarlyStoppingPatience(0)
         .setPrecision(s.precision());
     if (!s.loss().equals("auto")) e.setLoss(s.loss());
+    if (s.rho() != null) e.setRho(s.rho());
     if (alignment && method.trainsAllLayers()) {
       // DFA: how well its updates align with the true gradient; BP: the same measure with a
       // random B, the control.

@@ -57,7 +57,7 @@ public record ParityConfig(String source, Config resolved, Experiment experiment
   public record RunSettings(String optimizer, double stepSize, double momentum, double regParam,
       int batchSize, int epochs, String weightInit, List<Integer> hiddenLayers, String activation,
       int width, String feedbackDistribution, double feedbackScale, String loss,
-      String precision) {
+      String precision, Double rho) {
 
     /** Output units: one per class with cross_entropy, else one (binary labels). */
     public int outputs() {
@@ -427,10 +427,29 @@ public record ParityConfig(String source, Config resolved, Experiment experiment
       return new RunSettings(c.getString("optimizer"), c.getDouble("step-size"),
           c.getDouble("momentum"), c.getDouble("reg-param"), batch, epochs,
           c.getString("weight-init"), List.copyOf(hidden), c.getString("activation"), width,
-          dist, scale, loss, precision);
+          dist, scale, loss, precision, rho(c, method, family));
     } catch (ConfigException e) {
       throw new BadConfigException("bad config value: " + e.getMessage());
     }
+  }
+
+  /** The {@code rho} key: null for "auto" (the optimizer's own default), else a number in (0, 1). */
+  private Double rho(Config c, Method method, String family) {
+    ConfigValue v = c.getValue("rho");
+    if (v.valueType() == ConfigValueType.STRING && "auto".equalsIgnoreCase(c.getString("rho"))) {
+      return null;
+    }
+    double rho;
+    try {
+      rho = c.getDouble("rho");
+    } catch (ConfigException e) {
+      rho = Double.NaN;
+    }
+    if (!(rho > 0 && rho < 1)) {
+      throw new BadConfigException("config key '" + keyOf("rho", method, family) + "' = "
+          + v.render() + " is not valid; use auto or a number in (0, 1)");
+    }
+    return rho;
   }
 
   /** {@code value} lower-cased if it is one of {@code allowed}, else an error naming its key. */

@@ -43,7 +43,7 @@ import picocli.CommandLine.Parameters;
 public final class ParityJob implements Callable<Integer> {
 
   @Option(names = "--config", paramLabel = "FILE", description = "config layered over the "
-      + "reference (e.g. conf/parity-paper.conf, or just parity-paper); default: the reference")
+      + "reference (e.g. conf/paper/mnist-k3.conf, or just paper/mnist-k3); default: the reference")
   String config;
 
   @Option(names = "--reference", paramLabel = "FILE", description = "the reference config with "

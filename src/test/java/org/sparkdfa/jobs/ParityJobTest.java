@@ -77,4 +77,60 @@ class ParityJobTest extends SparkTestBase {
     assertEquals(2, code);
     assertFalse(Files.exists(tmp.resolve("x")));
   }
+
+  /**
+   * Every table row of conf/paper runs end to end as a user runs it, only with tiny sizes: its
+   * loss (hinge included), optimizer and float32 math are what the row says.
+   */
+  @Test
+  void everyPaperRowRunsEndToEndWithTinySizes(@TempDir Path tmp) throws Exception {
+    List<Path> rows;
+    try (Stream<Path> files = Files.list(Path.of("conf", "paper"))) {
+      rows = files.filter(p -> !p.getFileName().toString().equals("protocol.conf")).sorted()
+          .toList();
+    }
+    for (Path row : rows) {
+      String name = row.getFileName().toString().replace(".conf", "");
+      Path out = tmp.resolve(name);
+      ByteArrayOutputStream console = new ByteArrayOutputStream();
+      int code = ParityJob.run(new String[] {"--config", row.toString(), "--out",
+          out.toString(), "training.epochs=1", "sparse-parity.train-rows=256",
+          "sparse-parity.test-rows=128", "mnist-parity.train-rows=256",
+          "mnist-parity.test-rows=128", "mnist-parity.train-eval-rows=0",
+          "sparse-parity.train-eval-rows=0", "diagnostics.tsne.enabled=false"},
+          new PrintStream(console, true, StandardCharsets.UTF_8), spark());
+      String log = console.toString(StandardCharsets.UTF_8);
+      assertEquals(0, code, name + ": " + log);
+      ParityConfig c = ParityConfig.load(Path.of("conf", "parity.conf"), row, List.of());
+      int runs = c.experiment().methods().size() * c.experiment().dataSeeds().size()
+          * c.experiment().seeds().size();
+      assertEquals(1 + runs, Files.readAllLines(out.resolve("metrics.csv")).size(), name);
+      String report = Files.readString(out.resolve("report.md"));
+      assertTrue(report.startsWith("# Parity experiment: BP, DFA and lazy baselines\n\n"
+          + "**Does DFA learn parities like BP, or fail like the lazy methods?**"), report);
+      String conf = Files.readString(out.resolve("config.conf"));
+      assertTrue(conf.contains("precision=float32") || conf.contains("precision = float32")
+          || conf.contains("precision=\"float32\""), conf);
+    }
+  }
+
+  /** Fresh sparse parity: epoch e's rows depend on (data seed, e, index) only. */
+  @Test
+  void freshSparseParityRowsArePureFunctionsOfDataSeedEpochAndIndex() {
+    ParityConfig c = ParityConfig.load(Path.of("conf", "parity.conf"), null,
+        List.of("mnist-parity.enabled=false", "sparse-parity.train-rows=300"));
+    ParityData d = ParityData.from(c).get(0);
+    assertTrue(d.freshPerEpoch());
+    List<org.apache.spark.sql.Row> e1 = d.train(spark(), 5, 1, 1).collectAsList();
+    assertEquals(e1, d.train(spark(), 5, 1, 4).collectAsList(), "depends on the partitioning");
+    assertEquals(e1, d.train(spark(), 5, 1, 2).collectAsList(), "not reproducible");
+    List<org.apache.spark.sql.Row> e2 = d.train(spark(), 5, 2, 2).collectAsList();
+    assertEquals(300, e2.size());
+    long same = java.util.stream.IntStream.range(0, 300)
+        .filter(i -> e1.get(i).equals(e2.get(i))).count();
+    assertTrue(same < 10, same + " of 300 rows equal in epochs 1 and 2");
+    // Another data seed: another secret set, other rows.
+    assertFalse(d.describe(5).equals(d.describe(6)), d.describe(5));
+    assertFalse(e1.equals(d.train(spark(), 6, 1, 2).collectAsList()));
+  }
 }
