@@ -12,6 +12,10 @@
 #   jobs/bench.sh overhead [--quick] [--rows 60000] [--batches 1024,128] ...
 #       a Spark epoch against the same epoch in a plain in-process loop (InProcessLoop: same
 #       math, data, batch, seed, threads), batch 1024 and 128, float64 and float32, local[2].
+#   jobs/bench.sh experiment [--quick] [--rows 60000] [--batch 128] [--precision float32] ...
+#       one epoch of the parity experiment (fresh MNIST-parity k=3, 2352-512-1, batch 128,
+#       float32, local[2]) split into drawing+packing the rows, the training steps and the
+#       evaluation; the steps also against the same steps in the plain in-process loop.
 #   jobs/bench.sh memory [--quick] [--rows 60000] ...
 #       cached block bytes per row (Spark's storage info) against the raw feature size, and the
 #       driver heap after GC with N and 2N rows, float64 and float32, local[2].
@@ -27,8 +31,9 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/launch.sh"
 
 usage() {
-  sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
-  echo "usage: jobs/bench.sh {kernel|trainer|float32|overhead|memory|scaling|all} [options]" >&2
+  sed -n '2,29p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  echo "usage: jobs/bench.sh {kernel|trainer|float32|overhead|experiment|memory|scaling|all}" \
+    "[options]" >&2
 }
 
 SPARKDFA_GIT_DESCRIBE="$(git -C "$SPARKDFA_ROOT" describe --always --dirty 2>/dev/null || echo unknown)"
@@ -75,6 +80,8 @@ bench_float32() { bench_local2 org.sparkdfa.bench.Float32Bench "$@"; }
 bench_overhead() { bench_local2 org.sparkdfa.bench.OverheadBench "$@"; }
 
 bench_memory() { bench_local2 org.sparkdfa.bench.MemoryBench "$@"; }
+
+bench_experiment() { bench_local2 org.sparkdfa.bench.ExperimentBench "$@"; }
 
 # The scaling benchmark runs ScalingBench in several JVMs, each writing its figures to $out, then
 # ScalingReport prints the table, draws target/bench/scaling/scaling.png and the RESULT line:
@@ -147,17 +154,18 @@ bench_scaling() {
 cmd="${1:-}"
 [ $# -gt 0 ] && shift
 case "$cmd" in
-  kernel|trainer|float32|overhead|memory|scaling|all) snapshot_jar ;;
+  kernel|trainer|float32|overhead|experiment|memory|scaling|all) snapshot_jar ;;
 esac
 case "$cmd" in
   kernel) bench_kernel "$@" ;;
   trainer) bench_trainer "$@" ;;
   float32) bench_float32 "$@" ;;
   overhead) bench_overhead "$@" ;;
+  experiment) bench_experiment "$@" ;;
   memory) bench_memory "$@" ;;
   scaling) bench_scaling "$@" ;;
   all) bench_kernel && bench_trainer "$@" && bench_float32 "$@" && bench_overhead "$@" &&
-    bench_memory "$@" && bench_scaling "$@" ;;
+    bench_experiment "$@" && bench_memory "$@" && bench_scaling "$@" ;;
   -h|--help|help) usage ;;
   *) usage; exit 2 ;;
 esac
