@@ -280,8 +280,10 @@ public final class ParityJob implements Callable<Integer> {
     SparkConf submitted = new SparkConf();
     SparkSession.Builder b = SparkSession.builder().appName("sparkdfa-parity");
     if (!submitted.contains("spark.master")) b = b.master("local[*]");
-    if (!submitted.contains("spark.ui.enabled")) b = b.config("spark.ui.enabled", "false");
     SparkSession spark = b.getOrCreate();
+    scala.Option<String> ui = spark.sparkContext().uiWebUrl();
+    System.out.println("parity: Spark UI " + (ui.isDefined() ? "at " + ui.get()
+        + " (--conf spark.ui.enabled=false switches it off)" : "off"));
     // The job prints its own line per epoch; the trainer's per-epoch INFO line would repeat it.
     org.apache.logging.log4j.core.config.Configurator.setLevel("org.sparkdfa.train.Trainer",
         org.apache.logging.log4j.Level.WARN);
@@ -313,6 +315,16 @@ public final class ParityJob implements Callable<Integer> {
     }
 
     void run(long start, String args) {
+      org.apache.spark.scheduler.SparkListener steps = new StepCounter(progress);
+      spark.sparkContext().addSparkListener(steps);
+      try {
+        runAll(start, args);
+      } finally {
+        spark.sparkContext().removeSparkListener(steps);
+      }
+    }
+
+    private void runAll(long start, String args) {
       int partitions = cfg.experiment().partitions();
       long firstDataSeed = cfg.experiment().dataSeeds().get(0);
       long firstSeed = cfg.experiment().seeds().get(0);
@@ -400,7 +412,7 @@ public final class ParityJob implements Callable<Integer> {
       Network network = est.resolveNetwork(train0.schema());
       progress.startRun(String.format(Locale.ROOT, "%-11s %s data seed %d seed %d",
           r.method().display(), r.data().id(), r.dataSeed(), r.seed()), r.settings().epochs(),
-          r.stepsPerEpoch() * r.stepCost());
+          r.stepsPerEpoch(), r.settings().batchSize(), r.stepsPerEpoch() * r.stepCost());
       est.addEpochListener(new EpochEvaluator(network, trainEval, tests, progress::epoch));
       if (r.data().freshPerEpoch()) {
         ParityData d = r.data();
@@ -458,6 +470,20 @@ public final class ParityJob implements Callable<Integer> {
       } catch (IOException | InterruptedException | RuntimeException e) {
         return "unknown";
       }
+    }
+  }
+
+  /** Tells {@link Progress} of every Spark job that starts: within a run, about one step. */
+  static final class StepCounter extends org.apache.spark.scheduler.SparkListener {
+    private final Progress progress;
+
+    StepCounter(Progress progress) {
+      this.progress = progress;
+    }
+
+    @Override
+    public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart jobStart) {
+      progress.jobStarted();
     }
   }
 

@@ -5,39 +5,84 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Console progress: one line per epoch of every run, and after every run an overall line with the
- * share of the work done, the elapsed time and an estimate of the time left. Work is counted in
- * optimizer steps (every step is one Spark job) weighted by their size (see ParityJob.Run).
+ * Console progress: one line per epoch of every run, after every run an overall line with the
+ * share of the work done, the elapsed time and an estimate of the time left, and within a run a
+ * line at most every {@code interval} seconds (run, epoch, step, rows/s, ETA of the run and of
+ * the whole experiment). Work is counted in optimizer steps (every step is one Spark job)
+ * weighted by their size (see ParityJob.Run); within an epoch the steps are counted from the
+ * Spark jobs that start (a few evaluation jobs per epoch count too, hence "about").
  */
 final class Progress {
   private final PrintStream out;
   private final int totalRuns;
   private final double totalCost;
   private final long start = System.nanoTime();
+  private final double intervalSeconds;
   private double doneCost;
   private int run;
   private String label;
   private int epochs;
+  private int epoch;
+  private long stepsPerEpoch;
+  private int batchSize;
   private double costPerEpoch;
   private long epochStart;
+  private long jobsInEpoch;
+  private long lastLine;
+  private boolean running;
 
   Progress(PrintStream out, int totalRuns, double totalCost) {
+    this(out, totalRuns, totalCost, 10);
+  }
+
+  Progress(PrintStream out, int totalRuns, double totalCost, double intervalSeconds) {
     this.out = out;
     this.totalRuns = totalRuns;
     this.totalCost = Math.max(1e-9, totalCost);
+    this.intervalSeconds = intervalSeconds;
   }
 
-  void startRun(String label, int epochs, double costPerEpoch) {
+  synchronized void startRun(String label, int epochs, long stepsPerEpoch, int batchSize,
+      double costPerEpoch) {
     run++;
     this.label = label;
     this.epochs = epochs;
+    this.stepsPerEpoch = stepsPerEpoch;
+    this.batchSize = batchSize;
     this.costPerEpoch = costPerEpoch;
+    epoch = 1;
+    jobsInEpoch = 0;
     epochStart = System.nanoTime();
+    lastLine = epochStart;
+    running = true;
+  }
+
+  /** A Spark job started (from a listener): within a run, about one optimizer step. */
+  synchronized void jobStarted() {
+    if (!running) return;
+    jobsInEpoch++;
+    long now = System.nanoTime();
+    if ((now - lastLine) / 1e9 < intervalSeconds) return;
+    lastLine = now;
+    long step = Math.min(jobsInEpoch, stepsPerEpoch);
+    double epochSeconds = (now - epochStart) / 1e9;
+    double stepsPerSecond = step / Math.max(1e-9, epochSeconds);
+    long stepsLeft = (long) (epochs - epoch) * stepsPerEpoch + stepsPerEpoch - step;
+    double runLeft = stepsLeft / Math.max(1e-9, stepsPerSecond);
+    double costDone = doneCost + costPerEpoch * step / (double) stepsPerEpoch;
+    double costRate = costPerEpoch / stepsPerEpoch * stepsPerSecond;
+    double allLeft = (totalCost - costDone) / Math.max(1e-12, costRate);
+    out.printf(Locale.ROOT, "  ... run %d/%d %s  epoch %d/%d  step ~%d/%d  %.0f rows/s  ETA "
+            + "run %s, experiment %s%n", run, totalRuns, label.trim(), epoch, epochs, step,
+        stepsPerEpoch, stepsPerSecond * batchSize, duration(runLeft), duration(allLeft));
+    out.flush();
   }
 
   /** Called by the epoch listener with its figures ({@code epoch}, {@code eval.*}). */
-  void epoch(Map<String, Double> m) {
+  synchronized void epoch(Map<String, Double> m) {
     doneCost += costPerEpoch;
+    epoch = m.get("epoch").intValue() + 1;
+    jobsInEpoch = 0;
     long now = System.nanoTime();
     double seconds = (now - epochStart) / 1e9;
     epochStart = now;
@@ -55,7 +100,8 @@ final class Progress {
     out.flush();
   }
 
-  void endRun() {
+  synchronized void endRun() {
+    running = false;
     double elapsed = (System.nanoTime() - start) / 1e9;
     double frac = Math.min(1.0, doneCost / totalCost);
     String eta = frac > 0 ? duration(elapsed / frac - elapsed) : "?";
