@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 public enum Method {
   BP("bp", "BP", "MLP trained by backpropagation"),
   DFA("dfa", "DFA", "MLP trained by direct feedback alignment"),
+  FA("fa", "FA", "MLP trained by feedback alignment (equal to DFA with one hidden layer)"),
   GALU("galu", "GaLU", "gated linear units with frozen random gates (NTK regime)"),
   RF_GAUSSIAN("rf-gaussian", "RF gaussian", "random Fourier features cos(Wx + b), output trained"),
   RF_RELU("rf-relu", "RF relu", "random ReLU features, output trained"),
@@ -37,8 +38,16 @@ public enum Method {
     return description;
   }
 
-  /** True for BP and DFA, whose every layer learns (they get alignment and t-SNE pictures). */
+  /** True for BP, DFA and FA, whose every layer learns (they get t-SNE pictures). */
   public boolean trainsAllLayers() {
+    return this == BP || this == DFA || this == FA;
+  }
+
+  /**
+   * True for BP and DFA, whose alignment diagnostics measure DFA's update against the true
+   * gradient (for BP: a random B, the control).
+   */
+  public boolean measuresAlignment() {
     return this == BP || this == DFA;
   }
 

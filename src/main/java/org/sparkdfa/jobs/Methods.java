@@ -3,6 +3,7 @@ package org.sparkdfa.jobs;
 import java.util.List;
 import org.sparkdfa.ml.BpMlpClassifier;
 import org.sparkdfa.ml.DfaMlpClassifier;
+import org.sparkdfa.ml.FaMlpClassifier;
 import org.sparkdfa.ml.GatedLinearClassifier;
 import org.sparkdfa.ml.NeuralClassifierBase;
 import org.sparkdfa.ml.RandomFeaturesClassifier;
@@ -26,6 +27,9 @@ public final class Methods {
       case DFA -> new DfaMlpClassifier().setFeedbackDistribution(s.feedbackDistribution())
           .setFeedbackScale(s.feedbackScale()).setLayers(deep)
           .setHiddenActivation(s.activation());
+      case FA -> new FaMlpClassifier().setFeedbackDistribution(s.feedbackDistribution())
+          .setFeedbackScale(s.feedbackScale()).setLayers(deep)
+          .setHiddenActivation(s.activation());
       case GALU -> new GatedLinearClassifier().setLayers(wide);
       case RF_GAUSSIAN -> new RandomFeaturesClassifier().setFeatureType("gaussian")
           .setLayers(wide);
@@ -38,7 +42,7 @@ public final class Methods {
         .setPrecision(s.precision());
     if (!s.loss().equals("auto")) e.setLoss(s.loss());
     if (s.rho() != null) e.setRho(s.rho());
-    if (alignment && method.trainsAllLayers()) {
+    if (alignment && method.measuresAlignment()) {
       // DFA: how well its updates align with the true gradient; BP: the same measure with a
       // random B, the control.
       e.setAlignmentDiagnostics(true);

@@ -33,6 +33,7 @@ final class Plots {
     return switch (m) {
       case BP -> new Color(31, 119, 180);
       case DFA -> new Color(214, 39, 40);
+      case FA -> new Color(140, 86, 75);
       case GALU -> new Color(44, 160, 44);
       case RF_GAUSSIAN -> new Color(148, 103, 189);
       case RF_RELU -> new Color(255, 127, 14);

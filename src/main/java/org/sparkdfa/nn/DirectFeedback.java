@@ -41,6 +41,18 @@ public final class DirectFeedback implements Feedback, Serializable {
   /** Draws every B_k from (seed, k). */
   public static DirectFeedback random(NetworkSpec spec, String distribution, double scale,
       long seed) {
+    int c = spec.outputs();
+    double[][] b = new double[spec.numHidden()][];
+    for (int k = 0; k < b.length; k++) b[k] = draw(distribution, scale, seed, k, spec.size(k + 1), c);
+    return new DirectFeedback(spec, b);
+  }
+
+  /**
+   * A rows × cols column-major matrix drawn from (seed, k) at the Glorot magnitude of that shape
+   * (see the class comment). Feedback alignment draws its matrices the same way, so that where
+   * FA's and DFA's shapes agree (the last hidden layer) their matrices are equal.
+   */
+  static double[] draw(String distribution, double scale, long seed, int k, int rows, int cols) {
     String dist = distribution == null ? "" : distribution.toLowerCase(Locale.ROOT);
     if (!dist.equals("uniform") && !dist.equals("gaussian")) {
       throw new IllegalArgumentException("Unknown feedbackDistribution '" + distribution
@@ -49,21 +61,16 @@ public final class DirectFeedback implements Feedback, Serializable {
     if (!(scale > 0) || Double.isInfinite(scale)) {
       throw new IllegalArgumentException("feedbackScale must be positive and finite, got " + scale);
     }
-    int c = spec.outputs();
-    double[][] b = new double[spec.numHidden()][];
-    for (int k = 0; k < b.length; k++) {
-      int h = spec.size(k + 1);
-      SplittableRandom rng = new SplittableRandom(Seeds.mix(seed, 0xDFA, k));
-      b[k] = new double[h * c];
-      if (dist.equals("uniform")) {
-        double s = scale * Math.sqrt(6.0 / (h + c));
-        for (int i = 0; i < b[k].length; i++) b[k][i] = rng.nextDouble(-s, s);
-      } else {
-        double sigma = scale * Math.sqrt(2.0 / (h + c));
-        for (int i = 0; i < b[k].length; i++) b[k][i] = sigma * Seeds.gaussian(rng);
-      }
+    SplittableRandom rng = new SplittableRandom(Seeds.mix(seed, 0xDFA, k));
+    double[] b = new double[rows * cols];
+    if (dist.equals("uniform")) {
+      double s = scale * Math.sqrt(6.0 / (rows + cols));
+      for (int i = 0; i < b.length; i++) b[i] = rng.nextDouble(-s, s);
+    } else {
+      double sigma = scale * Math.sqrt(2.0 / (rows + cols));
+      for (int i = 0; i < b.length; i++) b[i] = sigma * Seeds.gaussian(rng);
     }
-    return new DirectFeedback(spec, b);
+    return b;
   }
 
   /** A copy of B_k (h_k × c, column-major). */

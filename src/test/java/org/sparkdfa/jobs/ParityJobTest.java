@@ -30,30 +30,32 @@ class ParityJobTest extends SparkTestBase {
     Path out = tmp.resolve("run");
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     int code = ParityJob.run(new String[] {"--out", out.toString(),
-        "experiment.methods=[bp,dfa,rf-relu]", "training.epochs=2",
+        "experiment.methods=[bp,dfa,fa,rf-relu]", "training.epochs=2",
+        "model.hidden-layers=[16,8]",
         "sparse-parity.n=10", "sparse-parity.train-distributions=[mixture]",
         "sparse-parity.train-rows=300", "sparse-parity.test-rows=200",
         "mnist-parity.k=[1]", "mnist-parity.train-rows=200", "mnist-parity.test-rows=100",
         "mnist-parity.fresh-per-epoch=true", "mnist-parity.train-eval-rows=100",
-        "model.hidden-layers=[16]", "model.width=16", "diagnostics.tsne.probe-rows=60",
+        "model.width=16", "diagnostics.tsne.probe-rows=60",
         "diagnostics.tsne.perplexity=5", "diagnostics.tsne.iterations=300"},
         new PrintStream(console, true, StandardCharsets.UTF_8), spark());
     String log = console.toString(StandardCharsets.UTF_8);
     assertEquals(0, code, log);
     // One line per epoch per run and a progress line per run.
-    assertEquals(2 * 2 * 3, log.lines().filter(l -> l.matches("\\[\\d+/6\\] .* epoch .*"))
+    assertEquals(2 * 2 * 4, log.lines().filter(l -> l.matches("\\[\\d+/8\\] .* epoch .*"))
         .count(), log);
-    assertEquals(6, log.lines().filter(l -> l.startsWith("progress: ")).count(), log);
+    assertEquals(8, log.lines().filter(l -> l.startsWith("progress: ")).count(), log);
     assertTrue(log.contains("report:  " + out.toAbsolutePath().resolve("report.md")), log);
 
     List<String> csv = Files.readAllLines(out.resolve("metrics.csv"));
-    assertEquals(1 + 2 * 2 * 3, csv.size());
+    assertEquals(1 + 2 * 2 * 4, csv.size());
     assertTrue(csv.get(0).startsWith(String.join(",", MetricsLog.BASE_COLUMNS)), csv.get(0));
     assertTrue(csv.get(0).contains("alignment.layer1.angle_deg"), csv.get(0));
-    assertEquals(2 * 2 * 3, Files.readAllLines(out.resolve("metrics.jsonl")).size());
+    assertEquals(2 * 2 * 4, Files.readAllLines(out.resolve("metrics.jsonl")).size());
 
     String report = Files.readString(out.resolve("report.md"));
-    assertTrue(report.contains("| **BP** |") && report.contains("| **RF relu** |"), report);
+    assertTrue(report.contains("| **BP** |") && report.contains("| **RF relu** |")
+        && report.contains("| **FA** |"), report);
     assertTrue(report.contains("sparse n=10 k=3 train mixture → uniform test"), report);
     assertTrue(report.contains("MNIST-parity k=1"), report);
     for (String png : List.of("curves-sparse-n10-k3-mixture.png", "curves-mnist-k1.png",
