@@ -120,7 +120,8 @@ public record Checkpoint(String fingerprint, int epochsDone, double[] params,
   /**
    * Checks that {@code dir} can be written — creates it if missing, then creates and deletes a
    * probe file through the Hadoop FileSystem — so an unusable checkpointDir is refused before any
-   * Spark job rather than after the first epoch.
+   * Spark job rather than after the first epoch. Folders it had to create are removed again, so a
+   * fit that fails later on bad input leaves nothing behind.
    */
   public static void probe(String dir, Configuration conf) {
     Path folder = new Path(dir);
@@ -130,15 +131,32 @@ public record Checkpoint(String fingerprint, int epochsDone, double[] params,
       if (fs.exists(folder) && !fs.getFileStatus(folder).isDirectory()) {
         throw new IOException("it is a file, not a folder");
       }
+      List<Path> created = new java.util.ArrayList<>(); // the missing folders, deepest first
+      for (Path p = folder; p != null && !fs.exists(p); p = p.getParent()) created.add(p);
       if (!fs.mkdirs(folder)) throw new IOException("the folder cannot be created");
       try (FSDataOutputStream out = fs.create(probe, false)) {
         out.writeInt(MAGIC);
       }
       if (!fs.delete(probe, false)) throw new IOException("a probe file cannot be deleted");
+      removeEmpty(fs, created);
     } catch (IOException | RuntimeException e) {
       throw new IllegalArgumentException("Param checkpointDir '" + dir + "' cannot be written ("
           + e.getMessage() + "); point it to a folder this job can create files in, or unset it",
           e);
+    }
+  }
+
+  /**
+   * Deletes the given folders, deepest first, non-recursively: one that is not empty (a
+   * concurrent fit probing or checkpointing there) is left alone, and so are its parents.
+   */
+  private static void removeEmpty(FileSystem fs, List<Path> folders) {
+    for (Path p : folders) {
+      try {
+        if (!fs.delete(p, false)) return;
+      } catch (IOException notEmpty) {
+        return;
+      }
     }
   }
 

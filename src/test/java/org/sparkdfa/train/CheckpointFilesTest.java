@@ -51,9 +51,11 @@ class CheckpointFilesTest {
       assertTrue(e.getMessage().contains("checkpointDir '" + bad + "' cannot be written"),
           e.getMessage());
     }
-    Path fresh = tmp.resolve("new/ck");
-    Checkpoint.probe(fresh.toString(), CONF);
-    try (Stream<Path> files = Files.list(fresh)) {
+    Checkpoint.probe(tmp.resolve("new/ck").toString(), CONF);
+    assertTrue(!Files.exists(tmp.resolve("new")), "the folders the probe created are removed");
+    Path existing = Files.createDirectory(tmp.resolve("existing"));
+    Checkpoint.probe(existing.toString(), CONF);
+    try (Stream<Path> files = Files.list(existing)) {
       assertEquals(0, files.count(), "the probe file is deleted");
     }
   }
