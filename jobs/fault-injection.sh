@@ -34,12 +34,12 @@ submit() {  # out_file checkpoint_dir log_file
   pid=$!
 }
 
-# Waits until the checkpoint of epoch $2 exists in folder $1 (or the process $3 ends).
+# Waits until the checkpoint of epoch $2 (or a later one) exists in checkpointDir $1, i.e. in
+# the fit's sub-folder $1/fit-<key>/ (or the process $3 ends).
 wait_for_checkpoint() {
-  local dir="$1" epoch="$2" pid="$3" file
-  file="$(printf '%s/checkpoint-%06d.bin' "$dir" "$epoch")"
+  local dir="$1" epoch="$2" pid="$3"
   for _ in $(seq 1 600); do
-    if [ -f "$file" ] || ls "$dir"/checkpoint-*.bin 2>/dev/null | awk -F- -v e="$epoch" \
+    if ls "$dir"/fit-*/checkpoint-*.bin 2>/dev/null | awk -F- -v e="$epoch" \
       '{ if ($NF+0 >= e) found=1 } END { exit !found }'; then return 0; fi
     kill -0 "$pid" 2>/dev/null || return 1
     sleep 0.2

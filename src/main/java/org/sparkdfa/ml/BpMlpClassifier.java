@@ -1,7 +1,6 @@
 package org.sparkdfa.ml;
 
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.MLReader;
 
 /** A multilayer perceptron trained by backpropagation. */
@@ -22,7 +21,7 @@ public class BpMlpClassifier extends NeuralClassifierBase<BpMlpClassifier> {
   }
 
   public static MLReader<BpMlpClassifier> read() {
-    return new DefaultParamsReader<>();
+    return new EstimatorIO.Reader<>(BpMlpClassifier.class);
   }
 
   public static BpMlpClassifier load(String path) {

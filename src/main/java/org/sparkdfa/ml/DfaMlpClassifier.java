@@ -1,7 +1,6 @@
 package org.sparkdfa.ml;
 
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.MLReader;
 import org.sparkdfa.nn.DirectFeedback;
 import org.sparkdfa.nn.Feedback;
@@ -44,7 +43,7 @@ public class DfaMlpClassifier extends NeuralClassifierBase<DfaMlpClassifier> {
   }
 
   public static MLReader<DfaMlpClassifier> read() {
-    return new DefaultParamsReader<>();
+    return new EstimatorIO.Reader<>(DfaMlpClassifier.class);
   }
 
   public static DfaMlpClassifier load(String path) {

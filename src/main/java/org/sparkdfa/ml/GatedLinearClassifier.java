@@ -2,7 +2,6 @@ package org.sparkdfa.ml;
 
 import java.util.SplittableRandom;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.MLReader;
 import org.sparkdfa.nn.Activation;
 import org.sparkdfa.nn.Loss;
@@ -76,7 +75,7 @@ public class GatedLinearClassifier extends LazyClassifierBase<GatedLinearClassif
   }
 
   public static MLReader<GatedLinearClassifier> read() {
-    return new DefaultParamsReader<>();
+    return new EstimatorIO.Reader<>(GatedLinearClassifier.class);
   }
 
   public static GatedLinearClassifier load(String path) {

@@ -26,7 +26,8 @@ import scala.Option;
 /**
  * Model persistence: params as Spark's JSON metadata ({@code metadata/}), the network as one
  * Parquet row ({@code data/}: format version, architecture, flat weights, gate matrices). The whole
- * folder is written atomically. The reader checks the class, the format version and that the data
+ * folder is written atomically, also on overwrite: a failed save leaves the previous folder as it
+ * was ({@link AtomicWriter}). The reader checks the class, the format version and that the data
  * is complete, and says what is wrong otherwise.
  */
 final class ModelIO {
@@ -47,70 +48,111 @@ final class ModelIO {
             false);
   }
 
-  static final class Writer extends MLWriter {
+  /**
+   * An MLWriter whose {@code save} never deletes the target before the new folder is complete:
+   * Spark's {@code MLWriter.save} deletes it first when {@code overwrite()} is set, so a failing
+   * write would lose the saved folder. Here {@link #saveImpl} fills a temporary sibling, which
+   * replaces the target only on success ({@link AtomicDirectory}).
+   */
+  abstract static class AtomicWriter extends MLWriter {
+    @Override
+    public void save(String path) {
+      AtomicDirectory.write(path, sparkSession().sparkContext().hadoopConfiguration(),
+          shouldOverwrite(), this::saveImpl);
+    }
+  }
+
+  static final class Writer extends AtomicWriter {
     private final MlpClassificationModel model;
 
     Writer(MlpClassificationModel model) {
       this.model = model;
     }
 
+    /** Writes the folder's content into {@code path} (a fresh temporary folder, see save). */
     @Override
     public void saveImpl(String path) {
       SparkSession spark = sparkSession();
-      AtomicDirectory.write(path, spark.sparkContext().hadoopConfiguration(), tmp -> {
-        DefaultParamsWriter$.MODULE$.saveMetadata(model, tmp, spark);
-        NetworkSpec spec = model.spec();
-        List<Object> layers = new ArrayList<>();
-        for (int s : spec.layers()) layers.add(s);
-        List<Object> hidden = new ArrayList<>();
-        List<Object> gated = new ArrayList<>();
-        List<Object> gates = new ArrayList<>();
-        for (int k = 0; k < spec.numHidden(); k++) {
-          hidden.add(spec.hiddenActivation(k).paramName());
-          gated.add(spec.gated(k));
-          gates.add(toList(spec.gated(k) ? model.network().gate(k) : new double[0]));
-        }
-        List<Object> trainable = new ArrayList<>();
-        for (int l = 0; l < spec.numWeightLayers(); l++) trainable.add(spec.trainable(l));
-        Row row = RowFactory.create(FORMAT_VERSION, seq(layers), seq(hidden),
-            spec.loss().paramName(), seq(trainable), seq(gated), toList(model.weightsArray()),
-            seq(gates));
-        spark.createDataFrame(Collections.singletonList(row), schema()).repartition(1)
-            .write().parquet(tmp + "/data");
-      });
+      DefaultParamsWriter$.MODULE$.saveMetadata(model, path, spark);
+      NetworkSpec spec = model.spec();
+      List<Object> layers = new ArrayList<>();
+      for (int s : spec.layers()) layers.add(s);
+      List<Object> hidden = new ArrayList<>();
+      List<Object> gated = new ArrayList<>();
+      List<Object> gates = new ArrayList<>();
+      for (int k = 0; k < spec.numHidden(); k++) {
+        hidden.add(spec.hiddenActivation(k).paramName());
+        gated.add(spec.gated(k));
+        gates.add(toList(spec.gated(k) ? model.network().gate(k) : new double[0]));
+      }
+      List<Object> trainable = new ArrayList<>();
+      for (int l = 0; l < spec.numWeightLayers(); l++) trainable.add(spec.trainable(l));
+      Row row = RowFactory.create(FORMAT_VERSION, seq(layers), seq(hidden),
+          spec.loss().paramName(), seq(trainable), seq(gated), toList(model.weightsArray()),
+          seq(gates));
+      // The writer's options (e.g. option("compression", "zstd")) go to the Parquet writer.
+      spark.createDataFrame(Collections.singletonList(row), schema()).repartition(1)
+          .write().options(optionMap()).parquet(path + "/data");
     }
+  }
+
+  /**
+   * The metadata of the saved folder {@code path}, checked: the folder exists, is complete and
+   * holds an instance of {@code expected}; otherwise an IllegalArgumentException says which class
+   * it holds, or what is missing, and how to load it.
+   */
+  static DefaultParamsReader.Metadata metadata(String path, SparkSession spark,
+      Class<?> expected) {
+    try {
+      Path folder = new Path(path);
+      FileSystem fs = folder.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(folder)) {
+        String aside = movedAside(fs, folder);
+        throw new IllegalArgumentException("Nothing is saved at " + path + ": the folder does not "
+            + "exist; check the path (saved models and estimators are folders written by "
+            + "write().save(..))" + (aside == null ? "" : "; an interrupted overwrite left the "
+            + "previous folder complete at " + aside + " — rename it back to " + path));
+      }
+      if (!fs.exists(new Path(folder, "metadata"))) {
+        throw new IllegalArgumentException("The folder " + path + " is incomplete (needs "
+            + "metadata/); it was truncated or is not a saved model or estimator — save it again");
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException("Cannot read the folder " + path + ": "
+          + e.getMessage(), e);
+    }
+    DefaultParamsReader.Metadata metadata;
+    try {
+      metadata = DefaultParamsReader$.MODULE$.loadMetadata(path, spark, "");
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("The metadata in " + path + " is unreadable ("
+          + e.getMessage() + "); the folder is truncated or corrupt — save it again", e);
+    }
+    if (!expected.getName().equals(metadata.className())) {
+      String held = metadata.className();
+      String simple = held.substring(held.lastIndexOf('.') + 1);
+      throw new IllegalArgumentException("The folder " + path + " holds a " + held
+          + (held.endsWith("Model") ? " (a fitted model)" : "") + ", not a "
+          + expected.getName() + "; load it with " + simple + ".load(\"" + path + "\")");
+    }
+    return metadata;
+  }
+
+  /** A complete previous folder left by an overwrite interrupted between its renames. */
+  private static String movedAside(FileSystem fs, Path folder) throws IOException {
+    Path parent = folder.getParent();
+    if (parent == null || !fs.exists(parent)) return null;
+    org.apache.hadoop.fs.FileStatus[] aside = fs.globStatus(
+        new Path(parent, "." + folder.getName() + ".old-*"));
+    return aside == null || aside.length == 0 ? null : aside[0].getPath().toString();
   }
 
   static final class Reader extends MLReader<MlpClassificationModel> {
     @Override
     public MlpClassificationModel load(String path) {
       SparkSession spark = sparkSession();
-      String className = MlpClassificationModel.class.getName();
-      try {
-        FileSystem fs = new Path(path).getFileSystem(spark.sparkContext().hadoopConfiguration());
-        if (!fs.exists(new Path(path))) {
-          throw new IllegalArgumentException("No model at " + path + ": the folder does not "
-              + "exist; check the path (models are folders written by model.write().save(..))");
-        }
-        if (!fs.exists(new Path(path, "metadata"))) {
-          throw new IllegalArgumentException("The model folder " + path + " is incomplete (needs "
-              + "metadata/ and data/); it was truncated or is not a saved model — save it again");
-        }
-      } catch (IOException e) {
-        throw new IllegalArgumentException("Cannot read the model folder " + path + ": "
-            + e.getMessage(), e);
-      }
-      DefaultParamsReader.Metadata metadata;
-      try {
-        metadata = DefaultParamsReader$.MODULE$.loadMetadata(path, spark, "");
-      } catch (RuntimeException e) {
-        throw new IllegalArgumentException("The model metadata in " + path + " is unreadable ("
-            + e.getMessage() + "); the folder is truncated or corrupt — save the model again", e);
-      }
-      if (!className.equals(metadata.className())) {
-        throw new IllegalArgumentException("The folder " + path + " holds a " + metadata.className()
-            + ", not a " + className + "; load it with " + metadata.className() + ".load(..)");
-      }
+      DefaultParamsReader.Metadata metadata = metadata(path, spark,
+          MlpClassificationModel.class);
       try {
         if (!new Path(path, "data").getFileSystem(spark.sparkContext().hadoopConfiguration())
             .exists(new Path(path, "data"))) {

@@ -4,7 +4,8 @@ import java.util.Arrays;
 import org.apache.spark.ml.classification.ProbabilisticClassifier;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
-import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
@@ -34,7 +35,7 @@ import org.sparkdfa.train.TrainingResult;
  */
 public abstract class NeuralClassifierBase<E extends NeuralClassifierBase<E>>
     extends ProbabilisticClassifier<Vector, E, MlpClassificationModel>
-    implements NeuralParams, DefaultParamsWritable {
+    implements NeuralParams, MLWritable {
   private static final long serialVersionUID = 1L;
 
   private final String uid;
@@ -100,6 +101,12 @@ public abstract class NeuralClassifierBase<E extends NeuralClassifierBase<E>>
     return self();
   }
   public E setAlignmentProbeRows(int value) { set(alignmentProbeRows(), value); return self(); }
+
+  /** Saves the params atomically: a failed overwrite keeps the previous folder. */
+  @Override
+  public MLWriter write() {
+    return new EstimatorIO.Writer(this);
+  }
 
   /** The layer sizes to train, checked; subclasses may derive them from other params. */
   protected int[] resolveLayers(StructType schema) {
@@ -180,13 +187,42 @@ public abstract class NeuralClassifierBase<E extends NeuralClassifierBase<E>>
       }
       resolveSpec(schema);
       optimizerConfig();
-      if (usesLbfgs() && !"float64".equals(getPrecision())) {
-        throw new IllegalArgumentException("Param optimizer 'lbfgs' runs in float64 but precision "
-            + "is '" + getPrecision() + "'; set precision to float64 or pick a mini-batch "
-            + "optimizer");
-      }
+      if (usesLbfgs()) checkLbfgsParams();
     }
     return super.validateAndTransformSchema(schema, fitting, featuresDataType);
+  }
+
+  /**
+   * L-BFGS is one Breeze run to convergence: it has no epochs to checkpoint, to report to
+   * listeners or to stop early on, so those settings are refused by name rather than ignored.
+   */
+  private void checkLbfgsParams() {
+    String fix = "; unset it or pick a mini-batch optimizer (e.g. adam)";
+    if (!"float64".equals(getPrecision())) {
+      throw new IllegalArgumentException("Param optimizer 'lbfgs' runs in float64 but precision "
+          + "is '" + getPrecision() + "'; set precision to float64 or pick a mini-batch "
+          + "optimizer");
+    }
+    if (isDefined(checkpointDir())) {
+      throw new IllegalArgumentException("Param optimizer 'lbfgs' writes no checkpoints (one "
+          + "Breeze run, no epochs to resume from) but checkpointDir is set to '"
+          + getOrDefault(checkpointDir()) + "'" + fix);
+    }
+    if (isDefined(validationIndicatorCol())) {
+      throw new IllegalArgumentException("Param optimizer 'lbfgs' does no per-epoch validation, "
+          + "early stopping or best-weights keeping, but validationIndicatorCol is set to '"
+          + getValidationIndicatorColName() + "'" + fix + " (evaluate the model on the "
+          + "validation rows after fitting)");
+    }
+    if (isSet(earlyStoppingPatience()) && getEarlyStoppingPatience() > 0) {
+      throw new IllegalArgumentException("Param optimizer 'lbfgs' stops by tol only, but "
+          + "earlyStoppingPatience is set to " + getEarlyStoppingPatience() + fix);
+    }
+    if (getAlignmentDiagnostics()) {
+      throw new IllegalArgumentException("Param optimizer 'lbfgs' has no epochs to record "
+          + "alignment on, but alignmentDiagnostics is true; set it to false or pick a "
+          + "mini-batch optimizer (e.g. adam)");
+    }
   }
 
   private static void checkColumn(StructType schema, String name, String param, DataType type) {
@@ -224,7 +260,7 @@ public abstract class NeuralClassifierBase<E extends NeuralClassifierBase<E>>
   }
 
   boolean usesLbfgs() {
-    return "lbfgs".equals(getOptimizer());
+    return "lbfgs".equals(getOptimizer()); // getters return names lower-cased
   }
 
   /** The optimizer settings (for lbfgs only regParam is used; the rule slot holds sgd). */
@@ -287,6 +323,16 @@ public abstract class NeuralClassifierBase<E extends NeuralClassifierBase<E>>
   private MlpClassificationModel trainWith(StructType schema,
       java.util.function.Function<BlockPacker.Columns, TrainingData> trainData,
       Dataset<Row> validationRows, Dataset<Row> probeRows) {
+    if (usesLbfgs() && !epochListeners().isEmpty()) {
+      throw new IllegalArgumentException("Param optimizer 'lbfgs' has no epochs, but "
+          + epochListeners().size() + " epoch listener(s) were added with addEpochListener; "
+          + "pick a mini-batch optimizer (e.g. adam) or fit without listeners");
+    }
+    if (isDefined(checkpointDir())) {
+      // Before the packing job: an unwritable folder must not cost a pass over the data.
+      org.sparkdfa.train.Checkpoint.probe(getOrDefault(checkpointDir()),
+          probeRows.sparkSession().sparkContext().hadoopConfiguration());
+    }
     NetworkSpec spec = resolveSpec(schema);
     Network network = buildNetwork(spec);
     Feedback feedback = feedback(spec);
@@ -298,7 +344,10 @@ public abstract class NeuralClassifierBase<E extends NeuralClassifierBase<E>>
     config = config.withPrecision(precision);
     if (isDefined(checkpointDir())) {
       config = config.withCheckpoint(new org.sparkdfa.train.CheckpointConfig(
-          getOrDefault(checkpointDir()), getCheckpointInterval()));
+          getOrDefault(checkpointDir()), getCheckpointInterval(), "features=" + getFeaturesCol()
+              + ", label=" + getLabelCol() + ", weight=" + getWeightColName()
+              + ", validationIndicator=" + (validationRows == null ? ""
+                  : getValidationIndicatorColName())));
     }
     BlockPacker.Columns columns = new BlockPacker.Columns(getFeaturesCol(), getLabelCol(),
         getWeightColName(), spec.inputs(), spec.loss(), spec.outputs(), precision);

@@ -129,8 +129,10 @@ final class NeuralParamSet implements Serializable {
         + "step and the gemm: float64 (dgemm) or float32 (sgemm; the driver keeps the optimizer "
         + "state in double)", Validators.oneOf("precision", org.sparkdfa.nn.Precision.NAMES));
     checkpointDir = new Param<>(owner, "checkpointDir", "folder (local path or any Hadoop URI) "
-        + "for checkpoints: weights, optimizer state, epoch and RNG position; a run finding a "
-        + "checkpoint there resumes from it and ends with the same weights; unset = none");
+        + "for checkpoints: weights, optimizer state, epoch and RNG position, in the fit's own "
+        + "sub-folder fit-<key> (key: a hash of the setup and a digest of the data); rerunning the "
+        + "same fit on the same data resumes from it and ends with the same weights; not with "
+        + "lbfgs; unset = none");
     checkpointInterval = new IntParam(owner, "checkpointInterval", "checkpoint every this many "
         + "epochs (>= 1; the last epoch is always checkpointed)",
         Validators.atLeast("checkpointInterval", 1));

@@ -50,9 +50,9 @@ public interface NeuralParams extends Params {
   default IntParam alignmentProbeRows() { return paramSet().alignmentProbeRows; }
 
   default int[] getLayers() { return (int[]) getOrDefault(layers()); }
-  default String getHiddenActivation() { return (String) getOrDefault(hiddenActivation()); }
-  default String getLoss() { return (String) getOrDefault(loss()); }
-  default String getOptimizer() { return (String) getOrDefault(optimizer()); }
+  default String getHiddenActivation() { return name(hiddenActivation()); }
+  default String getLoss() { return name(loss()); }
+  default String getOptimizer() { return name(optimizer()); }
   default double getStepSize() { return (Double) getOrDefault(stepSize()); }
   default double getMomentum() { return (Double) getOrDefault(momentum()); }
   default double getBeta1() { return (Double) getOrDefault(beta1()); }
@@ -64,15 +64,24 @@ public interface NeuralParams extends Params {
   default long getSeed() { return (Long) getOrDefault(seed()); }
   default int getAggregationDepth() { return (Integer) getOrDefault(aggregationDepth()); }
   default int getEarlyStoppingPatience() { return (Integer) getOrDefault(earlyStoppingPatience()); }
-  default String getWeightInit() { return (String) getOrDefault(weightInit()); }
-  default String getFeedbackDistribution() { return (String) getOrDefault(feedbackDistribution()); }
+  default String getWeightInit() { return name(weightInit()); }
+  default String getFeedbackDistribution() { return name(feedbackDistribution()); }
   default double getFeedbackScale() { return (Double) getOrDefault(feedbackScale()); }
   default int getCheckpointInterval() { return (Integer) getOrDefault(checkpointInterval()); }
-  default String getPrecision() { return getOrDefault(precision()); }
+  default String getPrecision() { return name(precision()); }
   default boolean getAlignmentDiagnostics() {
     return (Boolean) getOrDefault(alignmentDiagnostics());
   }
   default int getAlignmentProbeRows() { return (Integer) getOrDefault(alignmentProbeRows()); }
+
+  /**
+   * A name param's value, lower-cased: the validators accept names in any case, so everything
+   * that compares them reads them through this.
+   */
+  private String name(Param<String> p) {
+    String v = getOrDefault(p);
+    return v == null ? null : v.toLowerCase(java.util.Locale.ROOT);
+  }
 
   /** The loss after resolving "auto" against the number of outputs. */
   default Loss resolvedLoss(int outputs) {

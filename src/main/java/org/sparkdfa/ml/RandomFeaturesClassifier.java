@@ -5,7 +5,6 @@ import java.util.SplittableRandom;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.MLReader;
 import org.sparkdfa.nn.Activation;
 import org.sparkdfa.nn.Init;
@@ -146,7 +145,7 @@ public class RandomFeaturesClassifier extends LazyClassifierBase<RandomFeaturesC
   }
 
   public static MLReader<RandomFeaturesClassifier> read() {
-    return new DefaultParamsReader<>();
+    return new EstimatorIO.Reader<>(RandomFeaturesClassifier.class);
   }
 
   public static RandomFeaturesClassifier load(String path) {

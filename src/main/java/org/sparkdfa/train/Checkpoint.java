@@ -25,12 +25,14 @@ import org.sparkdfa.optim.OptimizerState;
  * position), the early-stopping state and the history. Resuming from it ends with the same bits as
  * a run that never stopped.
  *
- * <p>On disk: {@code checkpoint-<epoch>.bin} = magic, format version, SHA-256 of the payload,
- * payload (Java serialization). Written to a temporary name and renamed, so a crash leaves the
- * previous checkpoint intact; a truncated or altered file fails its checksum with a clear error.
+ * <p>On disk: {@code <checkpointDir>/fit-<key>/checkpoint-<epoch>.bin} (one sub-folder per fit,
+ * see {@link #folderFor}) = magic, format version, SHA-256 of the payload, payload (Java
+ * serialization). Written to a temporary name and renamed, so a crash leaves the previous
+ * checkpoint intact; a truncated or altered file fails its checksum with a clear error.
  *
  * @param fingerprint what must match to resume (architecture, rule, optimizer, batch, seed,
- *                    partitioning, rows)
+ *                    partitioning, rows, input columns, digests of the training and validation
+ *                    data)
  */
 public record Checkpoint(String fingerprint, int epochsDone, double[] params,
     OptimizerState optimizerState, List<EpochRecord> history, long steps, double bestLoss,
@@ -44,36 +46,151 @@ public record Checkpoint(String fingerprint, int epochsDone, double[] params,
     history = List.copyOf(history);
   }
 
-  /** Writes atomically as {@code dir/checkpoint-<epochsDone>.bin}, then drops older ones. */
+  /**
+   * Writes atomically as {@code dir/checkpoint-<epochsDone>.bin} (through a temporary file of a
+   * unique name, so concurrent fits never share one), then drops older epochs' files. The
+   * previous checkpoint is deleted only after the new one is in place: a failed write leaves it
+   * loadable.
+   */
   public void write(String dir, Configuration conf) {
     Path folder = new Path(dir);
     Path target = new Path(folder, String.format("%s%06d.bin", PREFIX, epochsDone));
-    Path tmp = new Path(folder, "." + target.getName() + ".tmp");
+    String id = java.util.UUID.randomUUID().toString();
+    Path tmp = new Path(folder, "." + target.getName() + ".tmp-" + id);
+    FileSystem fs = null;
+    boolean done = false;
     try {
-      FileSystem fs = folder.getFileSystem(conf);
+      fs = folder.getFileSystem(conf);
       fs.mkdirs(folder);
       byte[] payload = serialize();
-      try (FSDataOutputStream out = fs.create(tmp, true)) {
+      try (FSDataOutputStream out = fs.create(tmp, false)) {
         out.writeInt(MAGIC);
         out.writeInt(VERSION);
         out.write(sha256(payload));
         out.writeInt(payload.length);
         out.write(payload);
       }
-      fs.delete(target, false);
-      if (!fs.rename(tmp, target)) {
+      if (fs.exists(target)) { // the same epoch again: move it aside, never delete it first
+        Path old = new Path(folder, "." + target.getName() + ".old-" + id);
+        if (!fs.rename(target, old)) throw new IOException("could not move " + target + " aside");
+        if (!fs.rename(tmp, target)) {
+          fs.rename(old, target);
+          throw new IOException("could not rename " + tmp + " to " + target);
+        }
+        fs.delete(old, false);
+      } else if (!fs.rename(tmp, target)) {
         throw new IOException("could not rename " + tmp + " to " + target);
       }
+      done = true;
       for (FileStatus st : fs.listStatus(folder)) {
         String name = st.getPath().getName();
-        if (name.startsWith(PREFIX) && name.endsWith(".bin") && !name.equals(target.getName())) {
+        if (name.startsWith(PREFIX) && name.endsWith(".bin")
+            && name.compareTo(target.getName()) < 0) {
           fs.delete(st.getPath(), false);
         }
       }
     } catch (IOException e) {
       throw new java.io.UncheckedIOException("Could not write a checkpoint to " + dir + ": "
-          + e.getMessage() + "; check that checkpointDir is writable", e);
+          + e.getMessage() + "; check that checkpointDir is writable (the previous checkpoint "
+          + "is kept)", e);
+    } finally {
+      if (!done && fs != null) {
+        try {
+          fs.delete(tmp, false);
+        } catch (IOException ignored) {
+          // The write's own failure is the one to report.
+        }
+      }
     }
+  }
+
+  /**
+   * The sub-folder of {@code checkpointDir} that belongs to the fit with this fingerprint:
+   * {@code fit-<first 16 hex digits of SHA-256(fingerprint)>}. Distinct setups or data (the folds
+   * and grid points of a CrossValidator) get distinct folders; rerunning the same fit on the same
+   * data finds its folder again.
+   */
+  public static String folderFor(String checkpointDir, String fingerprint) {
+    byte[] h = sha256(fingerprint.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    StringBuilder key = new StringBuilder("fit-");
+    for (int i = 0; i < 8; i++) key.append(String.format("%02x", h[i]));
+    return new Path(new Path(checkpointDir), key.toString()).toString();
+  }
+
+  /**
+   * Checks that {@code dir} can be written — creates it if missing, then creates and deletes a
+   * probe file through the Hadoop FileSystem — so an unusable checkpointDir is refused before any
+   * Spark job rather than after the first epoch. Folders it had to create are removed again, so a
+   * fit that fails later on bad input leaves nothing behind.
+   */
+  public static void probe(String dir, Configuration conf) {
+    Path folder = new Path(dir);
+    Path probe = new Path(folder, ".sparkdfa-probe-" + java.util.UUID.randomUUID());
+    try {
+      FileSystem fs = folder.getFileSystem(conf);
+      if (fs.exists(folder) && !fs.getFileStatus(folder).isDirectory()) {
+        throw new IOException("it is a file, not a folder");
+      }
+      List<Path> created = new java.util.ArrayList<>(); // the missing folders, deepest first
+      for (Path p = folder; p != null && !fs.exists(p); p = p.getParent()) created.add(p);
+      if (!fs.mkdirs(folder)) throw new IOException("the folder cannot be created");
+      try (FSDataOutputStream out = fs.create(probe, false)) {
+        out.writeInt(MAGIC);
+      }
+      if (!fs.delete(probe, false)) throw new IOException("a probe file cannot be deleted");
+      removeEmpty(fs, created);
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException("Param checkpointDir '" + dir + "' cannot be written ("
+          + e.getMessage() + "); point it to a folder this job can create files in, or unset it",
+          e);
+    }
+  }
+
+  /**
+   * Deletes the given folders, deepest first, non-recursively: one that is not empty (a
+   * concurrent fit probing or checkpointing there) is left alone, and so are its parents.
+   */
+  private static void removeEmpty(FileSystem fs, List<Path> folders) {
+    for (Path p : folders) {
+      try {
+        if (!fs.delete(p, false)) return;
+      } catch (IOException notEmpty) {
+        return;
+      }
+    }
+  }
+
+  /**
+   * What differs between a checkpoint's fingerprint and this run's, one clause per differing
+   * field; the data fields say so in words ("the training data differs ...").
+   */
+  public static String describeMismatch(String saved, String current) {
+    java.util.Map<String, String> a = fields(saved);
+    java.util.Map<String, String> b = fields(current);
+    java.util.Set<String> keys = new java.util.LinkedHashSet<>(b.keySet());
+    keys.addAll(a.keySet());
+    List<String> out = new java.util.ArrayList<>();
+    for (String k : keys) {
+      String x = a.getOrDefault(k, "(none)");
+      String y = b.getOrDefault(k, "(none)");
+      if (x.equals(y)) continue;
+      if (k.equals("data") || k.equals("validation")) {
+        out.add("the " + (k.equals("data") ? "training" : "validation") + " data differs from "
+            + "the checkpoint's (digest " + x + " there, " + y + " now)");
+      } else {
+        out.add(k + " is " + x + " in the checkpoint, " + y + " now");
+      }
+    }
+    return out.isEmpty() ? "the fingerprints differ" : String.join("; ", out);
+  }
+
+  private static java.util.Map<String, String> fields(String fingerprint) {
+    java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+    for (String part : fingerprint.split("; ")) {
+      int eq = part.indexOf('=');
+      if (eq > 0) m.put(part.substring(0, eq), part.substring(eq + 1));
+    }
+    return m;
   }
 
   /** The newest checkpoint in {@code dir}, or null when there is none. */

@@ -19,6 +19,8 @@ public final class PartitionData implements Serializable {
   final int rows;
   final boolean weighted;
   final Chunk[] chunks;
+  /** {@link DataDigest} of the chunks, taken when they were packed. */
+  final long digest;
 
   PartitionData(int partition, int d, List<Chunk> chunks, boolean weighted) {
     this.partition = partition;
@@ -28,6 +30,12 @@ public final class PartitionData implements Serializable {
     for (Chunk c : this.chunks) total += c.n;
     this.rows = total;
     this.weighted = weighted;
+    this.digest = DataDigest.of(partition, this.chunks);
+  }
+
+  /** A digest of this partition's packed rows (see {@link DataDigest}). */
+  public long digest() {
+    return digest;
   }
 
   public int rows() {

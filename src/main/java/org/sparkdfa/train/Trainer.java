@@ -64,16 +64,19 @@ public final class Trainer {
     List<EpochRecord> history = new ArrayList<>();
     long steps = 0;
     int firstEpoch = 0;
-    String fingerprint = config.fingerprint(totalRows, train.partitionRows());
     CheckpointConfig ckpt = config.checkpoint();
+    String fingerprint = null;
+    String ckptFolder = null;
     if (ckpt != null) {
-      Checkpoint resumed = Checkpoint.readLatest(ckpt.dir(), jsc.hadoopConfiguration());
+      fingerprint = fingerprint(ckpt, train, validation);
+      ckptFolder = Checkpoint.folderFor(ckpt.dir(), fingerprint);
+      Checkpoint resumed = Checkpoint.readLatest(ckptFolder, jsc.hadoopConfiguration());
       if (resumed != null) {
-        if (!resumed.fingerprint().equals(fingerprint)) {
-          throw new IllegalArgumentException("The checkpoint in " + ckpt.dir() + " was written by "
-              + "a different training setup and cannot be resumed.\n  checkpoint: "
-              + resumed.fingerprint() + "\n  this run:   " + fingerprint
-              + "\nUse another checkpointDir, or delete it to start afresh.");
+        if (!resumed.fingerprint().equals(fingerprint)) { // a copied folder or a key collision
+          throw new IllegalArgumentException("The checkpoint in " + ckptFolder + " was written "
+              + "by a different training setup and cannot be resumed: "
+              + Checkpoint.describeMismatch(resumed.fingerprint(), fingerprint)
+              + ".\nUse another checkpointDir, or delete that folder to start afresh.");
         }
         params = resumed.params().clone();
         optimizer.restore(resumed.optimizerState());
@@ -82,7 +85,9 @@ public final class Trainer {
         firstEpoch = resumed.epochsDone();
         stopping.restore(resumed.bestLoss(), resumed.bestParams(), resumed.staleEpochs());
         LOG.info("{} resumed from the checkpoint after epoch {} in {}", config.jobLabel(),
-            firstEpoch, ckpt.dir());
+            firstEpoch, ckptFolder);
+      } else {
+        LOG.info("{} checkpoints into {}", config.jobLabel(), ckptFolder);
       }
     }
     StopReason reason = StopReason.MAX_ITER;
@@ -168,7 +173,7 @@ public final class Trainer {
       if (ckpt != null && ((epoch + 1) % ckpt.interval() == 0 || last)) {
         new Checkpoint(fingerprint, epoch + 1, params, optimizer.state(), history, steps,
             stopping.best, stopping.bestParams, stopping.stale)
-            .write(ckpt.dir(), jsc.hadoopConfiguration());
+            .write(ckptFolder, jsc.hadoopConfiguration());
       }
       if (stop) {
         reason = StopReason.NO_IMPROVEMENT;
@@ -184,6 +189,20 @@ public final class Trainer {
       params = stopping.bestParams();
     }
     return new TrainingResult(params, history, steps, reason, detail);
+  }
+
+  /**
+   * What a checkpoint must match to be resumed: the setup ({@link TrainingConfig#fingerprint}),
+   * the input columns, and what the data is — the digests of the packed training and validation
+   * rows — so a rerun on corrected data of the same size trains afresh instead of returning the
+   * old weights.
+   */
+  private String fingerprint(CheckpointConfig ckpt, TrainingData train,
+      TrainingData validation) {
+    return config.fingerprint(train.rows(), train.partitionRows()) + "; columns="
+        + ckpt.columns() + "; data=" + train.digest() + "; validation="
+        + (validation == null ? "none" : validation.digest() + " over " + validation.rows()
+            + " rows");
   }
 
   private String divergence(int epoch, int step, String what) {

@@ -24,6 +24,7 @@ public final class TrainingData implements AutoCloseable {
   private long rows;
   private long[] partitionRows;
   private long packedBytes;
+  private String digest;
 
   private TrainingData(JavaSparkContext jsc, BlockPacker.Columns columns,
       IntFunction<Dataset<Row>> perEpoch) {
@@ -59,7 +60,7 @@ public final class TrainingData implements AutoCloseable {
     if (LocalExchange.usable(jsc.sc())) packed.rdd().localCheckpoint();
     List<long[]> sizes;
     try {
-      sizes = packed.map(p -> new long[] {p.rows(), p.packedBytes()}).collect();
+      sizes = packed.map(p -> new long[] {p.rows(), p.packedBytes(), p.digest()}).collect();
     } catch (Exception e) { // Spark's task failures arrive as (checked) SparkExceptions
       release(packed);
       InvalidInputException bad = InvalidInputException.find(e);
@@ -70,8 +71,10 @@ public final class TrainingData implements AutoCloseable {
     long total = 0;
     long bytes = 0;
     long[] perPartition = new long[sizes.size()];
+    long[] digests = new long[sizes.size()];
     for (int i = 0; i < perPartition.length; i++) {
       perPartition[i] = sizes.get(i)[0];
+      digests[i] = sizes.get(i)[2];
       total += perPartition[i];
       bytes += sizes.get(i)[1];
     }
@@ -87,6 +90,7 @@ public final class TrainingData implements AutoCloseable {
     rows = total;
     partitionRows = perPartition;
     packedBytes = bytes;
+    digest = DataDigest.combine(digests); // collect keeps partition order
   }
 
   /** The blocks epoch {@code epoch} trains on. */
@@ -111,6 +115,15 @@ public final class TrainingData implements AutoCloseable {
 
   public long[] partitionRows() {
     return partitionRows.clone();
+  }
+
+  /**
+   * A digest of the packed rows (features, labels, weights) of the data loaded now, partition by
+   * partition in order (epoch 0's, or the current epoch's, for fresh-per-epoch data): equal
+   * digests mean the same rows in the same partitions.
+   */
+  public String digest() {
+    return digest;
   }
 
   /** Bytes of the packed arrays across partitions (the numeric payload of the cache). */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -41,30 +42,35 @@ class CheckpointResumeTest extends SparkTestBase {
           .fit(data);
       assertArrayEquals(uninterrupted, resumed.weights().toArray(), 0.0, optimizer);
       assertEquals(6, resumed.summary().totalEpochs(), "history carries over");
-      try (Stream<Path> files = Files.list(Path.of(dir))) {
-        assertEquals(1, files.filter(p -> p.getFileName().toString().endsWith(".bin")).count(),
-            "one checkpoint kept, no temp files");
+      try (Stream<Path> files = Files.walk(Path.of(dir))) {
+        assertEquals(List.of("checkpoint-000006.bin"), files.filter(Files::isRegularFile)
+            .map(p -> p.getFileName().toString()).filter(n -> !n.endsWith(".crc")).toList(),
+            "one checkpoint kept (in the fit's sub-folder), no temp files");
       }
     }
   }
 
   @Test
-  void mismatchedOrCorruptCheckpointsAreRefusedClearly() throws Exception {
+  void otherSetupsTrainAfreshAndCorruptCheckpointsAreRefusedClearly() throws Exception {
     Dataset<Row> data = Fixtures.parity(spark(), 600, 2).cache();
     String dir = tmp.resolve("ck").toString();
     estimator("adam").setMaxIter(1).setCheckpointDir(dir).fit(data);
-
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> estimator("adam").setLayers(new int[] {10, 32, 1}).setMaxIter(2)
-            .setCheckpointDir(dir).fit(data));
-    assertTrue(e.getMessage().contains("different training setup")
-        && e.getMessage().contains("checkpointDir"), e.getMessage());
-
     Path file;
-    try (Stream<Path> files = Files.list(Path.of(dir))) {
+    try (Stream<Path> files = Files.walk(Path.of(dir))) {
       file = files.filter(p -> p.getFileName().toString().endsWith(".bin")).findFirst()
           .orElseThrow();
     }
+
+    // Another setup in the same checkpointDir gets its own sub-folder and trains from scratch.
+    MlpClassificationModel other = estimator("adam").setLayers(new int[] {10, 32, 1})
+        .setMaxIter(2).setCheckpointDir(dir).fit(data);
+    assertEquals(2, other.summary().totalEpochs());
+    assertArrayEquals(estimator("adam").setLayers(new int[] {10, 32, 1}).setMaxIter(2).fit(data)
+        .weights().toArray(), other.weights().toArray(), 0.0);
+    try (Stream<Path> folders = Files.list(Path.of(dir))) {
+      assertEquals(2, folders.count(), "one sub-folder per setup");
+    }
+
     byte[] bytes = Files.readAllBytes(file);
     Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length / 2));
     IllegalStateException corrupt = assertThrows(IllegalStateException.class,
