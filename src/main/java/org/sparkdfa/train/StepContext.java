@@ -67,11 +67,10 @@ final class StepContext implements Serializable {
   /**
    * The summed gradient and loss of partition p's share of global step {@code step}: the rows at
    * positions [lo, hi) ({@link #shareStart}) of a permutation drawn from (seed, epoch,
-   * partition). {@code weights}
-   * gives a double[] in float64 and a float[] in float32, and is asked only after the first
-   * block of rows is gathered (it may wait for the driver to publish them, and gives null when
-   * the step was abandoned: the share is then empty); the gradient is summed into
-   * {@code zeroedGrad} (all zeros, this precision), which the returned sum holds.
+   * partition). {@code weights} gives a double[] in float64 and a float[] in float32, and is
+   * asked only after the first block of rows is gathered (it may wait for the driver to publish
+   * them, and gives null when the step was abandoned: the share is then empty); the gradient is
+   * summed into {@code zeroedGrad} (all zeros, this precision), which the returned sum holds.
    */
   GradientSum shareGradientInto(PartitionData p, Supplier<Object> weights, int epoch, int step,
       int stepsPerEpoch, Object zeroedGrad) {
