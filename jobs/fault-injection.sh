@@ -47,8 +47,16 @@ wait_for_checkpoint() {
   return 1
 }
 
+# The application id FaultCheck printed into log file $1 (empty until it has started).
+app_id() {
+  sed -n 's/^application id: \([^ ]*\)$/\1/p' "$1" | head -n 1
+}
+
+# Executor processes of application $1 only: other applications' executors on this machine
+# (another user's, another test's) are not ours to kill.
 executor_pids() {
-  pgrep -f 'org.apache.spark.executor.CoarseGrainedExecutorBackend' || true
+  [ -n "$1" ] || return 0
+  pgrep -f "org\.apache\.spark\.executor\.CoarseGrainedExecutorBackend .*--app-id $1( |\$)" || true
 }
 
 log "1/3 undisturbed run"
@@ -58,8 +66,9 @@ wait "$pid" || { cat "$WORK/reference.log" >&2; log "FAIL: the undisturbed run f
 log "2/3 kill one executor after epoch 2"
 submit "$WORK/executor-killed.txt" "$WORK/ck-executor" "$WORK/executor.log"
 wait_for_checkpoint "$WORK/ck-executor" 2 "$pid" || { cat "$WORK/executor.log" >&2; exit 1; }
-victim="$(executor_pids | head -n 1)"
-[ -n "$victim" ] || { log "FAIL: no executor process found to kill"; exit 1; }
+app="$(app_id "$WORK/executor.log")"
+victim="$(executor_pids "$app" | head -n 1)"
+[ -n "$victim" ] || { log "FAIL: no executor process of application '${app}' found to kill"; exit 1; }
 log "killing executor process $victim"
 kill -9 "$victim"
 wait "$pid" || { cat "$WORK/executor.log" >&2; log "FAIL: the run with a killed executor failed"; exit 1; }

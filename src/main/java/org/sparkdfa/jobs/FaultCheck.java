@@ -28,6 +28,10 @@ public final class FaultCheck {
       System.exit(2);
     }
     SparkSession spark = SparkSession.builder().appName("sparkdfa-fault-check").getOrCreate();
+    // jobs/fault-injection.sh kills only this application's executors: it finds them by this id
+    // on their command lines.
+    System.out.println("application id: " + spark.sparkContext().applicationId());
+    System.out.flush();
     try {
       SparseParity data = SparseParity.builder().n(16).k(2).distribution("uniform").seed(13)
           .build();

@@ -11,7 +11,7 @@ import org.sparkdfa.nn.NetworkSpec;
  * receives the output error through its own fixed random matrix B_k, drawn from
  * (seed, feedbackDistribution, feedbackScale) — so the seed alone restores the matrices.
  */
-public class DfaMlpClassifier extends NeuralClassifierBase<DfaMlpClassifier> {
+public class DfaMlpClassifier extends RandomFeedbackClassifierBase<DfaMlpClassifier> {
   private static final long serialVersionUID = 1L;
 
   public DfaMlpClassifier() {
@@ -20,16 +20,6 @@ public class DfaMlpClassifier extends NeuralClassifierBase<DfaMlpClassifier> {
 
   public DfaMlpClassifier(String uid) {
     super(Uids.pending(uid));
-  }
-
-  public DfaMlpClassifier setFeedbackDistribution(String value) {
-    set(feedbackDistribution(), value);
-    return this;
-  }
-
-  public DfaMlpClassifier setFeedbackScale(double value) {
-    set(feedbackScale(), value);
-    return this;
   }
 
   @Override

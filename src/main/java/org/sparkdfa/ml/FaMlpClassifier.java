@@ -1,7 +1,6 @@
 package org.sparkdfa.ml;
 
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.MLReader;
 import org.sparkdfa.nn.Feedback;
 import org.sparkdfa.nn.FeedbackAlignment;
@@ -13,7 +12,7 @@ import org.sparkdfa.nn.NetworkSpec;
  * layer's transposed weights, drawn from (seed, feedbackDistribution, feedbackScale) as DFA draws
  * its matrices. With one hidden layer it trains exactly as {@link DfaMlpClassifier} does.
  */
-public class FaMlpClassifier extends NeuralClassifierBase<FaMlpClassifier> {
+public class FaMlpClassifier extends RandomFeedbackClassifierBase<FaMlpClassifier> {
   private static final long serialVersionUID = 1L;
 
   public FaMlpClassifier() {
@@ -22,16 +21,6 @@ public class FaMlpClassifier extends NeuralClassifierBase<FaMlpClassifier> {
 
   public FaMlpClassifier(String uid) {
     super(Uids.pending(uid));
-  }
-
-  public FaMlpClassifier setFeedbackDistribution(String value) {
-    set(feedbackDistribution(), value);
-    return this;
-  }
-
-  public FaMlpClassifier setFeedbackScale(double value) {
-    set(feedbackScale(), value);
-    return this;
   }
 
   @Override
@@ -46,7 +35,7 @@ public class FaMlpClassifier extends NeuralClassifierBase<FaMlpClassifier> {
   }
 
   public static MLReader<FaMlpClassifier> read() {
-    return new DefaultParamsReader<>();
+    return new EstimatorIO.Reader<>(FaMlpClassifier.class);
   }
 
   public static FaMlpClassifier load(String path) {

@@ -62,7 +62,7 @@ public abstract class NeuralClassifierBase<E extends NeuralClassifierBase<E>>
   }
 
   @SuppressWarnings("unchecked")
-  private E self() {
+  protected final E self() {
     return (E) this;
   }
 
@@ -302,27 +302,41 @@ public abstract class NeuralClassifierBase<E extends NeuralClassifierBase<E>>
     }
     java.util.function.IntFunction<Dataset<Row>> data = e -> e == 0 ? first : epochData.apply(e);
     return trainWith(first.schema(), columns -> TrainingData.freshPerEpoch(data, columns), null,
-        first);
+        null, first);
   }
 
   @Override
   public MlpClassificationModel train(Dataset<?> dataset) {
     Dataset<Row> df = dataset.toDF();
-    Dataset<Row> trainRows = df;
-    Dataset<Row> validationRows = null;
-    if (isDefined(validationIndicatorCol())) {
-      String col = getValidationIndicatorColName();
-      trainRows = df.filter(functions.not(functions.col(col)));
-      validationRows = df.filter(functions.col(col));
+    if (!isDefined(validationIndicatorCol())) {
+      return trainWith(df.schema(), columns -> TrainingData.pack(df, columns), null, null, df);
     }
-    Dataset<Row> packRows = trainRows;
-    return trainWith(df.schema(), columns -> TrainingData.pack(packRows, columns), validationRows,
-        packRows);
+    String col = getValidationIndicatorColName();
+    String named = "column '" + col + "' (param validationIndicatorCol)";
+    // A null indicator fails the training set's packing pass (the first one) instead of
+    // silently dropping the row from both sets.
+    org.apache.spark.sql.Column indicator = functions.udf(
+        (org.apache.spark.sql.api.java.UDF1<Boolean, Boolean>) v -> {
+          if (v == null) {
+            throw new org.sparkdfa.train.InvalidInputException("Column '" + col + "' (param "
+                + "validationIndicatorCol) is null in a row, which is then neither training nor "
+                + "validation data; set it to false (train) or true (validate) on every row");
+          }
+          return v;
+        }, DataTypes.BooleanType).apply(functions.col(col));
+    Dataset<Row> trainRows = df.filter(functions.not(indicator));
+    Dataset<Row> validationRows = df.filter(functions.col(col));
+    TrainingData.Role trainRole = TrainingData.Role.training("no row has " + named + " false; "
+        + "set it to false on the rows to train on");
+    TrainingData.Role validationRole = TrainingData.Role.validation("no row has " + named
+        + " true; set it to true on the rows to validate on, or unset validationIndicatorCol");
+    return trainWith(df.schema(), columns -> TrainingData.pack(trainRows, columns, trainRole),
+        validationRows, validationRole, trainRows);
   }
 
   private MlpClassificationModel trainWith(StructType schema,
       java.util.function.Function<BlockPacker.Columns, TrainingData> trainData,
-      Dataset<Row> validationRows, Dataset<Row> probeRows) {
+      Dataset<Row> validationRows, TrainingData.Role validationRole, Dataset<Row> probeRows) {
     if (usesLbfgs() && !epochListeners().isEmpty()) {
       throw new IllegalArgumentException("Param optimizer 'lbfgs' has no epochs, but "
           + epochListeners().size() + " epoch listener(s) were added with addEpochListener; "
@@ -334,6 +348,11 @@ public abstract class NeuralClassifierBase<E extends NeuralClassifierBase<E>>
           probeRows.sparkSession().sparkContext().hadoopConfiguration());
     }
     NetworkSpec spec = resolveSpec(schema);
+    // Before anything parameter-sized is allocated or any job runs (1 partition: a lower bound
+    // until packing has counted them; the trainer checks again with the real count).
+    org.sparkdfa.train.MemoryPlan.require(probeRows.sparkSession().sparkContext(), spec,
+        optimizerConfig(), usesLbfgs(), org.sparkdfa.nn.Precision.fromName(getPrecision()),
+        getBatchSize(), 1);
     Network network = buildNetwork(spec);
     Feedback feedback = feedback(spec);
     TrainingConfig config = new TrainingConfig(network, feedback, initialParams(spec),
@@ -354,7 +373,7 @@ public abstract class NeuralClassifierBase<E extends NeuralClassifierBase<E>>
     TrainingResult result;
     try (TrainingData train = trainData.apply(columns);
         TrainingData validation = validationRows == null ? null
-            : TrainingData.pack(validationRows, columns)) {
+            : TrainingData.pack(validationRows, columns, validationRole)) {
       result = new Trainer(withAlignment(config, feedback, probeRows, columns))
           .train(train, validation);
     }

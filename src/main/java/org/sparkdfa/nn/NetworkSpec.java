@@ -12,6 +12,9 @@ import java.util.Arrays;
 public final class NetworkSpec implements Serializable {
   private static final long serialVersionUID = 1L;
 
+  /** The most values one Java array holds (HotSpot refuses the last few below 2^31 − 1). */
+  public static final int MAX_PARAMS = Integer.MAX_VALUE - 8;
+
   private final int[] layers;
   private final Activation[] hidden;
   private final Loss loss;
@@ -29,6 +32,12 @@ public final class NetworkSpec implements Serializable {
         throw new IllegalArgumentException("layers[" + i + "] must be positive, got "
             + layers[i] + " in " + Arrays.toString(layers));
       }
+    }
+    long count = parameterCount(layers);
+    if (count > MAX_PARAMS) {
+      throw new IllegalArgumentException("layers " + Arrays.toString(layers) + " need " + count
+          + " parameters (weights and biases), more than the " + MAX_PARAMS + " one flat array"
+          + " holds; use fewer or narrower hidden layers");
     }
     int numHidden = layers.length - 2;
     if (hidden.length != numHidden) {
@@ -125,6 +134,19 @@ public final class NetworkSpec implements Serializable {
   /** Total number of parameters (weights and biases of every layer) in the flat vector. */
   public int numParams() {
     return weightOffset(layers.length - 1);
+  }
+
+  /**
+   * The parameters that layer sizes {@code layers} (all positive) make, counted in long: a spec
+   * exists only when this is at most {@link #MAX_PARAMS}, and then every offset fits an int.
+   * Saturates at 2^62 − 1 (each layer adds less than 2^62, so the sum never wraps).
+   */
+  public static long parameterCount(int[] layers) {
+    long total = 0;
+    for (int i = 0; i + 1 < layers.length; i++) {
+      total = Math.min(Long.MAX_VALUE / 2, total + (long) layers[i + 1] * (layers[i] + 1L));
+    }
+    return total;
   }
 
   /** Indices of trainable weight matrices (not biases): the ones L2 regularization applies to. */

@@ -38,7 +38,8 @@ final class LbfgsSolver {
     this.config = config;
   }
 
-  TrainingResult solve(TrainingData train, TrainingData validation, Broadcast<StepContext> bctx) {
+  TrainingResult solve(TrainingData train, TrainingData validation, Broadcast<StepContext> bctx,
+      JobGroup group) {
     double[] params = config.initialParams().clone();
     if (config.maxEpochs() == 0) {
       return new TrainingResult(params, new ArrayList<>(), 0, StopReason.MAX_ITER,
@@ -63,15 +64,10 @@ final class LbfgsSolver {
     MaskedL2Updater updater = new MaskedL2Updater(config.network().spec().regularizedIndices());
     double regParam = config.optimizer() == null ? 0.0 : config.optimizer().regParam();
 
-    jsc.setJobGroup(config.jobLabel() + "-lbfgs", config.jobLabel() + ": L-BFGS", false);
+    group.describe("-lbfgs", config.jobLabel() + ": L-BFGS");
     long start = System.nanoTime();
-    Tuple2<Vector, double[]> result;
-    try {
-      result = LBFGS.runLBFGS(stacked.rdd(), gradient, updater, MEMORY, config.tol(),
-          config.maxEpochs(), regParam, Vectors.dense(params));
-    } finally {
-      jsc.clearJobGroup();
-    }
+    Tuple2<Vector, double[]> result = LBFGS.runLBFGS(stacked.rdd(), gradient, updater, MEMORY,
+        config.tol(), config.maxEpochs(), regParam, Vectors.dense(params));
     double seconds = (System.nanoTime() - start) / 1e9;
     double[] lossHistory = result._2();
     double[] finalParams = result._1().toArray();

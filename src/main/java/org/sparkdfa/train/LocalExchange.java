@@ -11,9 +11,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * Here the transported objects carry only an id into this registry instead.
  *
  * <p>Every entry belongs to one step (its owner token) and is released when that step's job has
- * ended, whatever happened to its tasks: a retried task leaves nothing behind. An id that is not
- * here means the object crossed a JVM boundary, which a local master never does; the error says
- * how to switch the exchange off.
+ * ended, whatever happened to its tasks: a retried task leaves nothing behind. A failed or
+ * cancelled job ends before its killed tasks do, so a task may still try to park its gradient
+ * after the release: a released owner takes nothing more ({@link #put} returns 0 and the array is
+ * left to the garbage collector). An id that is not here means the object crossed a JVM
+ * boundary, which a local master never does; the error says how to switch the exchange off.
  */
 final class LocalExchange {
   /**
@@ -24,6 +26,8 @@ final class LocalExchange {
 
   private static final AtomicLong NEXT_ID = new AtomicLong(1);
   private static final ConcurrentHashMap<Long, Entry> ENTRIES = new ConcurrentHashMap<>();
+  /** Owners not yet released: only these may park. */
+  private static final ConcurrentHashMap<Long, Boolean> OPEN = new ConcurrentHashMap<>();
   private static final AtomicLong PARKED = new AtomicLong();
 
   private record Entry(long owner, Object value) {}
@@ -40,14 +44,25 @@ final class LocalExchange {
 
   /** A fresh owner token for one step's entries. */
   static long newOwner() {
-    return NEXT_ID.getAndIncrement();
+    long owner = NEXT_ID.getAndIncrement();
+    OPEN.put(owner, Boolean.TRUE);
+    return owner;
   }
 
-  /** Parks {@code value} under a new id owned by {@code owner}. */
+  /**
+   * Parks {@code value} under a new id owned by {@code owner}; returns 0 and parks nothing once
+   * the owner is released (a killed task finishing after its step ended).
+   */
   static long put(long owner, Object value) {
     long id = NEXT_ID.getAndIncrement();
+    // Atomic with release's removal of the owner: either parked before it (and dropped by it)
+    // or refused.
+    boolean parked = OPEN.computeIfPresent(owner, (k, open) -> {
+      ENTRIES.put(id, new Entry(owner, value));
+      return open;
+    }) != null;
+    if (!parked) return 0;
     PARKED.incrementAndGet();
-    ENTRIES.put(id, new Entry(owner, value));
     return id;
   }
 
@@ -70,8 +85,9 @@ final class LocalExchange {
     return e.value;
   }
 
-  /** Drops every entry of {@code owner} (the step is over). */
+  /** Drops every entry of {@code owner} (the step is over); the owner parks nothing more. */
   static void release(long owner) {
+    OPEN.remove(owner);
     ENTRIES.values().removeIf(e -> e.owner == owner);
   }
 
@@ -83,6 +99,11 @@ final class LocalExchange {
   /** Entries currently parked (tests: nothing may outlive its step). */
   static int size() {
     return ENTRIES.size();
+  }
+
+  /** Owners not yet released (tests: nothing may outlive its fit). */
+  static int openOwners() {
+    return OPEN.size();
   }
 
   private static IllegalStateException missing(long id) {

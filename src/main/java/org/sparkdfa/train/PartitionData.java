@@ -46,6 +46,17 @@ public final class PartitionData implements Serializable {
     return partition;
   }
 
+  /** Rows whose weight is positive (every row when unweighted): the rows a step learns from. */
+  public long positiveRows() {
+    long count = 0;
+    for (Chunk c : chunks) {
+      for (int j = 0; j < c.n; j++) {
+        if (c.weight(j) > 0) count++;
+      }
+    }
+    return count;
+  }
+
   /** Bytes held by the packed arrays: what caching this partition costs. */
   public long packedBytes() {
     long b = 0;

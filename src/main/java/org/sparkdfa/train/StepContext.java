@@ -39,18 +39,38 @@ final class StepContext implements Serializable {
     this.precision = precision;
   }
 
-  /** Row range [lo, hi) of this partition's epoch permutation used by step s of S. */
-  static int shareStart(int rows, int step, int stepsPerEpoch) {
-    return (int) ((long) step * rows / stepsPerEpoch);
+  /**
+   * Where step {@code step} of S starts in a partition's epoch permutation of n = {@code rows}
+   * rows: row i of the permutation belongs to step ⌊(i + φ)·S/n⌋, with the partition's phase
+   * φ = {@code phase} / P ∈ [0, 1). So step s holds positions [⌈s·n/S − φ⌉, ⌈(s+1)·n/S − φ⌉):
+   * every row once per epoch, ⌊n/S⌋ or ⌈n/S⌉ of them per step. The phases (a permutation of
+   * 0..P−1 per epoch, {@link #phase}) spread the partitions' rows evenly over the epoch: with
+   * equal partitions every step holds ⌊N/S⌋ or ⌈N/S⌉ of the N rows, and with any partitioning
+   * it is off by less than one row per partition. Without them a partition smaller than S puts
+   * its rows in the same few steps as every other partition (100 rows in 50 partitions at
+   * batch 5 made 2 steps of 50 rows instead of 20 of 5).
+   */
+  static int shareStart(int rows, int step, int stepsPerEpoch, int phase, int numPartitions) {
+    // ⌈s·n/S − σ/P⌉ = q + ⌈r/S − σ/P⌉ with s·n = q·S + r; the second term is 0 or 1, decided
+    // exactly in integers (r·P and σ·S stay below 2^62).
+    long t = (long) step * rows;
+    long q = t / stepsPerEpoch;
+    long r = t % stepsPerEpoch;
+    return (int) (q + (r * numPartitions > (long) phase * stepsPerEpoch ? 1 : 0));
+  }
+
+  /** Partition p's phase in epoch e: its place in a permutation of the P partitions. */
+  int phase(int epoch, int partition) {
+    return pool().phases(seed, epoch, numPartitions)[Math.floorMod(partition, numPartitions)];
   }
 
   /**
    * The summed gradient and loss of partition p's share of global step {@code step}: the rows at
-   * positions [lo, hi) of a permutation drawn from (seed, epoch, partition). {@code weights}
-   * gives a double[] in float64 and a float[] in float32, and is asked only after the first
-   * block of rows is gathered (it may wait for the driver to publish them, and gives null when
-   * the step was abandoned: the share is then empty); the gradient is summed into
-   * {@code zeroedGrad} (all zeros, this precision), which the returned sum holds.
+   * positions [lo, hi) ({@link #shareStart}) of a permutation drawn from (seed, epoch,
+   * partition). {@code weights} gives a double[] in float64 and a float[] in float32, and is
+   * asked only after the first block of rows is gathered (it may wait for the driver to publish
+   * them, and gives null when the step was abandoned: the share is then empty); the gradient is
+   * summed into {@code zeroedGrad} (all zeros, this precision), which the returned sum holds.
    */
   GradientSum shareGradientInto(PartitionData p, Supplier<Object> weights, int epoch, int step,
       int stepsPerEpoch, Object zeroedGrad) {
@@ -69,8 +89,9 @@ final class StepContext implements Serializable {
   /** A share summed into {@code zeroedGrad}, or packed from pooled scratch when it is null. */
   private GradientSum share(PartitionData p, Supplier<Object> weights, int epoch, int step,
       int stepsPerEpoch, Object zeroedGrad) {
-    int lo = shareStart(p.rows, step, stepsPerEpoch);
-    int hi = shareStart(p.rows, step + 1, stepsPerEpoch);
+    int phase = phase(epoch, p.partition);
+    int lo = shareStart(p.rows, step, stepsPerEpoch, phase, numPartitions);
+    int hi = shareStart(p.rows, step + 1, stepsPerEpoch, phase, numPartitions);
     if (hi == lo) return new GradientSum();
     long t0 = System.nanoTime();
     Pool pool = pool();
@@ -125,6 +146,7 @@ final class StepContext implements Serializable {
     GradientSum sum = withGradient(grad);
     double[] w = p.weighted ? s.w : null;
     for (int start = lo; start < hi; start += s.capacity) {
+      stopIfKilled();
       int m = Math.min(s.capacity, hi - start);
       for (int i = 0; i < m; i++) p.gather(perm[start + i], s.x, s.y, w, i);
       Object params = weights.get();
@@ -141,6 +163,7 @@ final class StepContext implements Serializable {
     GradientSum sum = withGradient(grad);
     double[] w = p.weighted ? s.w : null;
     for (Chunk c : p.chunks) {
+      stopIfKilled();
       c.unstack(s.y, w);
       Object params = weights.get();
       if (params == null) return sum;
@@ -149,6 +172,15 @@ final class StepContext implements Serializable {
       sum.count += c.n;
     }
     return sum;
+  }
+
+  /**
+   * Ends the task here if its job was cancelled (Spark checks the kill flag only between
+   * records, and a partition is one record): a cancelled fit stops within a block, not a share.
+   */
+  private static void stopIfKilled() {
+    org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
+    if (task != null) task.killTaskIfInterrupted();
   }
 
   /** Adds the gradient of m columns into grad and returns their summed loss. */
@@ -234,6 +266,7 @@ final class StepContext implements Serializable {
         new java.util.concurrent.ConcurrentLinkedDeque<>();
     private final java.util.concurrent.ConcurrentHashMap<Integer, Permutation> perms =
         new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile Permutation phases;
 
     Pool(Network network, Precision precision) {
       this.network = network;
@@ -242,7 +275,8 @@ final class StepContext implements Serializable {
 
     /** A scratch set wide enough for p's blocks at S steps per epoch. */
     Scratch borrow(PartitionData p, int stepsPerEpoch) {
-      // floor((s+1)n/S) − floor(sn/S) never exceeds ceil(n/S); blocks are capped at a chunk.
+      // A share, ⌈(s+1)n/S − φ⌉ − ⌈sn/S − φ⌉ rows, never exceeds ⌈n/S⌉; blocks are capped at a
+      // chunk.
       int maxShare = (int) ((p.rows + (long) stepsPerEpoch - 1) / stepsPerEpoch);
       int width = Math.max(1, Math.min(maxShare, PartitionData.CHUNK_ROWS));
       Scratch s = idle.pollFirst();
@@ -261,6 +295,15 @@ final class StepContext implements Serializable {
       }
       int[] order = Permutations.of(p.rows, Seeds.mix(seed, epoch, p.partition));
       perms.put(p.partition, new Permutation(epoch, order));
+      return order;
+    }
+
+    /** The epoch's partition phases: a permutation of 0..P−1 (partition −1's stream). */
+    int[] phases(long seed, int epoch, int numPartitions) {
+      Permutation cached = phases;
+      if (cached != null && cached.epoch == epoch) return cached.order;
+      int[] order = Permutations.of(numPartitions, Seeds.mix(seed, epoch, -1));
+      phases = new Permutation(epoch, order);
       return order;
     }
   }

@@ -35,17 +35,19 @@ public final class Trainer {
   public TrainingResult train(TrainingData train, TrainingData validation) {
     JavaSparkContext jsc = train.sparkContext();
     int numPartitions = train.numPartitions();
+    MemoryPlan.require(jsc.sc(), config.network().spec(), config.optimizer(), config.lbfgs(),
+        config.precision(), config.batchSize(), numPartitions);
     StepContext ctx = new StepContext(config.network(), config.feedback(), config.seed(),
         numPartitions, config.precision());
     Broadcast<StepContext> bctx = jsc.broadcast(ctx);
-    try {
+    try (JobGroup group = JobGroup.enter(jsc.sc(), config.jobLabel())) {
       if (config.lbfgs()) {
-        return new LbfgsSolver(config).solve(train, validation, bctx);
+        return new LbfgsSolver(config).solve(train, validation, bctx, group);
       }
       int numParams = config.network().spec().numParams();
       try (StepBuffers buffers = StepBuffers.open(jsc, numParams, config.precision(),
           numPartitions); StepUpdate update = new StepUpdate(numParams)) {
-        return miniBatch(train, validation, bctx, buffers, update);
+        return miniBatch(train, validation, bctx, buffers, update, group);
       }
     } finally {
       bctx.destroy();
@@ -53,7 +55,7 @@ public final class Trainer {
   }
 
   private TrainingResult miniBatch(TrainingData train, TrainingData validation,
-      Broadcast<StepContext> bctx, StepBuffers buffers, StepUpdate update) {
+      Broadcast<StepContext> bctx, StepBuffers buffers, StepUpdate update, JobGroup group) {
     JavaSparkContext jsc = train.sparkContext();
     long totalRows = train.rows();
     int stepsPerEpoch = (int) Math.max(1, (totalRows + config.batchSize() - 1) / config.batchSize());
@@ -104,8 +106,8 @@ public final class Trainer {
     epochs:
     for (int epoch = firstEpoch; epoch < config.maxEpochs(); epoch++) {
       long start = System.nanoTime();
-      jsc.setJobGroup(config.jobLabel() + "-epoch-" + epoch,
-          config.jobLabel() + ": epoch " + (epoch + 1) + "/" + config.maxEpochs(), false);
+      group.describe("-epoch-" + epoch,
+          config.jobLabel() + ": epoch " + (epoch + 1) + "/" + config.maxEpochs());
       double lossSum = 0;
       double weightSum = 0;
       times.reset();
@@ -184,7 +186,6 @@ public final class Trainer {
         break;
       }
     }
-    jsc.clearJobGroup();
     if (validation != null && reason == StopReason.MAX_ITER && stopping.bestParams() != null) {
       params = stopping.bestParams();
     }

@@ -16,8 +16,33 @@ import org.apache.spark.storage.StorageLevel;
  */
 public final class TrainingData implements AutoCloseable {
 
+  /**
+   * What a packed set is to the fit, for the messages that refuse it: its name ("training
+   * set"), why it would be empty (which filter or column selected its rows, and the fix), and
+   * what a weight of 0 on every row would break.
+   */
+  public record Role(String name, String whyEmpty, String ifWeightless) {
+    /** The training set of {@code columns}, selected by nothing but the data itself. */
+    public static Role training(BlockPacker.Columns columns) {
+      return training("column '" + columns.features() + "' has no rows; check the filters that"
+          + " produced it");
+    }
+
+    /** The training set, with the reason it would be empty. */
+    public static Role training(String whyEmpty) {
+      return new Role("training set", whyEmpty, "no optimizer step would learn anything");
+    }
+
+    /** The validation set, with the reason it would be empty. */
+    public static Role validation(String whyEmpty) {
+      return new Role("validation set", whyEmpty, "its loss is 0/0, so epochs cannot be compared"
+          + " for early stopping or the best weights");
+    }
+  }
+
   private final JavaSparkContext jsc;
   private final BlockPacker.Columns columns;
+  private final Role role;
   private final IntFunction<Dataset<Row>> perEpoch;
   private JavaRDD<PartitionData> current;
   private int currentEpoch;
@@ -26,17 +51,23 @@ public final class TrainingData implements AutoCloseable {
   private long packedBytes;
   private String digest;
 
-  private TrainingData(JavaSparkContext jsc, BlockPacker.Columns columns,
+  private TrainingData(JavaSparkContext jsc, BlockPacker.Columns columns, Role role,
       IntFunction<Dataset<Row>> perEpoch) {
     this.jsc = jsc;
     this.columns = columns;
+    this.role = role;
     this.perEpoch = perEpoch;
   }
 
   /** Packs {@code df} once; every epoch reuses it. Runs one Spark job (packing + checks). */
   public static TrainingData pack(Dataset<Row> df, BlockPacker.Columns columns) {
+    return pack(df, columns, Role.training(columns));
+  }
+
+  /** {@link #pack(Dataset, BlockPacker.Columns)}, refused in the words of {@code role}. */
+  public static TrainingData pack(Dataset<Row> df, BlockPacker.Columns columns, Role role) {
     TrainingData t = new TrainingData(JavaSparkContext.fromSparkContext(df.sparkSession()
-        .sparkContext()), columns, null);
+        .sparkContext()), columns, role, null);
     t.load(df, 0);
     return t;
   }
@@ -46,7 +77,7 @@ public final class TrainingData implements AutoCloseable {
       BlockPacker.Columns columns) {
     Dataset<Row> first = generator.apply(0);
     TrainingData t = new TrainingData(JavaSparkContext.fromSparkContext(first.sparkSession()
-        .sparkContext()), columns, generator);
+        .sparkContext()), columns, Role.training(columns), generator);
     t.load(first, 0);
     return t;
   }
@@ -60,7 +91,8 @@ public final class TrainingData implements AutoCloseable {
     if (LocalExchange.usable(jsc.sc())) packed.rdd().localCheckpoint();
     List<long[]> sizes;
     try {
-      sizes = packed.map(p -> new long[] {p.rows(), p.packedBytes(), p.digest()}).collect();
+      sizes = packed.map(p -> new long[] {p.rows(), p.packedBytes(), p.digest(),
+          p.positiveRows()}).collect();
     } catch (Exception e) { // Spark's task failures arrive as (checked) SparkExceptions
       release(packed);
       InvalidInputException bad = InvalidInputException.find(e);
@@ -70,6 +102,7 @@ public final class TrainingData implements AutoCloseable {
     }
     long total = 0;
     long bytes = 0;
+    long positive = 0;
     long[] perPartition = new long[sizes.size()];
     long[] digests = new long[sizes.size()];
     for (int i = 0; i < perPartition.length; i++) {
@@ -77,12 +110,19 @@ public final class TrainingData implements AutoCloseable {
       digests[i] = sizes.get(i)[2];
       total += perPartition[i];
       bytes += sizes.get(i)[1];
+      positive += sizes.get(i)[3];
     }
+    String inEpoch = epoch > 0 ? " in epoch " + epoch : "";
     if (total == 0) {
       release(packed);
-      throw new InvalidInputException("The training set is empty: column '" + columns.features()
-          + "' has no rows" + (epoch > 0 ? " in epoch " + epoch : "")
-          + "; check the filters that produced it");
+      throw new InvalidInputException("The " + role.name() + " is empty" + inEpoch + ": "
+          + role.whyEmpty());
+    }
+    if (positive == 0) {
+      release(packed);
+      throw new InvalidInputException("Column '" + columns.weight() + "' (param weightCol) is 0"
+          + " on every one of the " + total + " rows of the " + role.name() + inEpoch + ": "
+          + role.ifWeightless() + "; give those rows a positive weight");
     }
     if (current != null) release(current);
     current = packed;
