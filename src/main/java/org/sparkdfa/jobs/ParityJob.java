@@ -362,7 +362,7 @@ public final class ParityJob implements Callable<Integer> {
           metrics.addRun(d, r.method(), seed, model.summary());
           metrics.write(dir);
           progress.endRun();
-          if (wantTsne && r.method().trainsAllLayers() && probeX.length > 2) {
+          if (wantTsne && r.method().trainsAllLayers() && probeX.length >= Tsne.MIN_POINTS) {
             long t0 = System.nanoTime();
             double[][] hidden = HiddenLayers.lastHidden(model, probeX);
             tsne.add(r.method().display(), Tsne.embed(hidden,
