@@ -145,6 +145,18 @@ sparkdfa_submit() {
     driver_memory="${SPARKDFA_DRIVER_MEMORY:-8g}"
     submit_args+=(--driver-memory "$driver_memory")
   fi
+  if [ "$deploy_mode" = "cluster" ]; then
+    # The driver runs on a worker, in its own folder there: the job's printout goes to that
+    # driver's stdout (linked from the master's web UI), and its paths must be absolute and
+    # visible on the worker. On a standalone master, wait for the driver so the exit code is
+    # the job's.
+    echo "[sparkdfa] cluster deploy mode: the driver runs on a worker (its output: the worker's" \
+      "driver-*/stdout); give the job absolute paths that the workers can see" >&2
+    if [[ "$master" == spark://* ]] &&
+      [ -z "$(sparkdfa_setting spark.standalone.submit.waitAppCompletion --no-such-option)" ]; then
+      submit_args+=(--conf spark.standalone.submit.waitAppCompletion=true)
+    fi
+  fi
   if [ -z "${SPARK_LOCAL_IP:-}" ] && sparkdfa_is_loopback_master "$master"; then
     # jobs/cluster.sh listens on 127.0.0.1 only; local runs need no other interface.
     export SPARK_LOCAL_IP=127.0.0.1

@@ -199,6 +199,17 @@ class LauncherTest {
   }
 
   @Test
+  void clusterDeployModeWaitsForTheDriverAndLeavesItsMemoryToTheCluster() throws Exception {
+    Run r = parity(true, Map.of(), "--master", "spark://127.0.0.1:7077", "--deploy-mode",
+        "cluster", "--out", "/shared/report");
+    assertEquals(0, r.exit(), r.output());
+    assertPair(submitArgs(r), "--conf", "spark.standalone.submit.waitAppCompletion=true");
+    // 8g would not fit on a worker of jobs/cluster.sh (2g): Spark's own default applies.
+    assertFalse(submitArgs(r).contains("--driver-memory"), submitArgs(r).toString());
+    assertEquals(List.of("--out", "/shared/report"), appArgs(r));
+  }
+
+  @Test
   void withoutSparkHomeTheDriverJvmGetsTheUsersMemory() throws Exception {
     Run r = parity(false, Map.of(), "--driver-memory", "3g", "--name", "mine", "--out", "x");
     assertEquals(0, r.exit(), r.output());
