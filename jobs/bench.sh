@@ -61,6 +61,8 @@ bench_kernel() {
 }
 
 # bench_local2 MAIN_CLASS [args...]: a Spark benchmark on local[2] with the MNIST digits shipped.
+# (sparkdfa_submit hands leading spark-submit options to spark-submit; ScalingBench's own --name
+# therefore follows a `--`.)
 bench_local2() {
   local main="$1"; shift
   (export SPARKDFA_DRIVER_MEMORY="${SPARKDFA_DRIVER_MEMORY:-12g}"
@@ -106,10 +108,10 @@ bench_scaling() {
   local scaling=org.sparkdfa.bench.ScalingBench
   # 240,000 rows of float64 cached (4.5 GB) live in the local driver JVM.
   (export SPARKDFA_DRIVER_MEMORY="${SPARKDFA_DRIVER_MEMORY:-12g}"
-   sparkdfa_submit "$scaling" --master 'local[2]' --name local2 \
+   sparkdfa_submit "$scaling" --master 'local[2]' -- --name local2 \
      --measure width,rows,base,spill-reference --out "$out" "$@") || return 1
   (export SPARKDFA_DRIVER_MEMORY="${SPARKDFA_DRIVER_MEMORY:-8g}"
-   sparkdfa_submit "$scaling" --master 'local[1]' --name local1 --measure base --out "$out" "$@") \
+   sparkdfa_submit "$scaling" --master 'local[1]' -- --name local1 --measure base --out "$out" "$@") \
     || return 1
   if bash "$SPARKDFA_ROOT/jobs/cluster.sh" status >/dev/null 2>&1; then
     # This checkout's cluster is up; usable only if it listens where this run will submit.
@@ -131,7 +133,7 @@ bench_scaling() {
     name="workers$cores"
     (export SPARKDFA_DRIVER_MEMORY=2g
      sparkdfa_submit "$scaling" --master "$master" --total-executor-cores "$cores" \
-       --executor-memory "$executor_memory" --name "$name" --measure base --out "$out" "$@") \
+       --executor-memory "$executor_memory" -- --name "$name" --measure base --out "$out" "$@") \
       || return 1
   done
   # The spill executor must be smaller than the data but still hold a step's vectors beside the
@@ -142,7 +144,7 @@ bench_scaling() {
   (export SPARKDFA_DRIVER_MEMORY=2g
    sparkdfa_submit "$scaling" --master "$master" --total-executor-cores 1 \
      --executor-memory "${SPARKDFA_SPILL_EXECUTOR_MEMORY:-$spill_memory}" \
-     --conf spark.executor.extraJavaOptions=-XX:+UseParallelGC --name spill --measure spill \
+     --conf spark.executor.extraJavaOptions=-XX:+UseParallelGC -- --name spill --measure spill \
      --out "$out" "$@") || return 1
   if [ "$CLUSTER_STARTED" = 1 ]; then
     bash "$SPARKDFA_ROOT/jobs/cluster.sh" stop >&2 || true

@@ -4,7 +4,8 @@
 #   jobs/make-dataset.sh --dataset mnist-parity --k 3 --rows 60000
 #   jobs/make-dataset.sh --dataset mnist-parity --k 3 --split test --rows 10000
 #   jobs/make-dataset.sh --help
-# Spark options (--master, --conf k=v) go to spark-submit; see jobs/lib/launch.sh.
+# spark-submit options (--master, --conf k=v, ...) come first and go to spark-submit; see
+# jobs/lib/launch.sh.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/launch.sh"
 sparkdfa_submit org.sparkdfa.data.MakeDataset "$@"

@@ -378,8 +378,8 @@ public record ParityConfig(String source, Config resolved, Experiment experiment
     int iterations = d.getInt("tsne.iterations");
     if (iterations < 300) {
       throw new BadConfigException("diagnostics.tsne.iterations = " + iterations + " is too few: "
-          + "Smile's t-SNE exaggerates early clusters for the first 250 iterations; use >= 300 "
-          + "(1000 is usual)");
+          + "t-SNE exaggerates early clusters for the first 100 iterations and settles its "
+          + "momentum at 250; use >= 300 (1000 is usual)");
     }
     return new Diagnostics(d.getBoolean("alignment"), d.getBoolean("tsne.enabled"), probe,
         perplexity, iterations);

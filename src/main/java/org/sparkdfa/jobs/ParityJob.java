@@ -389,7 +389,7 @@ public final class ParityJob implements Callable<Integer> {
           metrics.write(dir);
           progress.endRun();
           if (wantTsne && r.seed() == tsneSeed && r.method().trainsAllLayers()
-              && probeX.length > 2) {
+              && probeX.length >= Tsne.MIN_POINTS) {
             long t0 = System.nanoTime();
             double[][] hidden = HiddenLayers.lastHidden(model, probeX);
             tsne.add(r.method().display(), Tsne.embed(hidden,
