@@ -2,7 +2,6 @@ package org.sparkdfa.bench;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import org.apache.spark.sql.SparkSession;
@@ -13,7 +12,6 @@ import org.sparkdfa.nn.NetworkSpec;
 import org.sparkdfa.nn.Precision;
 import org.sparkdfa.train.Evaluator;
 import org.sparkdfa.train.InProcessLoop;
-import org.sparkdfa.train.PartitionData;
 import org.sparkdfa.train.Trainer;
 import org.sparkdfa.train.TrainingConfig;
 import org.sparkdfa.train.TrainingData;
@@ -98,7 +96,7 @@ public final class ExperimentBench {
           TrainingResult r = new Trainer(epochConfig).train(data, null);
           double stepSeconds = r.epochs().get(0).seconds();
           double loopSeconds;
-          try (InProcessLoop l = new InProcessLoop(epochConfig, collect(data), threads)) {
+          try (InProcessLoop l = new InProcessLoop(epochConfig, OverheadBench.collect(data), threads)) {
             loopSeconds = l.train().epochs().get(0).seconds();
           }
           params = r.params();
@@ -147,10 +145,4 @@ public final class ExperimentBench {
     return new Samples(what, v.stream().mapToDouble(Double::doubleValue).toArray()).median();
   }
 
-  private static List<PartitionData> collect(TrainingData data) {
-    List<PartitionData> out = new ArrayList<>();
-    Iterator<PartitionData> it = data.blocks(0).toLocalIterator();
-    while (it.hasNext()) out.add(it.next());
-    return out;
-  }
 }

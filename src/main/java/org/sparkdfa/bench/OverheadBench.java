@@ -95,7 +95,7 @@ public final class OverheadBench {
    * The cached packed partitions, one at a time to the driver (one job each, so the result size
    * stays under spark.driver.maxResultSize as long as one partition does).
    */
-  private static List<PartitionData> collect(TrainingData data) {
+  static List<PartitionData> collect(TrainingData data) {
     List<PartitionData> out = new ArrayList<>();
     Iterator<PartitionData> it = data.blocks(0).toLocalIterator();
     while (it.hasNext()) out.add(it.next());

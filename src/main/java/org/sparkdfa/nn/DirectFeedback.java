@@ -18,8 +18,7 @@ public final class DirectFeedback implements Feedback, Serializable {
   /** Feedback distributions accepted by {@link #random}. */
   public static final String[] DISTRIBUTIONS = {"uniform", "gaussian"};
 
-  private final double[][] matrices;
-  private transient volatile float[][] floatMatrices;
+  private final FeedbackMatrices matrices;
 
   /** Uses the given matrices; {@code matrices[k]} is h_k × c column-major. */
   public DirectFeedback(NetworkSpec spec, double[][] matrices) {
@@ -34,8 +33,7 @@ public final class DirectFeedback implements Feedback, Serializable {
             + expected + " entries, got " + matrices[k].length);
       }
     }
-    this.matrices = new double[matrices.length][];
-    for (int k = 0; k < matrices.length; k++) this.matrices[k] = matrices[k].clone();
+    this.matrices = new FeedbackMatrices(matrices);
   }
 
   /** Draws every B_k from (seed, k). */
@@ -75,33 +73,22 @@ public final class DirectFeedback implements Feedback, Serializable {
 
   /** A copy of B_k (h_k × c, column-major). */
   public double[] matrix(int k) {
-    return matrices[k].clone();
+    return matrices.copy(k);
   }
 
   public int numMatrices() {
-    return matrices.length;
+    return matrices.size();
   }
 
   @Override
-  @SuppressWarnings("unchecked")
   public <A> void signal(Numeric<A> num, NetworkSpec spec, A params, int k, A deltaAbove,
       A error, int m, A out) {
     int h = spec.size(k + 1);
     int c = spec.outputs();
-    A b = num == Numeric.F64 ? (A) matrices[k] : (A) floatMatrices()[k];
+    A b = matrices.get(num, k);
     num.gemm("N", "N", h, m, c, b, 0, h, error, 0, c, 0.0, out, 0, h);
   }
 
-  /** The float copy of every B_k, made once (float32 training). */
-  private float[][] floatMatrices() {
-    float[][] f = floatMatrices;
-    if (f == null) {
-      f = new float[matrices.length][];
-      for (int k = 0; k < f.length; k++) f[k] = Numeric.F32.fromDouble(matrices[k]);
-      floatMatrices = f;
-    }
-    return f;
-  }
 
   @Override
   public boolean needsDeltaAbove() {
@@ -111,6 +98,6 @@ public final class DirectFeedback implements Feedback, Serializable {
   /** Names the rule and fingerprints the matrices (checkpoints must resume with the same B). */
   @Override
   public String toString() {
-    return "dfa(B#" + Integer.toHexString(java.util.Arrays.deepHashCode(matrices)) + ")";
+    return "dfa(B#" + matrices.fingerprint() + ")";
   }
 }

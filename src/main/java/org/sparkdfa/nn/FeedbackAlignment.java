@@ -16,8 +16,7 @@ import java.io.Serializable;
 public final class FeedbackAlignment implements Feedback, Serializable {
   private static final long serialVersionUID = 1L;
 
-  private final double[][] matrices;
-  private transient volatile float[][] floatMatrices;
+  private final FeedbackMatrices matrices;
 
   /** Uses the given matrices; {@code matrices[k]} is shaped like W_{k+1}, column-major. */
   public FeedbackAlignment(NetworkSpec spec, double[][] matrices) {
@@ -33,8 +32,7 @@ public final class FeedbackAlignment implements Feedback, Serializable {
             + " = " + expected + " entries), got " + matrices[k].length);
       }
     }
-    this.matrices = new double[matrices.length][];
-    for (int k = 0; k < matrices.length; k++) this.matrices[k] = matrices[k].clone();
+    this.matrices = new FeedbackMatrices(matrices);
   }
 
   /** Draws every matrix from (seed, k); same distributions and scale as DFA. */
@@ -61,32 +59,22 @@ public final class FeedbackAlignment implements Feedback, Serializable {
 
   /** A copy of the matrix standing in for W_{k+1} (shaped like it, column-major). */
   public double[] matrix(int k) {
-    return matrices[k].clone();
+    return matrices.copy(k);
   }
 
   public int numMatrices() {
-    return matrices.length;
+    return matrices.size();
   }
 
   @Override
-  @SuppressWarnings("unchecked")
   public <A> void signal(Numeric<A> num, NetworkSpec spec, A params, int k, A deltaAbove,
       A error, int m, A out) {
     int rows = spec.size(k + 1);
     int above = spec.size(k + 2);
-    A b = num == Numeric.F64 ? (A) matrices[k] : (A) floatMatrices()[k];
+    A b = matrices.get(num, k);
     num.gemm("T", "N", rows, m, above, b, 0, above, deltaAbove, 0, above, 0.0, out, 0, rows);
   }
 
-  private float[][] floatMatrices() {
-    float[][] f = floatMatrices;
-    if (f == null) {
-      f = new float[matrices.length][];
-      for (int k = 0; k < f.length; k++) f[k] = Numeric.F32.fromDouble(matrices[k]);
-      floatMatrices = f;
-    }
-    return f;
-  }
 
   @Override
   public boolean needsDeltaAbove() {
@@ -96,7 +84,7 @@ public final class FeedbackAlignment implements Feedback, Serializable {
   /** Names the rule and fingerprints the matrices (checkpoints must resume with the same B). */
   @Override
   public String toString() {
-    return "fa(B#" + Integer.toHexString(java.util.Arrays.deepHashCode(matrices)) + ")";
+    return "fa(B#" + matrices.fingerprint() + ")";
   }
 
   /** The cols × rows transpose of a rows × cols column-major matrix. */

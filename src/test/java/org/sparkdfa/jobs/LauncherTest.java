@@ -136,7 +136,7 @@ class LauncherTest {
         "--packages", "org.example:lib:1.0", "--files", "conf/parity.conf",
         "--executor-memory", "2g", "--total-executor-cores", "4", "--num-executors", "2",
         "--deploy-mode", "client", "--properties-file", "my.properties",
-        "--config", "conf/parity-paper.conf", "training.epochs=1");
+        "--config", "conf/paper/mnist-k3.conf", "training.epochs=1");
     assertEquals(0, r.exit(), r.output());
     List<String> submit = submitArgs(r);
     assertPair(submit, "--master", "spark://10.1.2.3:7077");
@@ -154,7 +154,7 @@ class LauncherTest {
     assertPair(submit, "--class", "org.sparkdfa.jobs.ParityJob");
     assertEquals(1, Collections.frequency(submit, "--driver-memory"), "one driver memory: " + submit);
     assertEquals(1, Collections.frequency(submit, "--master"), submit.toString());
-    assertEquals(List.of("--config", "conf/parity-paper.conf", "training.epochs=1"), appArgs(r));
+    assertEquals(List.of("--config", "conf/paper/mnist-k3.conf", "training.epochs=1"), appArgs(r));
     assertTrue(r.env().contains("SPARK_LOCAL_IP=<unset>"),
         "a remote master's executors must reach the driver: " + r.env());
   }
