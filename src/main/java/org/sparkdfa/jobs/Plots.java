@@ -71,7 +71,7 @@ final class Plots {
       List<Map<String, Object>> rows) {
     XYChart acc = chart("Test accuracy - " + data.title(), "epoch", "accuracy");
     acc.getStyler().setYAxisMin(0.0).setYAxisMax(1.0);
-    XYChart loss = chart("Training loss - " + data.title(), "epoch", "mean loss (bce)");
+    XYChart loss = chart("Training loss - " + data.title(), "epoch", "mean loss (the run's loss)");
     boolean sparse = data.family().equals(ParityData.SPARSE);
     for (Method m : methods) {
       double[][] a = curve(rows, data.id(), m, "test_accuracy");

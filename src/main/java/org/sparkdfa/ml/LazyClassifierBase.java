@@ -2,7 +2,6 @@ package org.sparkdfa.ml;
 
 import java.util.Arrays;
 import java.util.Locale;
-import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.types.StructType;
@@ -14,7 +13,9 @@ import org.sparkdfa.nn.Activation;
  *
  * <p>When {@code layers} is unset the architecture is {@code [d, width, 1]}, with d read from the
  * features column's ML attribute metadata (the generators in {@code org.sparkdfa.data} and
- * {@code VectorAssembler} write it); this needs a one-output loss (auto, bce or hinge). When
+ * {@code VectorAssembler.transform} write it) or, where none is declared (as in a Pipeline's schema
+ * check), from the first row at fit ({@link FeatureSize}); this needs a one-output loss (auto,
+ * bce or hinge). When
  * {@code layers} is set it must have exactly one hidden layer, and {@code width}, if set too, must
  * agree with it.
  *
@@ -83,22 +84,19 @@ public abstract class LazyClassifierBase<E extends LazyClassifierBase<E>>
           + "one output per class; set layers to [numFeatures, " + getWidth()
           + ", numClasses]");
     }
-    int d = declaredFeatureSize(schema, getFeaturesCol());
+    int d = FeatureSize.declared(schema, getFeaturesCol());
     if (d <= 0) {
       throw new IllegalArgumentException("Param layers is not set and the features column '"
-          + getFeaturesCol() + "' declares no vector size in its ML attribute metadata; set "
-          + "layers to [numFeatures, " + getWidth() + ", 1]");
+          + getFeaturesCol() + "' declares no vector size in its ML attribute metadata (fit reads "
+          + "it from the data; a schema alone cannot tell); set layers to [numFeatures, "
+          + getWidth() + ", 1]");
     }
     return new int[] {d, getWidth(), 1};
   }
 
-  private static int declaredFeatureSize(StructType schema, String column) {
-    if (!Arrays.asList(schema.fieldNames()).contains(column)) return -1;
-    try {
-      return AttributeGroup.fromStructField(schema.apply(column)).size();
-    } catch (RuntimeException e) {
-      return -1;
-    }
+  @Override
+  protected boolean derivesInputSizeFromData() {
+    return !isDefined(layers());
   }
 
   private void checkHiddenActivation() {

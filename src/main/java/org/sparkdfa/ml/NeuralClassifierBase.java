@@ -108,6 +108,15 @@ public abstract class NeuralClassifierBase<E extends NeuralClassifierBase<E>>
     return new EstimatorIO.Writer(this);
   }
 
+  /**
+   * Whether the input layer's size comes from the data (the features' metadata, else the first
+   * row) rather than from {@code layers}: no by default; the lazy baselines derive it when
+   * {@code layers} is unset.
+   */
+  protected boolean derivesInputSizeFromData() {
+    return false;
+  }
+
   /** The layer sizes to train, checked; subclasses may derive them from other params. */
   protected int[] resolveLayers(StructType schema) {
     if (!isDefined(layers())) {
@@ -185,7 +194,8 @@ public abstract class NeuralClassifierBase<E extends NeuralClassifierBase<E>>
         checkColumn(schema, getValidationIndicatorColName(), "validationIndicatorCol",
             DataTypes.BooleanType);
       }
-      resolveSpec(schema);
+      resolveSpec(FeatureSize.forValidation(schema, getFeaturesCol(),
+          derivesInputSizeFromData()));
       optimizerConfig();
       if (usesLbfgs()) checkLbfgsParams();
     }
@@ -334,9 +344,11 @@ public abstract class NeuralClassifierBase<E extends NeuralClassifierBase<E>>
         validationRows, validationRole, trainRows);
   }
 
-  private MlpClassificationModel trainWith(StructType schema,
+  private MlpClassificationModel trainWith(StructType dataSchema,
       java.util.function.Function<BlockPacker.Columns, TrainingData> trainData,
       Dataset<Row> validationRows, TrainingData.Role validationRole, Dataset<Row> probeRows) {
+    StructType schema = FeatureSize.forFit(dataSchema, getFeaturesCol(),
+        derivesInputSizeFromData(), probeRows);
     if (usesLbfgs() && !epochListeners().isEmpty()) {
       throw new IllegalArgumentException("Param optimizer 'lbfgs' has no epochs, but "
           + epochListeners().size() + " epoch listener(s) were added with addEpochListener; "

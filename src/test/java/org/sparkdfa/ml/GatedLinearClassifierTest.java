@@ -180,8 +180,11 @@ class GatedLinearClassifierTest extends SparkTestBase {
 
     Dataset<Row> bare = spark().createDataFrame(train.select("features", "label").rdd(),
         NO_METADATA);
+    // Without a declared size, fit reads it off the data; only a schema alone cannot tell.
+    assertArrayEquals(new int[] {10, 8, 1}, new GatedLinearClassifier().setWidth(8).setMaxIter(1)
+        .fit(bare).getLayers());
     IllegalArgumentException noSize = assertThrows(IllegalArgumentException.class,
-        () -> new GatedLinearClassifier().fit(bare));
+        () -> new GatedLinearClassifier().resolveSpec(bare.schema()));
     assertTrue(noSize.getMessage().contains("metadata"), noSize.getMessage());
 
     IllegalArgumentException width = assertThrows(IllegalArgumentException.class,

@@ -98,4 +98,41 @@ class LazyBaselinesPipelineTest extends SparkTestBase {
     assertEquals(10, best.numFeatures());
     assertTrue(cv.transform(test).count() == 300);
   }
+
+  /**
+   * The most common Pipeline of all, as a user writes it: raw columns, VectorAssembler, a
+   * baseline given only its width. VectorAssembler's schema carries no vector size, and
+   * Pipeline.fit checks every stage's schema before fitting any; the size comes from the data.
+   */
+  @Test
+  void vectorAssemblerThenABaselineGivenOnlyItsWidth() throws Exception {
+    Dataset<Row> raw = train.withColumn("xs", org.apache.spark.ml.functions.vector_to_array(
+        org.apache.spark.sql.functions.col("features"), "float64"));
+    String[] names = new String[10];
+    org.apache.spark.sql.Column[] cols = new org.apache.spark.sql.Column[11];
+    for (int i = 0; i < 10; i++) {
+      names[i] = "x" + i;
+      cols[i] = org.apache.spark.sql.functions.col("xs").getItem(i).as(names[i]);
+    }
+    cols[10] = org.apache.spark.sql.functions.col("label");
+    Dataset<Row> columns = raw.select(cols);
+    org.apache.spark.ml.feature.VectorAssembler assembler =
+        new org.apache.spark.ml.feature.VectorAssembler().setInputCols(names)
+            .setOutputCol("features");
+    assertEquals(-1, FeatureSize.declared(assembler.transformSchema(columns.schema()),
+        "features"), "VectorAssembler's schema is expected to carry no size");
+    for (LazyClassifierBase<?> est : List.<LazyClassifierBase<?>>of(
+        new GatedLinearClassifier().setWidth(16), new RandomFeaturesClassifier().setWidth(16))) {
+      est.setMaxIter(2).setSeed(5);
+      PipelineModel model = new Pipeline().setStages(new PipelineStage[] {assembler, est})
+          .fit(columns);
+      MlpClassificationModel fitted = (MlpClassificationModel) model.stages()[1];
+      assertArrayEquals(new int[] {10, 16, 1}, fitted.getLayers());
+      Path dir = Files.createTempDirectory("assembler-pipeline");
+      model.write().overwrite().save(dir.toString());
+      PipelineModel back = PipelineModel.load(dir.toString());
+      List<Row> a = model.transform(columns).select("prediction").collectAsList();
+      assertEquals(a, back.transform(columns).select("prediction").collectAsList());
+    }
+  }
 }
