@@ -95,10 +95,14 @@ public final class ExperimentBench {
               seed + e), params);
           TrainingResult r = new Trainer(epochConfig).train(data, null);
           double stepSeconds = r.epochs().get(0).seconds();
-          double loopSeconds;
-          try (InProcessLoop l = new InProcessLoop(epochConfig, OverheadBench.collect(data), threads)) {
-            loopSeconds = l.train().epochs().get(0).seconds();
+          TrainingResult inLoop;
+          try (InProcessLoop l = new InProcessLoop(epochConfig, OverheadBench.collect(data),
+              threads)) {
+            inLoop = l.train();
           }
+          double loopSeconds = inLoop.epochs().get(0).seconds();
+          System.out.printf(Locale.ROOT, "    per step (ms): Spark %s; loop %s%n",
+              OverheadBench.split(r.epochs(), 0), OverheadBench.split(inLoop.epochs(), 0));
           params = r.params();
           long t1 = System.nanoTime();
           double testAcc = testEval.evaluate(config.network(), params).accuracy();

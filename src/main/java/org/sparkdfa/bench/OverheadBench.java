@@ -142,7 +142,7 @@ public final class OverheadBench {
    * Where a step's time went: the shares (Spark's job / the loop's pool), of it the slowest
    * task's own compute, and the driver's update.
    */
-  private static String split(List<EpochRecord> epochs, int warmup) {
+  static String split(List<EpochRecord> epochs, int warmup) {
     return String.format(Locale.ROOT, "shares %.1f (slowest task's compute %.1f), update %.1f",
         MlpSetup.steadyMetric(epochs, warmup, StepTimes.JOB),
         MlpSetup.steadyMetric(epochs, warmup, StepTimes.TASK),

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import org.sparkdfa.nn.Network;
 import org.sparkdfa.train.EpochListener;
 import org.sparkdfa.train.Evaluator;
@@ -26,13 +27,21 @@ final class EpochEvaluator implements EpochListener {
   private final transient Evaluator train;
   private final transient Map<String, Evaluator> tests;
   private final transient Consumer<Map<String, Double>> onEpoch;
+  private final transient IntConsumer onStep;
 
+  /** {@code onEpoch} gets each epoch's figures, {@code onStep} each step's number in its epoch. */
   EpochEvaluator(Network network, Evaluator train, Map<String, Evaluator> tests,
-      Consumer<Map<String, Double>> onEpoch) {
+      Consumer<Map<String, Double>> onEpoch, IntConsumer onStep) {
     this.network = network;
     this.train = train;
     this.tests = new LinkedHashMap<>(tests);
     this.onEpoch = onEpoch;
+    this.onStep = onStep;
+  }
+
+  @Override
+  public void onStep(int epoch, int step, int stepsPerEpoch) {
+    onStep.accept(step);
   }
 
   @Override

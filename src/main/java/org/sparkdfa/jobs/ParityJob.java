@@ -315,13 +315,7 @@ public final class ParityJob implements Callable<Integer> {
     }
 
     void run(long start, String args) {
-      org.apache.spark.scheduler.SparkListener steps = new StepCounter(progress);
-      spark.sparkContext().addSparkListener(steps);
-      try {
-        runAll(start, args);
-      } finally {
-        spark.sparkContext().removeSparkListener(steps);
-      }
+      runAll(start, args);
     }
 
     private void runAll(long start, String args) {
@@ -413,7 +407,8 @@ public final class ParityJob implements Callable<Integer> {
       progress.startRun(String.format(Locale.ROOT, "%-11s %s data seed %d seed %d",
           r.method().display(), r.data().id(), r.dataSeed(), r.seed()), r.settings().epochs(),
           r.stepsPerEpoch(), r.settings().batchSize(), r.stepsPerEpoch() * r.stepCost());
-      est.addEpochListener(new EpochEvaluator(network, trainEval, tests, progress::epoch));
+      est.addEpochListener(new EpochEvaluator(network, trainEval, tests, progress::epoch,
+          progress::step));
       if (r.data().freshPerEpoch()) {
         ParityData d = r.data();
         long seed = r.dataSeed();
@@ -470,20 +465,6 @@ public final class ParityJob implements Callable<Integer> {
       } catch (IOException | InterruptedException | RuntimeException e) {
         return "unknown";
       }
-    }
-  }
-
-  /** Tells {@link Progress} of every Spark job that starts: within a run, about one step. */
-  static final class StepCounter extends org.apache.spark.scheduler.SparkListener {
-    private final Progress progress;
-
-    StepCounter(Progress progress) {
-      this.progress = progress;
-    }
-
-    @Override
-    public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart jobStart) {
-      progress.jobStarted();
     }
   }
 

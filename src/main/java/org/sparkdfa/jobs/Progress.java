@@ -9,8 +9,7 @@ import java.util.Map;
  * share of the work done, the elapsed time and an estimate of the time left, and within a run a
  * line at most every {@code interval} seconds (run, epoch, step, rows/s, ETA of the run and of
  * the whole experiment). Work is counted in optimizer steps (every step is one Spark job)
- * weighted by their size (see ParityJob.Run); within an epoch the steps are counted from the
- * Spark jobs that start (a few evaluation jobs per epoch count too, hence "about").
+ * weighted by their size (see ParityJob.Run); within an epoch the trainer reports every step.
  */
 final class Progress {
   private final PrintStream out;
@@ -27,7 +26,7 @@ final class Progress {
   private int batchSize;
   private double costPerEpoch;
   private long epochStart;
-  private long jobsInEpoch;
+  private long stepInEpoch;
   private long lastLine;
   private boolean running;
 
@@ -51,29 +50,29 @@ final class Progress {
     this.batchSize = batchSize;
     this.costPerEpoch = costPerEpoch;
     epoch = 1;
-    jobsInEpoch = 0;
+    stepInEpoch = 0;
     epochStart = System.nanoTime();
     lastLine = epochStart;
     running = true;
   }
 
-  /** A Spark job started (from a listener): within a run, about one optimizer step. */
-  synchronized void jobStarted() {
+  /** Step {@code step} (1-based) of the current epoch is done (from the trainer's listener). */
+  synchronized void step(int step) {
     if (!running) return;
-    jobsInEpoch++;
+    stepInEpoch = step;
     long now = System.nanoTime();
     if ((now - lastLine) / 1e9 < intervalSeconds) return;
     lastLine = now;
-    long step = Math.min(jobsInEpoch, stepsPerEpoch);
+    long done = Math.min(stepInEpoch, stepsPerEpoch);
     double epochSeconds = (now - epochStart) / 1e9;
-    double stepsPerSecond = step / Math.max(1e-9, epochSeconds);
-    long stepsLeft = (long) (epochs - epoch) * stepsPerEpoch + stepsPerEpoch - step;
+    double stepsPerSecond = done / Math.max(1e-9, epochSeconds);
+    long stepsLeft = (long) (epochs - epoch) * stepsPerEpoch + stepsPerEpoch - done;
     double runLeft = stepsLeft / Math.max(1e-9, stepsPerSecond);
-    double costDone = doneCost + costPerEpoch * step / (double) stepsPerEpoch;
+    double costDone = doneCost + costPerEpoch * done / (double) stepsPerEpoch;
     double costRate = costPerEpoch / stepsPerEpoch * stepsPerSecond;
     double allLeft = (totalCost - costDone) / Math.max(1e-12, costRate);
-    out.printf(Locale.ROOT, "  ... run %d/%d %s  epoch %d/%d  step ~%d/%d  %.0f rows/s  ETA "
-            + "run %s, experiment %s%n", run, totalRuns, label.trim(), epoch, epochs, step,
+    out.printf(Locale.ROOT, "  ... run %d/%d %s  epoch %d/%d  step %d/%d  %.0f rows/s  ETA "
+            + "run %s, experiment %s%n", run, totalRuns, label.trim(), epoch, epochs, done,
         stepsPerEpoch, stepsPerSecond * batchSize, duration(runLeft), duration(allLeft));
     out.flush();
   }
@@ -82,7 +81,7 @@ final class Progress {
   synchronized void epoch(Map<String, Double> m) {
     doneCost += costPerEpoch;
     epoch = m.get("epoch").intValue() + 1;
-    jobsInEpoch = 0;
+    stepInEpoch = 0;
     long now = System.nanoTime();
     double seconds = (now - epochStart) / 1e9;
     epochStart = now;

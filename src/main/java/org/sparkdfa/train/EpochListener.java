@@ -9,4 +9,10 @@ import java.util.Map;
 @FunctionalInterface
 public interface EpochListener extends java.io.Serializable {
   Map<String, Double> onEpochEnd(int epoch, double[] params);
+
+  /**
+   * Called on the driver after every optimizer step ({@code epoch} and {@code step} 1-based, of
+   * {@code stepsPerEpoch}); for progress reports, so it must return at once.
+   */
+  default void onStep(int epoch, int step, int stepsPerEpoch) {}
 }

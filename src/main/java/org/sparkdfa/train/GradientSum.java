@@ -72,6 +72,15 @@ public final class GradientSum implements Serializable {
     return this;
   }
 
+  /**
+   * Marks the gradient array (held in hand, not parked) as one of the StepBuffers pool
+   * {@code buffers}, which takes it back once summed; returns this.
+   */
+  GradientSum returningTo(long buffers) {
+    if (grad != null || grad32 != null) this.buffers = buffers;
+    return this;
+  }
+
   /** Gives the gradient array back to its StepBuffers pool (the sum is spent afterwards). */
   void recycle() {
     unpack();

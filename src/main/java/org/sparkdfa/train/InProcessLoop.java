@@ -10,11 +10,11 @@ import org.sparkdfa.optim.Optimizer;
 import org.sparkdfa.optim.Optimizers;
 
 /**
- * The trainer's mini-batch loop without Spark: the same packed partitions, the same
- * {@link StepContext#shareGradientInto} per partition, the same {@link OrderedSum} tree, the same
- * averaging and optimizer on the same thread as the weights — only the job scheduling, the weight
- * broadcast and the gradient transport are gone, and a fixed pool of P threads stands in for the
- * task slots. It is the reference the overhead benchmark divides Spark's epoch time by, so it must
+ * The trainer's mini-batch loop without Spark: the same packed partitions, the same per-partition
+ * work ({@link EpochTask#run}: every step's share, handed over through an {@link EpochChannel}),
+ * the same {@link OrderedSum} tree, the same averaging and optimizer on the same thread as the
+ * weights — only Spark's job and task scheduling is gone, and a fixed pool of P threads stands
+ * in for the task slots. It is the reference the overhead benchmark divides Spark's epoch time by, so it must
  * do no more and no less math than {@link Trainer}: for the same config and partitioning it ends
  * with bit-identical weights (InProcessLoopTest checks it).
  *
@@ -40,7 +40,8 @@ public final class InProcessLoop implements AutoCloseable {
   /**
    * @param partitions every partition of the packed training data (e.g. collected from
    *                   {@link TrainingData#blocks}), in any order
-   * @param threads    worker threads, like the task slots of {@code local[P]}
+   * @param threads    worker threads, like the task slots of {@code local[P]}; at least one per
+   *                   partition is used
    */
   public InProcessLoop(TrainingConfig config, List<PartitionData> partitions, int threads) {
     if (config.lbfgs()) {
@@ -70,7 +71,8 @@ public final class InProcessLoop implements AutoCloseable {
     this.buffers = StepBuffers.local(config.network().spec().numParams(), config.precision(),
         Math.max(2, partitions.size() + 1));
     this.update = new StepUpdate(params.length);
-    this.pool = Executors.newFixedThreadPool(threads, r -> {
+    // One worker per partition at least: each waits at every step's gate (see EpochTask#run).
+    this.pool = Executors.newFixedThreadPool(Math.max(threads, this.partitions.size()), r -> {
       Thread t = new Thread(r, "in-process-loop");
       t.setDaemon(true);
       return t;
@@ -100,51 +102,72 @@ public final class InProcessLoop implements AutoCloseable {
     double lossSum = 0;
     double weightSum = 0;
     StepTimes times = new StepTimes();
-    for (int step = 0; step < stepsPerEpoch; step++) {
-      long t0 = System.nanoTime();
-      GradientSum sum = stepGradient(epoch, step);
-      long t1 = System.nanoTime();
-      times.job += t1 - t0; // the shares on the pool: what Spark's job is in the trainer
-      times.task += sum.taskNanos;
-      times.steps++;
-      if (sum.weight <= 0) continue;
-      // The trainer's own update (it keeps the last good weights too: part of its cost).
-      StepUpdate.Outcome outcome = Double.isFinite(sum.loss)
-          ? update.apply(optimizer, sum, params, grad, before) : StepUpdate.Outcome.BAD_GRADIENT;
-      sum.recycle();
-      if (outcome == StepUpdate.Outcome.BAD_GRADIENT) {
-        throw diverged(epoch, step, "the loss or gradient");
+    EpochChannel channel = new EpochChannel(partitions.size());
+    List<Future<?>> tasks = new ArrayList<>(partitions.size());
+    for (PartitionData p : partitions) {
+      tasks.add(pool.submit(() -> EpochTask.run(ctx, channel, p, buffers.id(), epoch,
+          stepsPerEpoch)));
+    }
+    EpochChannel.Tasks watch = watching(tasks);
+    try {
+      for (int step = 0; step < stepsPerEpoch; step++) {
+        long t0 = System.nanoTime();
+        channel.publish(step, buffers.weights(params, config.precision()));
+        long t1 = System.nanoTime();
+        GradientSum sum = OrderedSum.ofPartitions(channel.take(step, watch)).result().unpacked();
+        long t2 = System.nanoTime();
+        times.weightsOut += t1 - t0;
+        times.job += t2 - t1; // the shares on the pool: what Spark's job is in the trainer
+        times.task += sum.taskNanos;
+        times.steps++;
+        if (sum.weight <= 0) continue;
+        // The trainer's own update (it keeps the last good weights too: part of its cost).
+        StepUpdate.Outcome outcome = Double.isFinite(sum.loss)
+            ? update.apply(optimizer, sum, params, grad, before)
+            : StepUpdate.Outcome.BAD_GRADIENT;
+        sum.recycle();
+        if (outcome == StepUpdate.Outcome.BAD_GRADIENT) {
+          throw diverged(epoch, step, "the loss or gradient");
+        }
+        if (outcome == StepUpdate.Outcome.BAD_WEIGHT) {
+          params = before.clone();
+          throw diverged(epoch, step, "a weight");
+        }
+        steps++;
+        lossSum += sum.loss;
+        weightSum += sum.weight;
+        times.update += System.nanoTime() - t2;
       }
-      if (outcome == StepUpdate.Outcome.BAD_WEIGHT) {
-        params = before.clone();
-        throw diverged(epoch, step, "a weight");
-      }
-      steps++;
-      lossSum += sum.loss;
-      weightSum += sum.weight;
-      times.update += System.nanoTime() - t1;
+    } finally {
+      channel.abandon(); // a no-op for tasks past their last step
+      for (Future<?> f : tasks) Futures.join(f, "a partition's shares");
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     return new EpochRecord(epoch + 1, weightSum > 0 ? lossSum / weightSum : Double.NaN,
         Double.NaN, Double.NaN, seconds, steps, times.perStepMillis());
   }
 
-  /**
-   * Every partition's share on the pool, summed along the fixed tree of the Spark trainer; the
-   * shares are handed over by reference with pooled arrays, as the trainer's tasks do on a local
-   * master.
-   */
-  private GradientSum stepGradient(int epoch, int step) {
-    try (StepExchange exchange = StepExchange.lend(params, config.precision(), buffers)) {
-      StepExchange.Ticket ticket = exchange.ticket();
-      List<Future<GradientSum>> futures = new ArrayList<>(partitions.size());
-      for (PartitionData p : partitions) {
-        futures.add(pool.submit(() -> ticket.share(ctx, p, epoch, step, stepsPerEpoch)));
+  /** The pool's tasks of one epoch as the channel watches them. */
+  private static EpochChannel.Tasks watching(List<Future<?>> tasks) {
+    return new EpochChannel.Tasks() {
+      @Override
+      public boolean ended() {
+        boolean all = true;
+        for (Future<?> f : tasks) {
+          if (f.isDone()) {
+            Futures.join(f, "a partition's shares"); // throws its failure
+          } else {
+            all = false;
+          }
+        }
+        return all;
       }
-      GradientSum[] shares = new GradientSum[futures.size()];
-      for (int i = 0; i < shares.length; i++) shares[i] = Futures.join(futures.get(i), "a share's gradient");
-      return OrderedSum.ofPartitions(shares).result().unpacked();
-    }
+
+      @Override
+      public void cancel() {
+        for (Future<?> f : tasks) f.cancel(true);
+      }
+    };
   }
 
   private static IllegalStateException diverged(int epoch, int step, String what) {

@@ -87,7 +87,7 @@ final class ShareTask extends AbstractFunction1<Iterator<PartitionData>, Gradien
    * Keeps each partition's result and hands them over when the job ends (runs on the driver; a
    * named class for the same reason).
    */
-  private static final class Collect extends AbstractFunction2<Object, GradientSum, BoxedUnit>
+  static final class Collect extends AbstractFunction2<Object, GradientSum, BoxedUnit>
       implements Function0<GradientSum[]> {
     final GradientSum[] shares;
 

@@ -59,6 +59,11 @@ final class StepJobs {
     this.runAhead = buffers.byReference() && canRunAhead(jsc.sc());
   }
 
+  /** Whether this fit's steps may be submitted before their weights exist. */
+  boolean runsAhead() {
+    return runAhead;
+  }
+
   /** Whether the next step's job may be submitted before its weights exist (see the class doc). */
   static boolean canRunAhead(SparkContext sc) {
     if (!sc.isLocal()) return false;

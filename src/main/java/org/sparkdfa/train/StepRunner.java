@@ -1,0 +1,32 @@
+package org.sparkdfa.train;
+
+/**
+ * How a fit gets the summed gradient of each optimizer step: the one seam between the training
+ * loop ({@link Trainer}) and the way Spark runs the shares. An implementation runs each
+ * partition's share of the step at the given weights and sums the shares in the fixed tree order
+ * of {@link OrderedSum}, so which one runs changes the time a step takes, never its bits.
+ */
+interface StepRunner extends AutoCloseable {
+
+  /**
+   * The summed gradient of step {@code step} of {@code epoch} at {@code params}. Steps of an
+   * epoch are asked in order, 0 first; {@code params} must not change until the call returns.
+   * The caller recycles the sum ({@link GradientSum#recycle}) once it has applied it.
+   */
+  GradientSum gradient(double[] params, int epoch, int step);
+
+  /**
+   * Ends the current epoch early (the loop stopped or failed): no task of it is left waiting or
+   * running. A no-op when the epoch's last step has been asked.
+   */
+  void abandonEpoch();
+
+  /** How the steps run, for the fit's log line. */
+  String describe();
+
+  /** Ends the runner's current epoch, if any; the runner is not used again. */
+  @Override
+  default void close() {
+    abandonEpoch();
+  }
+}
