@@ -82,9 +82,9 @@ public final class ExperimentBench {
     List<Double> loop = new ArrayList<>();
     List<Double> eval = new ArrayList<>();
     try (Evaluator testEval = Evaluator.of(MlpSetup.mnistRows(spark, test, evalRows,
-            ExampleGenerator.TEST_EPOCH, partitions), "features", "label", spec);
+            ExampleGenerator.TEST_EPOCH, partitions), "features", "label", spec, precision);
         Evaluator trainEval = Evaluator.of(MlpSetup.mnistRows(spark, train, evalRows, 0,
-            partitions), "features", "label", spec)) {
+            partitions), "features", "label", spec, precision)) {
       for (int e = 0; e < epochs; e++) {
         MlpSetup.settleHeap();
         long t0 = System.nanoTime();
@@ -105,8 +105,8 @@ public final class ExperimentBench {
               OverheadBench.split(r.epochs(), 0), OverheadBench.split(inLoop.epochs(), 0));
           params = r.params();
           long t1 = System.nanoTime();
-          double testAcc = testEval.evaluate(config.network(), params).accuracy();
-          double trainAcc = trainEval.evaluate(config.network(), params).accuracy();
+          double testAcc = testEval.evaluate(config.network(), params, precision).accuracy();
+          double trainAcc = trainEval.evaluate(config.network(), params, precision).accuracy();
           double evalSeconds = (System.nanoTime() - t1) / 1e9;
           System.out.printf(Locale.ROOT, "  epoch %d%s: draw+pack %.2f s, training steps %.2f s "
                   + "(plain loop %.2f s), evaluation %.2f s; train acc %.3f, test acc %.3f%n", e,

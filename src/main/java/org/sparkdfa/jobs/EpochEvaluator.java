@@ -6,6 +6,7 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import org.sparkdfa.nn.Network;
+import org.sparkdfa.nn.Precision;
 import org.sparkdfa.train.EpochListener;
 import org.sparkdfa.train.Evaluator;
 
@@ -28,11 +29,16 @@ final class EpochEvaluator implements EpochListener {
   private final transient Map<String, Evaluator> tests;
   private final transient Consumer<Map<String, Double>> onEpoch;
   private final transient IntConsumer onStep;
+  private final Precision precision;
 
-  /** {@code onEpoch} gets each epoch's figures, {@code onStep} each step's number in its epoch. */
-  EpochEvaluator(Network network, Evaluator train, Map<String, Evaluator> tests,
-      Consumer<Map<String, Double>> onEpoch, IntConsumer onStep) {
+  /**
+   * Evaluates in {@code precision} (the model's); {@code onEpoch} gets each epoch's figures,
+   * {@code onStep} each step's number in its epoch.
+   */
+  EpochEvaluator(Network network, Precision precision, Evaluator train,
+      Map<String, Evaluator> tests, Consumer<Map<String, Double>> onEpoch, IntConsumer onStep) {
     this.network = network;
+    this.precision = precision;
     this.train = train;
     this.tests = new LinkedHashMap<>(tests);
     this.onEpoch = onEpoch;
@@ -47,11 +53,11 @@ final class EpochEvaluator implements EpochListener {
   @Override
   public Map<String, Double> onEpochEnd(int epoch, double[] params) {
     Map<String, Double> m = new TreeMap<>();
-    Evaluator.Result tr = train.evaluate(network, params);
+    Evaluator.Result tr = train.evaluate(network, params, precision);
     m.put(TRAIN_LOSS, tr.loss());
     m.put(TRAIN_ACCURACY, tr.accuracy());
     for (Map.Entry<String, Evaluator> t : tests.entrySet()) {
-      Evaluator.Result r = t.getValue().evaluate(network, params);
+      Evaluator.Result r = t.getValue().evaluate(network, params, precision);
       m.put(TEST_ACCURACY + t.getKey(), r.accuracy());
       m.put(TEST_LOSS + t.getKey(), r.loss());
     }

@@ -23,6 +23,7 @@ import org.sparkdfa.ml.MlpClassificationModel;
 import org.sparkdfa.ml.NeuralClassifierBase;
 import org.sparkdfa.nn.Network;
 import org.sparkdfa.nn.NetworkSpec;
+import org.sparkdfa.nn.Precision;
 import org.sparkdfa.train.Evaluator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -355,12 +356,14 @@ public final class ParityJob implements Callable<Integer> {
       Map<String, Evaluator> tests = new LinkedHashMap<>();
       Evaluator trainEval = null;
       try {
+        // Packed in the first run's precision; a run in the other packs its own copy.
+        Precision precision = Precision.fromName(group.get(0).settings().precision());
         trainEval = Evaluator.of(d.trainEvalRows() == d.trainRows() ? train0
             : d.train(spark, seed, 0, partitions, d.trainEvalRows()), "features", "label",
-            evalSpec);
+            evalSpec, precision);
         for (String t : d.testNames()) {
           tests.put(t, Evaluator.of(d.test(spark, seed, t, partitions), "features", "label",
-              evalSpec));
+              evalSpec, precision));
         }
         double[][] probeX = null;
         double[] probeY = null;
@@ -407,7 +410,8 @@ public final class ParityJob implements Callable<Integer> {
       progress.startRun(String.format(Locale.ROOT, "%-11s %s data seed %d seed %d",
           r.method().display(), r.data().id(), r.dataSeed(), r.seed()), r.settings().epochs(),
           r.stepsPerEpoch(), r.settings().batchSize(), r.stepsPerEpoch() * r.stepCost());
-      est.addEpochListener(new EpochEvaluator(network, trainEval, tests, progress::epoch,
+      est.addEpochListener(new EpochEvaluator(network,
+          Precision.fromName(r.settings().precision()), trainEval, tests, progress::epoch,
           progress::step));
       if (r.data().freshPerEpoch()) {
         ParityData d = r.data();

@@ -46,78 +46,121 @@ public final class BlockPacker {
 
   static PartitionData packPartition(int partition, Iterator<Row> rows, Columns cols,
       boolean weighted) {
-    int d = cols.inputs();
     List<Chunk> chunks = new ArrayList<>();
-    int cap = PartitionData.CHUNK_ROWS;
-    double[] x = null;
-    double[] y = null;
-    double[] w = null;
-    int n = 0;
+    ChunkBuilder chunk = null;
     long rowNo = 0;
     while (rows.hasNext()) {
       Row r = rows.next();
-      if (x == null) {
-        x = new double[d * cap];
-        y = new double[cap];
-        w = weighted ? new double[cap] : null;
-        n = 0;
+      Vector v = check(r, partition, rowNo, cols, weighted);
+      if (chunk == null) chunk = new ChunkBuilder(cols.inputs(), weighted, cols.precision());
+      chunk.add(v, r.getDouble(1), weighted ? r.getDouble(2) : 0);
+      rowNo++;
+      if (chunk.full()) {
+        chunks.add(chunk.build());
+        chunk = null;
       }
-      check(r, partition, rowNo, cols, weighted);
-      Vector v = (Vector) r.get(0);
+    }
+    if (chunk != null) chunks.add(chunk.build());
+    return new PartitionData(partition, cols.inputs(), chunks, weighted);
+  }
+
+  /**
+   * One chunk's rows written straight into the arrays the chunk keeps: allocated for a full
+   * chunk, and trimmed to its rows (one copy) only for a partition's last, partial chunk. So a
+   * row is copied once, from its vector into the cache, in the chunk's precision.
+   */
+  private static final class ChunkBuilder {
+    private static final int CAP = PartitionData.CHUNK_ROWS;
+    private final int d;
+    private final boolean weighted;
+    /** float64: features, then labels, then weights (the layout of {@link Chunk}). */
+    private final double[] data;
+    /** float32: the features; labels and weights go to {@code yw}. */
+    private final float[] x32;
+    private final double[] yw;
+    private int n;
+
+    ChunkBuilder(int d, boolean weighted, Precision precision) {
+      this.d = d;
+      this.weighted = weighted;
+      if (precision == Precision.FLOAT32) {
+        x32 = new float[d * CAP];
+        yw = new double[CAP * (weighted ? 2 : 1)];
+        data = null;
+      } else {
+        data = new double[CAP * (d + (weighted ? 2 : 1))];
+        x32 = null;
+        yw = null;
+      }
+    }
+
+    void add(Vector v, double label, double weight) {
       int base = n * d;
       if (v instanceof org.apache.spark.ml.linalg.DenseVector dv) {
-        System.arraycopy(dv.values(), 0, x, base, d);
-      } else {
+        double[] vals = dv.values();
+        if (x32 != null) {
+          for (int j = 0; j < d; j++) x32[base + j] = (float) vals[j];
+        } else {
+          System.arraycopy(vals, 0, data, base, d);
+        }
+      } else { // the arrays are zero where a sparse vector has no entry
         org.apache.spark.ml.linalg.SparseVector sv = (org.apache.spark.ml.linalg.SparseVector) v;
         int[] idx = sv.indices();
         double[] vals = sv.values();
-        for (int k = 0; k < idx.length; k++) x[base + idx[k]] = vals[k];
+        for (int k = 0; k < idx.length; k++) {
+          if (x32 != null) {
+            x32[base + idx[k]] = (float) vals[k];
+          } else {
+            data[base + idx[k]] = vals[k];
+          }
+        }
       }
-      y[n] = r.getDouble(1);
-      if (weighted) w[n] = r.getDouble(2);
+      if (x32 != null) {
+        yw[n] = label;
+        if (weighted) yw[CAP + n] = weight;
+      } else {
+        data[CAP * d + n] = label;
+        if (weighted) data[CAP * d + CAP + n] = weight;
+      }
       n++;
-      rowNo++;
-      if (n == cap) {
-        chunks.add(stack(d, n, x, y, w, cols.precision()));
-        x = null;
+    }
+
+    boolean full() {
+      return n == CAP;
+    }
+
+    Chunk build() {
+      if (x32 != null) {
+        float[] x = n == CAP ? x32 : java.util.Arrays.copyOf(x32, n * d);
+        double[] lw = new double[n * (weighted ? 2 : 1)];
+        System.arraycopy(yw, 0, lw, 0, n);
+        if (weighted) System.arraycopy(yw, CAP, lw, n, n);
+        return new Chunk(d, n, weighted, lw, x);
       }
+      if (n == CAP) return new Chunk(d, n, weighted, data);
+      double[] trimmed = new double[n * (d + (weighted ? 2 : 1))];
+      System.arraycopy(data, 0, trimmed, 0, n * d);
+      System.arraycopy(data, CAP * d, trimmed, n * d, n);
+      if (weighted) System.arraycopy(data, CAP * d + CAP, trimmed, n * d + n, n);
+      return new Chunk(d, n, weighted, trimmed);
     }
-    if (x != null && n > 0) {
-      chunks.add(stack(d, n, x, y, w, cols.precision()));
-    }
-    return new PartitionData(partition, d, chunks, weighted);
   }
 
-  /** One array per chunk, sized to its rows, so the cache holds the raw size and no more. */
-  private static Chunk stack(int d, int n, double[] x, double[] y, double[] w,
-      Precision precision) {
-    if (precision == Precision.FLOAT32) {
-      float[] x32 = new float[n * d];
-      for (int i = 0; i < x32.length; i++) x32[i] = (float) x[i];
-      double[] yw = new double[n * (w == null ? 1 : 2)];
-      System.arraycopy(y, 0, yw, 0, n);
-      if (w != null) System.arraycopy(w, 0, yw, n, n);
-      return new Chunk(d, n, w != null, yw, x32);
-    }
-    double[] data = new double[n * (d + (w == null ? 1 : 2))];
-    System.arraycopy(x, 0, data, 0, n * d);
-    System.arraycopy(y, 0, data, n * d, n);
-    if (w != null) System.arraycopy(w, 0, data, n * d + n, n);
-    return new Chunk(d, n, w != null, data);
-  }
-
-  private static void check(Row r, int partition, long rowNo, Columns cols, boolean weighted) {
-    String where = " (row " + rowNo + " of partition " + partition + ")";
+  /** The row's features after checking every column; errors say where the row is. */
+  private static Vector check(Row r, int partition, long rowNo, Columns cols, boolean weighted) {
     if (r.isNullAt(0)) {
+      String where = where(partition, rowNo);
       throw new InvalidInputException("Column '" + cols.features() + "' is null" + where
           + "; drop or impute such rows before fitting");
     }
     if (r.isNullAt(1)) {
+      String where = where(partition, rowNo);
       throw new InvalidInputException("Column '" + cols.label() + "' is null" + where
           + "; drop such rows before fitting");
     }
     Vector v = (Vector) r.get(0);
     if (v.size() != cols.inputs()) {
+      String where = where(partition, rowNo);
       throw new InvalidInputException("Column '" + cols.features() + "' holds a vector of size "
           + v.size() + where + " but layers[0] = " + cols.inputs()
           + "; set layers[0] to the feature size or fix the assembler");
@@ -126,6 +169,7 @@ public final class BlockPacker {
         : ((org.apache.spark.ml.linalg.SparseVector) v).values();
     for (int i = 0; i < vals.length; i++) {
       if (!Double.isFinite(vals[i])) {
+        String where = where(partition, rowNo);
         throw new InvalidInputException("Column '" + cols.features() + "' holds " + vals[i]
             + where + "; features must be finite: impute or drop NaN/Infinity values first");
       }
@@ -133,19 +177,27 @@ public final class BlockPacker {
     double label = r.getDouble(1);
     String problem = cols.loss().labelProblem(label, cols.outputs());
     if (problem != null) {
+      String where = where(partition, rowNo);
       throw new InvalidInputException("Column '" + cols.label() + "': " + problem + where
           + "; re-encode the labels (e.g. StringIndexer) or pick a matching loss/layers");
     }
     if (weighted) {
       if (r.isNullAt(2)) {
+        String where = where(partition, rowNo);
         throw new InvalidInputException("Column '" + cols.weight() + "' is null" + where
             + "; give every row a weight >= 0");
       }
       double w = r.getDouble(2);
       if (!(w >= 0) || Double.isInfinite(w)) {
+        String where = where(partition, rowNo);
         throw new InvalidInputException("Column '" + cols.weight() + "' holds " + w + where
             + "; weights must be finite and >= 0");
       }
     }
+    return v;
+  }
+
+  private static String where(int partition, long rowNo) {
+    return " (row " + rowNo + " of partition " + partition + ")";
   }
 }
