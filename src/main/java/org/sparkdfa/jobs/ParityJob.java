@@ -433,10 +433,18 @@ public final class ParityJob implements Callable<Integer> {
       if (cfg.diagnostics().alignment()) {
         if (Plots.alignment(dir.resolve("alignment.png"), datasets, metrics.rows())) {
           ordered.add(new ReportWriter.Picture("alignment.png",
-              "DFA alignment per hidden layer over epochs (mean over seeds)"));
+              "DFA/FA alignment per hidden layer over epochs (mean over seeds)"));
         } else {
-          notes.add("No alignment metrics were recorded (no BP/DFA run, or the estimators do "
+          notes.add("No alignment metrics were recorded (no BP/DFA/FA run, or the estimators do "
               + "not report alignment diagnostics), so there is no alignment picture.");
+        }
+        if (Plots.weightAlignment(dir.resolve("alignment-weights.png"), datasets,
+            metrics.rows())) {
+          ordered.add(new ReportWriter.Picture("alignment-weights.png", "Weight alignment per "
+              + "hidden layer over epochs: the angle between the feedback matrices and the "
+              + "forward weights they stand in for (DFA: B_k vs W_{k+1}ᵀ⋯W_Lᵀ; FA: B_{k+1} vs "
+              + "W_{k+1}ᵀ; BP: a random DFA B, the control), and the norm ratio of the rule's "
+              + "delta to BP's (mean over seeds)"));
         }
       }
       ordered.addAll(pictures);

@@ -51,7 +51,19 @@ class ParityJobTest extends SparkTestBase {
     assertEquals(1 + 2 * 2 * 4, csv.size());
     assertTrue(csv.get(0).startsWith(String.join(",", MetricsLog.BASE_COLUMNS)), csv.get(0));
     assertTrue(csv.get(0).contains("alignment.layer1.angle_deg"), csv.get(0));
-    assertEquals(2 * 2 * 4, Files.readAllLines(out.resolve("metrics.jsonl")).size());
+    List<String> jsonl = Files.readAllLines(out.resolve("metrics.jsonl"));
+    assertEquals(2 * 2 * 4, jsonl.size());
+    // Alignment for FA too, with the weight alignment and the norm ratio of both hidden layers.
+    for (String method : List.of("bp", "dfa", "fa")) {
+      for (String line : jsonl.stream().filter(l -> l.startsWith("{\"method\":\"" + method
+          + "\"")).toList()) {
+        for (String key : List.of("layer1.weight_angle_deg", "layer2.weight_angle_deg",
+            "layer1.norm_ratio", "layer2.norm_ratio", "layer2.angle_deg")) {
+          assertTrue(line.matches(".*\"alignment\\." + key.replace(".", "\\.")
+              + "\":[0-9].*"), method + " " + key + ": " + line);
+        }
+      }
+    }
 
     String report = Files.readString(out.resolve("report.md"));
     assertTrue(report.contains("| **BP** |") && report.contains("| **RF relu** |")
@@ -59,7 +71,8 @@ class ParityJobTest extends SparkTestBase {
     assertTrue(report.contains("sparse n=10 k=3 train mixture → uniform test"), report);
     assertTrue(report.contains("MNIST-parity k=1"), report);
     for (String png : List.of("curves-sparse-n10-k3-mixture.png", "curves-mnist-k1.png",
-        "alignment.png", "tsne-sparse-n10-k3-mixture.png", "tsne-mnist-k1.png")) {
+        "alignment.png", "alignment-weights.png", "tsne-sparse-n10-k3-mixture.png",
+        "tsne-mnist-k1.png")) {
       assertTrue(report.contains("](" + png + ")"), png + " not linked");
       BufferedImage img = ImageIO.read(out.resolve(png).toFile());
       assertNotNull(img, png + " is not a readable PNG");
