@@ -385,6 +385,9 @@ public final class ParityJob implements Callable<Integer> {
         }
         for (Run r : group) {
           MlpClassificationModel model = train(r, train0, partitions, trainEval, tests);
+          if (model.summary().stopReason() == org.sparkdfa.train.StopReason.LISTENER) {
+            console.println("early exit: " + model.summary().stopDetail());
+          }
           metrics.addRun(d, r.method(), r.dataSeed(), r.seed(), model.summary());
           metrics.write(dir);
           progress.endRun();
@@ -413,7 +416,8 @@ public final class ParityJob implements Callable<Integer> {
       progress.startRun(String.format(Locale.ROOT, "%-11s %s data seed %d seed %d",
           r.method().display(), r.data().id(), r.dataSeed(), r.seed()), r.settings().epochs(),
           r.stepsPerEpoch(), r.settings().batchSize(), r.stepsPerEpoch() * r.stepCost());
-      est.addEpochListener(new EpochEvaluator(network, trainEval, tests, progress::epoch));
+      est.addEpochListener(new EpochEvaluator(network, trainEval, tests, progress::epoch,
+          cfg.experiment().stopAccuracy(), cfg.experiment().stopEpochs()));
       if (r.data().freshPerEpoch()) {
         ParityData d = r.data();
         long seed = r.dataSeed();
@@ -465,8 +469,12 @@ public final class ParityJob implements Callable<Integer> {
       prov.put("BLAS", org.sparkdfa.nn.Blas.get().getClass().getSimpleName()
           + (blas == null ? "" : ", OpenBLAS core " + blas));
       prov.put("git", git());
+      List<String> sections = new ArrayList<>();
+      if (FrontierReport.applies(cfg, datasets)) {
+        sections.add(FrontierReport.write(dir, cfg, datasets, metrics.rows()));
+      }
       ReportWriter.write(dir.resolve("report.md"), cfg, datasets, metrics.rows(), ordered,
-          prov, notes);
+          prov, notes, sections);
     }
 
     private static String git() {

@@ -9,4 +9,13 @@ import java.util.Map;
 @FunctionalInterface
 public interface EpochListener extends java.io.Serializable {
   Map<String, Double> onEpochEnd(int epoch, double[] params);
+
+  /**
+   * Asked right after {@link #onEpochEnd}: true ends training after this epoch (with this
+   * epoch's weights, stop reason {@link StopReason#LISTENER}), e.g. once a target accuracy is
+   * reached. Never by default.
+   */
+  default boolean stopRequested() {
+    return false;
+  }
 }

@@ -129,6 +129,40 @@ class ParityJobTest extends SparkTestBase {
     }
   }
 
+  /**
+   * conf/frontier.conf as a user runs it, with tiny sizes: a grid of two cells, the early exit
+   * (a target every model meets, so every run ends after stop-epochs = 2 of its 5 epochs), the
+   * frontier table, one heat map per method and the alignment near the frontier.
+   */
+  @Test
+  void frontierGridExitsEarlyAndReportsTheExamplesNeeded(@TempDir Path tmp) throws Exception {
+    Path out = tmp.resolve("frontier");
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    int code = ParityJob.run(new String[] {"--config", "conf/frontier.conf", "--out",
+        out.toString(), "sparse-parity.n=[8,10]", "sparse-parity.k=[2]",
+        "sparse-parity.train-rows=300", "sparse-parity.test-rows=200",
+        "sparse-parity.train-eval-rows=100", "training.epochs=5", "model.hidden-layers=[16]",
+        "experiment.stop-accuracy=0.01"},
+        new PrintStream(console, true, StandardCharsets.UTF_8), spark());
+    String log = console.toString(StandardCharsets.UTF_8);
+    assertEquals(0, code, log);
+    // 2 cells x 2 methods x 2 seeds, each stopped after epoch 2.
+    assertEquals(8, log.lines().filter(l -> l.startsWith("early exit: stopped after epoch 2 of 5"))
+        .count(), log);
+    assertEquals(1 + 8 * 2, Files.readAllLines(out.resolve("metrics.csv")).size());
+    String report = Files.readString(out.resolve("report.md"));
+    assertTrue(report.contains("## The frontier: examples needed to reach 1%"), report);
+    assertTrue(report.contains("| n | k | train | BP | DFA | DFA / BP | budget |"), report);
+    assertTrue(report.contains("| 8 | 2 | uniform | 300 | 300 | 1.00 | 1.5k |"), report);
+    assertTrue(report.contains("| 10 | 2 | uniform | 300 | 300 | 1.00 | 1.5k |"), report);
+    for (String png : List.of("frontier-bp-uniform.png", "frontier-dfa-uniform.png")) {
+      assertTrue(report.contains("](" + png + ")"), png + " not linked");
+      BufferedImage img = ImageIO.read(out.resolve(png).toFile());
+      assertNotNull(img, png);
+      assertTrue(img.getWidth() >= 560 && img.getHeight() > 100, png);
+    }
+  }
+
   /** Fresh sparse parity: epoch e's rows depend on (data seed, e, index) only. */
   @Test
   void freshSparseParityRowsArePureFunctionsOfDataSeedEpochAndIndex() {
