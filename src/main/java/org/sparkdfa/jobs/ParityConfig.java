@@ -72,7 +72,7 @@ public record ParityConfig(String source, Config resolved, Experiment experiment
   public record RunSettings(String optimizer, double stepSize, double momentum, double regParam,
       int batchSize, int epochs, String weightInit, List<Integer> hiddenLayers, String activation,
       int width, String feedbackDistribution, double feedbackScale, String loss,
-      String precision, Double rho) {
+      String precision, Double rho, String feedbackNormalization) {
 
     /** Output units: one per class with cross_entropy, else one (binary labels). */
     public int outputs() {
@@ -457,12 +457,24 @@ public record ParityConfig(String source, Config resolved, Experiment experiment
           : resolved.getString("method.dfa.feedback-distribution");
       double scale = c.hasPath("feedback-scale") ? c.getDouble("feedback-scale")
           : resolved.getDouble("method.dfa.feedback-scale");
+      String normalization = (c.hasPath("feedback-normalization")
+          ? c.getString("feedback-normalization")
+          : resolved.getString("method.dfa.feedback-normalization")).trim()
+          .toLowerCase(Locale.ROOT);
+      if (!List.of(org.sparkdfa.nn.DirectFeedback.NORMALIZATIONS).contains(normalization)) {
+        String key = resolved.hasPath("method." + method.id() + ".feedback-normalization")
+            ? "method." + method.id() + ".feedback-normalization"
+            : "method.dfa.feedback-normalization";
+        throw new BadConfigException("config key '" + key + "' = '" + normalization + "' is not "
+            + "valid; allowed values: " + String.join(", ",
+                org.sparkdfa.nn.DirectFeedback.NORMALIZATIONS));
+      }
       String loss = oneOf(c.getString("loss"), "loss", LOSSES, method, family);
       String precision = oneOf(c.getString("precision"), "precision", PRECISIONS, method, family);
       return new RunSettings(c.getString("optimizer"), c.getDouble("step-size"),
           c.getDouble("momentum"), c.getDouble("reg-param"), batch, epochs,
           c.getString("weight-init"), List.copyOf(hidden), c.getString("activation"), width,
-          dist, scale, loss, precision, rho(c, method, family));
+          dist, scale, loss, precision, rho(c, method, family), normalization);
     } catch (ConfigException e) {
       throw new BadConfigException("bad config value: " + e.getMessage());
     }

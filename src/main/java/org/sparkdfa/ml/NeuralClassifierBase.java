@@ -414,7 +414,7 @@ public abstract class NeuralClassifierBase<E extends NeuralClassifierBase<E>>
     Feedback b = feedback instanceof org.sparkdfa.nn.DirectFeedback
         || feedback instanceof org.sparkdfa.nn.FeedbackAlignment ? feedback
         : org.sparkdfa.nn.DirectFeedback.random(spec, getFeedbackDistribution(),
-            getFeedbackScale(), getSeed());
+            getFeedbackNormalization(), getFeedbackScale(), getSeed());
     java.util.List<org.sparkdfa.train.EpochListener> listeners =
         new java.util.ArrayList<>(config.listeners());
     listeners.add(org.sparkdfa.train.AlignmentListener.fromRows(config.network(), b, probeRows,

@@ -48,6 +48,7 @@ final class NeuralParamSet implements Serializable {
   final Param<String> weightInit;
   final Param<String> feedbackDistribution;
   final DoubleParam feedbackScale;
+  final Param<String> feedbackNormalization;
   final Param<String> checkpointDir;
   final Param<String> precision;
   final IntParam checkpointInterval;
@@ -118,6 +119,11 @@ final class NeuralParamSet implements Serializable {
         Validators.oneOf("feedbackDistribution", DirectFeedback.DISTRIBUTIONS));
     feedbackScale = new DoubleParam(owner, "feedbackScale", "scale of B_k relative to the Glorot "
         + "magnitude of an h_k x c layer (> 0)", Validators.positive("feedbackScale"));
+    feedbackNormalization = new Param<>(owner, "feedbackNormalization", "how the variance of "
+        + "the feedback matrices follows their shape (h_k units receiving a signal of size c): "
+        + "glorot 2/(h_k + c), fan-in 1/c (scale prop. to 1/sqrt(c)), fan-out 1/h_k (prop. to "
+        + "1/sqrt(h)); times feedbackScale^2", Validators.oneOf("feedbackNormalization",
+            DirectFeedback.NORMALIZATIONS));
     alignmentDiagnostics = new BooleanParam(owner, "alignmentDiagnostics", "record per-epoch "
         + "alignment between the DFA signal and the true BP delta on a fixed probe batch (summary "
         + "metrics alignment.layer<k>.cos_mean/cos_std/angle_deg); for BP runs a random B drawn like "
@@ -157,6 +163,7 @@ final class NeuralParamSet implements Serializable {
     owner.setDefault(weightInit, Init.GLOROT_UNIFORM.paramName());
     owner.setDefault(feedbackDistribution, "uniform");
     owner.setDefault(feedbackScale, 1.0);
+    owner.setDefault(feedbackNormalization, "glorot");
     owner.setDefault(checkpointInterval, 1);
     owner.setDefault(precision, "float64");
     owner.setDefault(alignmentDiagnostics, false);

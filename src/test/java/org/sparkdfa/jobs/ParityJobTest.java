@@ -163,6 +163,28 @@ class ParityJobTest extends SparkTestBase {
     }
   }
 
+  /** Every conf/depth piece runs end to end as a user runs it, only with tiny sizes. */
+  @Test
+  void everyDepthPieceRunsEndToEndWithTinySizes(@TempDir Path tmp) throws Exception {
+    for (Path piece : DepthConfigTest.pieces()) {
+      String name = piece.getFileName().toString().replace(".conf", "");
+      Path out = tmp.resolve(name);
+      ByteArrayOutputStream console = new ByteArrayOutputStream();
+      int code = ParityJob.run(new String[] {"--config", piece.toString(), "--out",
+          out.toString(), "training.epochs=1", "model.hidden-layers=[16,16]",
+          "mnist-parity.train-rows=128", "mnist-parity.test-rows=64",
+          "mnist-parity.train-eval-rows=0"},
+          new PrintStream(console, true, StandardCharsets.UTF_8), spark());
+      String log = console.toString(StandardCharsets.UTF_8);
+      assertEquals(0, code, name + ": " + log);
+      ParityConfig c = ParityConfig.load(Path.of("conf", "parity.conf"), piece, List.of());
+      assertEquals(1 + c.experiment().methods().size(),
+          Files.readAllLines(out.resolve("metrics.csv")).size(), name);
+      String report = Files.readString(out.resolve("report.md"));
+      assertTrue(report.contains("](alignment-weights.png)"), name + ": " + report);
+    }
+  }
+
   /** Fresh sparse parity: epoch e's rows depend on (data seed, e, index) only. */
   @Test
   void freshSparseParityRowsArePureFunctionsOfDataSeedEpochAndIndex() {
