@@ -135,8 +135,9 @@ final class FrontierReport {
         .append(" (counted to the first of them, at the resolution of one epoch); the median ")
         .append("over the runs that did, with how many did when not all; \"not within budget\" ")
         .append("when no run did within its budget (rows per epoch × epochs). Ratios: the ")
-        .append("method's median over BP's; \"> x\" when BP reached the target and the method ")
-        .append("did not (x = its budget over BP's count).\n\n");
+        .append("method's median over BP's (†: not every run of the two cells reached the target; ")
+        .append("the medians of those that did); \"> x\" when BP reached the target and the ")
+        .append("method did not (x = its budget over BP's count).\n\n");
     List<Method> others = methods.stream().filter(m -> m != Method.BP).toList();
     List<String> header = new ArrayList<>(List.of("n", "k", "train"));
     for (Method m : methods) header.add(m.display());
@@ -242,13 +243,17 @@ final class FrontierReport {
     return out.size() > 4 ? out.subList(0, 4) : out;
   }
 
-  /** The method's median over BP's ("×1.8"), "> ×3.0" when only BP reached, else "–". */
+  /**
+   * The method's median over BP's ("1.80"; "1.80 †" when not every run of either cell reached the
+   * target), "> 3.0" when BP reached it and the method did not, else "–".
+   */
   static String ratio(Cell m, Cell bp) {
     if (m == null || bp == null || bp.reached() == 0) return "–";
     if (m.reached() == 0) {
       return String.format(Locale.ROOT, "> %.1f", m.budget() / bp.median());
     }
-    return String.format(Locale.ROOT, "%.2f", m.median() / bp.median());
+    return String.format(Locale.ROOT, "%.2f", m.median() / bp.median())
+        + (m.all() && bp.all() ? "" : " †");
   }
 
   /** 1,200,000 → "1.2M", 90,000 → "90k", 500 → "500". */

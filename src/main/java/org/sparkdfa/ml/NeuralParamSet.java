@@ -125,9 +125,11 @@ final class NeuralParamSet implements Serializable {
         + "1/sqrt(h)); times feedbackScale^2", Validators.oneOf("feedbackNormalization",
             DirectFeedback.NORMALIZATIONS));
     alignmentDiagnostics = new BooleanParam(owner, "alignmentDiagnostics", "record per-epoch "
-        + "alignment between the DFA signal and the true BP delta on a fixed probe batch (summary "
-        + "metrics alignment.layer<k>.cos_mean/cos_std/angle_deg); for BP runs a random B drawn like "
-        + "DFA's serves as a control. Mini-batch optimizers only (lbfgs records no epochs' metrics)");
+        + "alignment between the DFA/FA signal and the true BP delta on a fixed probe batch, and of "
+        + "the feedback matrices with the forward weights (summary metrics alignment.layer<k>."
+        + "cos_mean/cos_std/angle_deg/norm_ratio/weight_angle_deg); for BP runs a random B drawn "
+        + "like DFA's serves as a control. Mini-batch optimizers only (lbfgs records no epochs' "
+        + "metrics)");
     alignmentProbeRows = new IntParam(owner, "alignmentProbeRows", "rows of the alignment probe "
         + "batch: the first n training rows, collected once to the driver (>= 1)",
         Validators.atLeast("alignmentProbeRows", 1));

@@ -115,7 +115,9 @@ class FrontierConfigTest {
     assertEquals("90k", bp.text());
     assertEquals("180k (1/2 runs)", dfa.text());
     assertEquals("not within budget", none.text());
-    assertEquals("2.00", FrontierReport.ratio(dfa, bp));
+    assertEquals("2.00 †", FrontierReport.ratio(dfa, bp));
+    assertEquals("0.67", FrontierReport.ratio(bp, new FrontierReport.Cell(d, Method.BP,
+        List.of(150_000L, 120_000L, 135_000L), 1_800_000)));
     assertEquals("> 20.0", FrontierReport.ratio(none, bp));
     assertEquals("–", FrontierReport.ratio(bp, none));
     assertEquals("1.8M", FrontierReport.count(1_800_000));
