@@ -44,11 +44,11 @@ public enum Method {
   }
 
   /**
-   * True for BP and DFA, whose alignment diagnostics measure DFA's update against the true
-   * gradient (for BP: a random B, the control).
+   * True for BP, DFA and FA, whose alignment diagnostics measure the rule's update against the
+   * true gradient (for BP: DFA's rule with a random B, the control).
    */
   public boolean measuresAlignment() {
-    return this == BP || this == DFA;
+    return this == BP || this == DFA || this == FA;
   }
 
   public static String validNames() {

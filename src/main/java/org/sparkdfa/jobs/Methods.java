@@ -25,9 +25,11 @@ public final class Methods {
     NeuralClassifierBase<?> e = switch (method) {
       case BP -> new BpMlpClassifier().setLayers(deep).setHiddenActivation(s.activation());
       case DFA -> new DfaMlpClassifier().setFeedbackDistribution(s.feedbackDistribution())
+          .setFeedbackNormalization(s.feedbackNormalization())
           .setFeedbackScale(s.feedbackScale()).setLayers(deep)
           .setHiddenActivation(s.activation());
       case FA -> new FaMlpClassifier().setFeedbackDistribution(s.feedbackDistribution())
+          .setFeedbackNormalization(s.feedbackNormalization())
           .setFeedbackScale(s.feedbackScale()).setLayers(deep)
           .setHiddenActivation(s.activation());
       case GALU -> new GatedLinearClassifier().setLayers(wide);

@@ -33,12 +33,27 @@ import java.util.TreeSet;
 public record ParityConfig(String source, Config resolved, Experiment experiment,
     SparseParitySpec sparseParity, MnistParitySpec mnistParity, Diagnostics diagnostics) {
 
-  /** Section {@code experiment}. */
+  /**
+   * Section {@code experiment}.
+   *
+   * @param stopAccuracy the early exit's target test accuracy (0 = off): a run ends once its
+   *                     primary test accuracy was at or above it for {@code stopEpochs}
+   *                     consecutive epochs
+   */
   public record Experiment(String name, String out, List<Long> seeds, List<Long> dataSeeds,
-      List<Method> methods, int partitions) {}
+      List<Method> methods, int partitions, double stopAccuracy, int stopEpochs) {
 
-  /** Section {@code sparse-parity}. */
-  public record SparseParitySpec(boolean enabled, int n, List<Integer> k,
+    /** Whether runs may end before their last epoch. */
+    public boolean earlyExit() {
+      return stopAccuracy > 0;
+    }
+  }
+
+  /**
+   * Section {@code sparse-parity}; {@code n} holds every input size (the key takes one number or
+   * a list): the data sets are the grid n × k × training distribution.
+   */
+  public record SparseParitySpec(boolean enabled, List<Integer> n, List<Integer> k,
       List<String> trainDistributions, int trainRows, int testRows, boolean freshPerEpoch,
       int trainEvalRows) {}
 
@@ -57,7 +72,7 @@ public record ParityConfig(String source, Config resolved, Experiment experiment
   public record RunSettings(String optimizer, double stepSize, double momentum, double regParam,
       int batchSize, int epochs, String weightInit, List<Integer> hiddenLayers, String activation,
       int width, String feedbackDistribution, double feedbackScale, String loss,
-      String precision, Double rho) {
+      String precision, Double rho, String feedbackNormalization) {
 
     /** Output units: one per class with cross_entropy, else one (binary labels). */
     public int outputs() {
@@ -305,18 +320,38 @@ public record ParityConfig(String source, Config resolved, Experiment experiment
       throw new BadConfigException("experiment.name '" + name + "' must be a plain folder name "
           + "(letters, digits, . _ -)");
     }
+    double stopAccuracy = e.getDouble("stop-accuracy");
+    if (!(stopAccuracy >= 0 && stopAccuracy <= 1)) {
+      throw new BadConfigException("config key 'experiment.stop-accuracy' = " + stopAccuracy
+          + " is not valid; allowed values: 0 (no early exit) or a test accuracy in (0, 1], "
+          + "e.g. 0.99");
+    }
+    int stopEpochs = e.getInt("stop-epochs");
+    if (stopEpochs < 1) {
+      throw new BadConfigException("config key 'experiment.stop-epochs' = " + stopEpochs
+          + " is not valid; allowed values: an integer >= 1 (consecutive epochs at or above "
+          + "experiment.stop-accuracy)");
+    }
     return new Experiment(name, e.getString("out"), List.copyOf(seeds), List.copyOf(dataSeeds),
-        List.copyOf(methods), partitions);
+        List.copyOf(methods), partitions, stopAccuracy, stopEpochs);
   }
 
   private static SparseParitySpec sparse(Config c) {
     Config s = c.getConfig("sparse-parity");
-    int n = positive(s, "n", "sparse-parity.n");
+    List<Integer> n = s.getValue("n").valueType() == ConfigValueType.LIST ? s.getIntList("n")
+        : List.of(s.getInt("n"));
+    if (n.isEmpty() || n.stream().anyMatch(v -> v <= 0)
+        || new LinkedHashSet<>(n).size() != n.size()) {
+      throw new BadConfigException("config key 'sparse-parity.n' = " + s.getValue("n").render()
+          + " is not valid; allowed values: a positive number of bits or a list of distinct "
+          + "ones, e.g. 30 or [30, 50, 100]");
+    }
+    int smallest = n.stream().mapToInt(Integer::intValue).min().getAsInt();
     List<Integer> k = s.getIntList("k");
     for (int kk : k) {
-      if (kk < 1 || kk > n) {
-        throw new BadConfigException("sparse-parity.k = " + kk + " must be in [1, n] = [1, " + n
-            + "]");
+      if (kk < 1 || kk > smallest) {
+        throw new BadConfigException("sparse-parity.k = " + kk + " must be in [1, n] = [1, "
+            + smallest + "]" + (n.size() > 1 ? " for every n of " + n : ""));
       }
     }
     List<String> dists = new ArrayList<>();
@@ -333,7 +368,7 @@ public record ParityConfig(String source, Config resolved, Experiment experiment
       throw new BadConfigException("sparse-parity is enabled but k or train-distributions is "
           + "empty; set sparse-parity.enabled=false to skip it");
     }
-    return new SparseParitySpec(enabled, n, List.copyOf(k), List.copyOf(dists),
+    return new SparseParitySpec(enabled, List.copyOf(n), List.copyOf(k), List.copyOf(dists),
         positive(s, "train-rows", "sparse-parity.train-rows"),
         positive(s, "test-rows", "sparse-parity.test-rows"), s.getBoolean("fresh-per-epoch"),
         trainEvalRows(s, "sparse-parity"));
@@ -422,12 +457,24 @@ public record ParityConfig(String source, Config resolved, Experiment experiment
           : resolved.getString("method.dfa.feedback-distribution");
       double scale = c.hasPath("feedback-scale") ? c.getDouble("feedback-scale")
           : resolved.getDouble("method.dfa.feedback-scale");
+      String normalization = (c.hasPath("feedback-normalization")
+          ? c.getString("feedback-normalization")
+          : resolved.getString("method.dfa.feedback-normalization")).trim()
+          .toLowerCase(Locale.ROOT);
+      if (!List.of(org.sparkdfa.nn.DirectFeedback.NORMALIZATIONS).contains(normalization)) {
+        String key = resolved.hasPath("method." + method.id() + ".feedback-normalization")
+            ? "method." + method.id() + ".feedback-normalization"
+            : "method.dfa.feedback-normalization";
+        throw new BadConfigException("config key '" + key + "' = '" + normalization + "' is not "
+            + "valid; allowed values: " + String.join(", ",
+                org.sparkdfa.nn.DirectFeedback.NORMALIZATIONS));
+      }
       String loss = oneOf(c.getString("loss"), "loss", LOSSES, method, family);
       String precision = oneOf(c.getString("precision"), "precision", PRECISIONS, method, family);
       return new RunSettings(c.getString("optimizer"), c.getDouble("step-size"),
           c.getDouble("momentum"), c.getDouble("reg-param"), batch, epochs,
           c.getString("weight-init"), List.copyOf(hidden), c.getString("activation"), width,
-          dist, scale, loss, precision, rho(c, method, family));
+          dist, scale, loss, precision, rho(c, method, family), normalization);
     } catch (ConfigException e) {
       throw new BadConfigException("bad config value: " + e.getMessage());
     }

@@ -41,12 +41,14 @@ public record ParityData(String id, String family, String title, int n, int k,
     List<ParityData> out = new ArrayList<>();
     ParityConfig.SparseParitySpec s = c.sparseParity();
     if (s.enabled()) {
-      for (int k : s.k()) {
-        for (String d : s.trainDistributions()) {
-          out.add(new ParityData("sparse-n" + s.n() + "-k" + k + "-" + d, SPARSE,
-              "sparse parity n=" + s.n() + " k=" + k + ", trained on " + d, s.n(), k, d,
-              s.trainRows(), s.testRows(), s.freshPerEpoch(),
-              evalRows(s.trainEvalRows(), s.trainRows()), "", 1.0));
+      for (int n : s.n()) {
+        for (int k : s.k()) {
+          for (String d : s.trainDistributions()) {
+            out.add(new ParityData("sparse-n" + n + "-k" + k + "-" + d, SPARSE,
+                "sparse parity n=" + n + " k=" + k + ", trained on " + d, n, k, d,
+                s.trainRows(), s.testRows(), s.freshPerEpoch(),
+                evalRows(s.trainEvalRows(), s.trainRows()), "", 1.0));
+          }
         }
       }
     }

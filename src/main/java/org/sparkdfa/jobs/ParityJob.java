@@ -382,6 +382,9 @@ public final class ParityJob implements Callable<Integer> {
         }
         for (Run r : group) {
           MlpClassificationModel model = train(r, train0, partitions, trainEval, tests);
+          if (model.summary().stopReason() == org.sparkdfa.train.StopReason.LISTENER) {
+            console.println("early exit: " + model.summary().stopDetail());
+          }
           metrics.addRun(d, r.method(), r.dataSeed(), r.seed(), model.summary());
           metrics.write(dir);
           progress.endRun();
@@ -412,7 +415,7 @@ public final class ParityJob implements Callable<Integer> {
           r.stepsPerEpoch(), r.settings().batchSize(), r.stepsPerEpoch() * r.stepCost());
       est.addEpochListener(new EpochEvaluator(network,
           Precision.fromName(r.settings().precision()), trainEval, tests, progress::epoch,
-          progress::step));
+          progress::step, cfg.experiment().stopAccuracy(), cfg.experiment().stopEpochs()));
       if (r.data().freshPerEpoch()) {
         ParityData d = r.data();
         long seed = r.dataSeed();
@@ -432,10 +435,18 @@ public final class ParityJob implements Callable<Integer> {
       if (cfg.diagnostics().alignment()) {
         if (Plots.alignment(dir.resolve("alignment.png"), datasets, metrics.rows())) {
           ordered.add(new ReportWriter.Picture("alignment.png",
-              "DFA alignment per hidden layer over epochs (mean over seeds)"));
+              "DFA/FA alignment per hidden layer over epochs (mean over seeds)"));
         } else {
-          notes.add("No alignment metrics were recorded (no BP/DFA run, or the estimators do "
+          notes.add("No alignment metrics were recorded (no BP/DFA/FA run, or the estimators do "
               + "not report alignment diagnostics), so there is no alignment picture.");
+        }
+        if (Plots.weightAlignment(dir.resolve("alignment-weights.png"), datasets,
+            metrics.rows())) {
+          ordered.add(new ReportWriter.Picture("alignment-weights.png", "Weight alignment per "
+              + "hidden layer over epochs: the angle between the feedback matrices and the "
+              + "forward weights they stand in for (DFA: B_k vs W_{k+1}ᵀ⋯W_Lᵀ; FA: B_{k+1} vs "
+              + "W_{k+1}ᵀ; BP: a random DFA B, the control), and the norm ratio of the rule's "
+              + "delta to BP's (mean over seeds)"));
         }
       }
       ordered.addAll(pictures);
@@ -456,8 +467,12 @@ public final class ParityJob implements Callable<Integer> {
       prov.put("BLAS", org.sparkdfa.nn.Blas.get().getClass().getSimpleName()
           + (blas == null ? "" : ", OpenBLAS core " + blas));
       prov.put("git", git());
+      List<String> sections = new ArrayList<>();
+      if (FrontierReport.applies(cfg, datasets)) {
+        sections.add(FrontierReport.write(dir, cfg, datasets, metrics.rows()));
+      }
       ReportWriter.write(dir.resolve("report.md"), cfg, datasets, metrics.rows(), ordered,
-          prov, notes);
+          prov, notes, sections);
     }
 
     private static String git() {

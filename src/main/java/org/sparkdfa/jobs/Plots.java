@@ -107,9 +107,10 @@ final class Plots {
   static boolean alignment(Path file, List<ParityData> datasets, List<Map<String, Object>> rows) {
     List<XYChart> charts = new ArrayList<>();
     boolean any = false;
-    for (Method m : List.of(Method.DFA, Method.BP)) {
-      XYChart c = chart(m == Method.DFA ? "DFA: angle between DFA update and BP gradient"
-          : "BP control: same angle with a random B", "epoch", "angle (degrees)");
+    for (Method m : List.of(Method.DFA, Method.FA, Method.BP)) {
+      XYChart c = chart(m == Method.BP ? "BP control: same angle with a random B"
+          : m.display() + ": angle between " + m.display() + " update and BP gradient", "epoch",
+          "angle (degrees)");
       c.getStyler().setYAxisMin(0.0).setYAxisMax(90.0);
       int colour = 0;
       for (ParityData d : datasets) {
@@ -127,6 +128,62 @@ final class Plots {
     if (!any) return false;
     save(file, charts, 1, charts.size());
     return true;
+  }
+
+  /**
+   * The mechanism behind the alignment: per method (DFA, FA, and BP with a random DFA B, the
+   * control), the angle between the feedback matrices and the forward weights they stand in for
+   * per hidden layer over epochs (top row), and the norm ratio of the rule's delta to BP's
+   * (bottom row, log scale). Returns false when no run recorded them (nothing is written).
+   */
+  static boolean weightAlignment(Path file, List<ParityData> datasets,
+      List<Map<String, Object>> rows) {
+    List<XYChart> angles = new ArrayList<>();
+    List<XYChart> ratios = new ArrayList<>();
+    for (Method m : List.of(Method.DFA, Method.FA, Method.BP)) {
+      String who = m == Method.BP ? "BP control (random B)" : m.display();
+      XYChart a = chart(who + ": angle(B, forward weights)", "epoch", "angle (degrees)");
+      a.getStyler().setYAxisMin(0.0).setYAxisMax(180.0);
+      XYChart r = chart(who + ": |signal| / |BP delta|", "epoch", "norm ratio");
+      r.getStyler().setYAxisLogarithmic(true);
+      int colour = 0;
+      for (ParityData d : datasets) {
+        for (int layer = 1; layer <= 8; layer++) {
+          double[][] wa = curve(rows, d.id(), m, "alignment.layer" + layer + ".weight_angle_deg");
+          double[][] nr = positive(curve(rows, d.id(), m,
+              "alignment.layer" + layer + ".norm_ratio"));
+          if (wa[0].length == 0 && nr[0].length == 0) continue;
+          Color col = PALETTE[colour++ % PALETTE.length];
+          BasicStroke line = layer == 1 ? SeriesLines.SOLID : SeriesLines.DASH_DASH;
+          String name = d.id() + " layer " + layer;
+          if (wa[0].length > 0) style(a.addSeries(name, wa[0], wa[1]), col, line);
+          if (nr[0].length > 0) style(r.addSeries(name, nr[0], nr[1]), col, line);
+        }
+      }
+      if (a.getSeriesMap().isEmpty() && r.getSeriesMap().isEmpty()) continue;
+      angles.add(a);
+      ratios.add(r);
+    }
+    if (angles.isEmpty()) return false;
+    List<XYChart> all = new ArrayList<>(angles);
+    all.addAll(ratios);
+    save(file, all, 2, angles.size());
+    return true;
+  }
+
+  /** The points of a curve with a positive y (a log axis cannot show the others). */
+  private static double[][] positive(double[][] c) {
+    int n = 0;
+    for (double y : c[1]) if (y > 0) n++;
+    double[][] out = {new double[n], new double[n]};
+    int j = 0;
+    for (int i = 0; i < c[0].length; i++) {
+      if (c[1][i] > 0) {
+        out[0][j] = c[0][i];
+        out[1][j++] = c[1][i];
+      }
+    }
+    return out;
   }
 
   /** t-SNE pictures side by side (one per method), points coloured by label. */

@@ -18,6 +18,7 @@ final class Progress {
   private final long start = System.nanoTime();
   private final double intervalSeconds;
   private double doneCost;
+  private double skippedCost;
   private int run;
   private String label;
   private int epochs;
@@ -70,7 +71,7 @@ final class Progress {
     double runLeft = stepsLeft / Math.max(1e-9, stepsPerSecond);
     double costDone = doneCost + costPerEpoch * done / (double) stepsPerEpoch;
     double costRate = costPerEpoch / stepsPerEpoch * stepsPerSecond;
-    double allLeft = (totalCost - costDone) / Math.max(1e-12, costRate);
+    double allLeft = (totalCost - costDone - skippedCost) / Math.max(1e-12, costRate);
     out.printf(Locale.ROOT, "  ... run %d/%d %s  epoch %d/%d  step %d/%d  %.0f rows/s  ETA "
             + "run %s, experiment %s%n", run, totalRuns, label.trim(), epoch, epochs, done,
         stepsPerEpoch, stepsPerSecond * batchSize, duration(runLeft), duration(allLeft));
@@ -101,9 +102,12 @@ final class Progress {
 
   synchronized void endRun() {
     running = false;
+    // A run that exited early skipped its remaining epochs: that work is done, but took no time.
+    skippedCost += costPerEpoch * Math.max(0, epochs - (epoch - 1));
     double elapsed = (System.nanoTime() - start) / 1e9;
-    double frac = Math.min(1.0, doneCost / totalCost);
-    String eta = frac > 0 ? duration(elapsed / frac - elapsed) : "?";
+    double frac = Math.min(1.0, (doneCost + skippedCost) / totalCost);
+    String eta = doneCost > 0 ? duration(Math.max(0, elapsed / doneCost
+        * (totalCost - doneCost - skippedCost))) : "?";
     out.printf(Locale.ROOT, "progress: %d/%d runs, %.0f%% of the work, elapsed %s, ETA %s%n", run,
         totalRuns, 100 * frac, duration(elapsed), eta);
     out.flush();

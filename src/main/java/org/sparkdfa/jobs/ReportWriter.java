@@ -22,6 +22,16 @@ final class ReportWriter {
   static void write(Path file, ParityConfig cfg, List<ParityData> datasets,
       List<Map<String, Object>> rows, List<Picture> pictures, Map<String, String> provenance,
       List<String> notes) {
+    write(file, cfg, datasets, rows, pictures, provenance, notes, List.of());
+  }
+
+  /**
+   * @param sections further sections in Markdown (each starting with its "## " heading, e.g.
+   *                 {@link FrontierReport}'s), placed after the pictures
+   */
+  static void write(Path file, ParityConfig cfg, List<ParityData> datasets,
+      List<Map<String, Object>> rows, List<Picture> pictures, Map<String, String> provenance,
+      List<String> notes, List<String> sections) {
     List<Method> methods = cfg.experiment().methods();
     StringBuilder md = new StringBuilder();
     md.append("# Parity experiment: BP, DFA and lazy baselines\n\n");
@@ -54,6 +64,8 @@ final class ReportWriter {
       md.append("### ").append(p.caption()).append("\n\n");
       md.append("![").append(p.caption()).append("](").append(p.file()).append(")\n\n");
     }
+
+    for (String section : sections) md.append(section.strip()).append("\n\n");
 
     md.append("## Data sets\n\n");
     List<Long> seeds = cfg.experiment().dataSeeds();

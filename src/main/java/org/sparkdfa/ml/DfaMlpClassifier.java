@@ -24,7 +24,8 @@ public class DfaMlpClassifier extends RandomFeedbackClassifierBase<DfaMlpClassif
 
   @Override
   protected Feedback feedback(NetworkSpec spec) {
-    return DirectFeedback.random(spec, getFeedbackDistribution(), getFeedbackScale(), getSeed());
+    return DirectFeedback.random(spec, getFeedbackDistribution(), getFeedbackNormalization(),
+        getFeedbackScale(), getSeed());
   }
 
   @Override

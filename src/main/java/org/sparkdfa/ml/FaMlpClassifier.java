@@ -25,8 +25,8 @@ public class FaMlpClassifier extends RandomFeedbackClassifierBase<FaMlpClassifie
 
   @Override
   protected Feedback feedback(NetworkSpec spec) {
-    return FeedbackAlignment.random(spec, getFeedbackDistribution(), getFeedbackScale(),
-        getSeed());
+    return FeedbackAlignment.random(spec, getFeedbackDistribution(), getFeedbackNormalization(),
+        getFeedbackScale(), getSeed());
   }
 
   @Override

@@ -54,8 +54,8 @@ public final class MlpTrainingSummary implements Serializable {
 
   /**
    * The alignment diagnostics (param alignmentDiagnostics) by metric key
-   * ({@code alignment.layer<k>.cos_mean}, {@code .cos_std}, {@code .angle_deg}), each one value
-   * per epoch (NaN where an epoch lacks it); empty when they were not recorded.
+   * ({@code alignment.layer<k>.cos_mean}, {@code .cos_std}, {@code .angle_deg},
+   * {@code .norm_ratio}, {@code .weight_angle_deg}), each one value per epoch (NaN where an epoch lacks it); empty when they were not recorded.
    */
   public java.util.Map<String, double[]> alignmentHistory() {
     java.util.Map<String, double[]> out = new java.util.TreeMap<>();

@@ -399,7 +399,8 @@ public abstract class NeuralClassifierBase<E extends NeuralClassifierBase<E>>
    * The config plus an {@link org.sparkdfa.train.AlignmentListener} when alignmentDiagnostics is
    * on: the probe is the first alignmentProbeRows rows of {@code probeRows} (training rows, epoch 0
    * for fresh-per-epoch data), collected once to the driver after packing has checked the data.
-   * The B is the training feedback for DFA, and for BP a control drawn the same way DFA draws it.
+   * The B is the training feedback for DFA and FA, and for BP a control drawn the same way DFA
+   * draws it.
    * Nothing is recorded without a measurable hidden layer (none, or frozen) or with lbfgs.
    */
   private TrainingConfig withAlignment(TrainingConfig config, Feedback feedback,
@@ -409,9 +410,11 @@ public abstract class NeuralClassifierBase<E extends NeuralClassifierBase<E>>
         || config.maxEpochs() == 0 || !org.sparkdfa.nn.Alignment.anyMeasurable(spec)) {
       return config;
     }
-    org.sparkdfa.nn.DirectFeedback b = feedback instanceof org.sparkdfa.nn.DirectFeedback d ? d
+    // DFA and FA are measured with their own matrices; anything else (BP) against DFA's.
+    Feedback b = feedback instanceof org.sparkdfa.nn.DirectFeedback
+        || feedback instanceof org.sparkdfa.nn.FeedbackAlignment ? feedback
         : org.sparkdfa.nn.DirectFeedback.random(spec, getFeedbackDistribution(),
-            getFeedbackScale(), getSeed());
+            getFeedbackNormalization(), getFeedbackScale(), getSeed());
     java.util.List<org.sparkdfa.train.EpochListener> listeners =
         new java.util.ArrayList<>(config.listeners());
     listeners.add(org.sparkdfa.train.AlignmentListener.fromRows(config.network(), b, probeRows,

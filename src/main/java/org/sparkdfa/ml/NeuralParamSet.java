@@ -48,6 +48,7 @@ final class NeuralParamSet implements Serializable {
   final Param<String> weightInit;
   final Param<String> feedbackDistribution;
   final DoubleParam feedbackScale;
+  final Param<String> feedbackNormalization;
   final Param<String> checkpointDir;
   final Param<String> precision;
   final IntParam checkpointInterval;
@@ -118,10 +119,17 @@ final class NeuralParamSet implements Serializable {
         Validators.oneOf("feedbackDistribution", DirectFeedback.DISTRIBUTIONS));
     feedbackScale = new DoubleParam(owner, "feedbackScale", "scale of B_k relative to the Glorot "
         + "magnitude of an h_k x c layer (> 0)", Validators.positive("feedbackScale"));
+    feedbackNormalization = new Param<>(owner, "feedbackNormalization", "how the variance of "
+        + "the feedback matrices follows their shape (h_k units receiving a signal of size c): "
+        + "glorot 2/(h_k + c), fan-in 1/c (scale prop. to 1/sqrt(c)), fan-out 1/h_k (prop. to "
+        + "1/sqrt(h)); times feedbackScale^2", Validators.oneOf("feedbackNormalization",
+            DirectFeedback.NORMALIZATIONS));
     alignmentDiagnostics = new BooleanParam(owner, "alignmentDiagnostics", "record per-epoch "
-        + "alignment between the DFA signal and the true BP delta on a fixed probe batch (summary "
-        + "metrics alignment.layer<k>.cos_mean/cos_std/angle_deg); for BP runs a random B drawn like "
-        + "DFA's serves as a control. Mini-batch optimizers only (lbfgs records no epochs' metrics)");
+        + "alignment between the DFA/FA signal and the true BP delta on a fixed probe batch, and of "
+        + "the feedback matrices with the forward weights (summary metrics alignment.layer<k>."
+        + "cos_mean/cos_std/angle_deg/norm_ratio/weight_angle_deg); for BP runs a random B drawn "
+        + "like DFA's serves as a control. Mini-batch optimizers only (lbfgs records no epochs' "
+        + "metrics)");
     alignmentProbeRows = new IntParam(owner, "alignmentProbeRows", "rows of the alignment probe "
         + "batch: the first n training rows, collected once to the driver (>= 1)",
         Validators.atLeast("alignmentProbeRows", 1));
@@ -157,6 +165,7 @@ final class NeuralParamSet implements Serializable {
     owner.setDefault(weightInit, Init.GLOROT_UNIFORM.paramName());
     owner.setDefault(feedbackDistribution, "uniform");
     owner.setDefault(feedbackScale, 1.0);
+    owner.setDefault(feedbackNormalization, "glorot");
     owner.setDefault(checkpointInterval, 1);
     owner.setDefault(precision, "float64");
     owner.setDefault(alignmentDiagnostics, false);

@@ -43,6 +43,7 @@ public interface NeuralParams extends Params {
   default Param<String> weightInit() { return paramSet().weightInit; }
   default Param<String> feedbackDistribution() { return paramSet().feedbackDistribution; }
   default DoubleParam feedbackScale() { return paramSet().feedbackScale; }
+  default Param<String> feedbackNormalization() { return paramSet().feedbackNormalization; }
   default Param<String> checkpointDir() { return paramSet().checkpointDir; }
   default IntParam checkpointInterval() { return paramSet().checkpointInterval; }
   default Param<String> precision() { return paramSet().precision; }
@@ -67,6 +68,7 @@ public interface NeuralParams extends Params {
   default String getWeightInit() { return name(weightInit()); }
   default String getFeedbackDistribution() { return name(feedbackDistribution()); }
   default double getFeedbackScale() { return (Double) getOrDefault(feedbackScale()); }
+  default String getFeedbackNormalization() { return name(feedbackNormalization()); }
   default int getCheckpointInterval() { return (Integer) getOrDefault(checkpointInterval()); }
   default String getPrecision() { return name(precision()); }
   default boolean getAlignmentDiagnostics() {

@@ -17,7 +17,9 @@ import java.util.List;
  *       weights and bias of weight layer k as one vector, summed over the probe examples (the
  *       direction of the update the rule would make, before the optimizer and any L2 term).</li>
  * </ul>
- * Both come from two calls of {@link Network#gradient}, one per rule. Nothing here knows about
+ * Both come from two calls of {@link Network#gradient}, one per rule, as does the ratio of the two
+ * deltas' norms. {@link #weightAngles} measures the mechanism instead of its effect: how far the
+ * forward weights have turned towards the fixed feedback matrices. Nothing here knows about
  * Spark.
  */
 public final class Alignment {
@@ -35,9 +37,11 @@ public final class Alignment {
    * @param skippedRows examples skipped because a delta was all zero
    * @param angleDeg    angle in [0, 180] degrees between the layer's summed gradient (weights and
    *                    bias) under the rule and under BP; NaN when either gradient is zero
+   * @param normRatio   ‖δ̃_k‖ / ‖δ_k‖ over the whole probe block (Frobenius norms): how large the
+   *                    rule's signal is against BP's delta; NaN when BP's delta is all zero
    */
   public record LayerAlignment(int hiddenLayer, double cosMean, double cosStd, int rows,
-      int skippedRows, double angleDeg) {}
+      int skippedRows, double angleDeg, double normRatio) {}
 
   /**
    * Whether hidden layer k (0-based) can be measured: its incoming weight layer is trained, so it
@@ -95,9 +99,93 @@ public final class Alignment {
       int from = spec.weightOffset(k);
       int to = spec.biasOffset(k) + h;
       double angle = angleDegrees(gradRule, gradBp, from, to);
-      out.add(new LayerAlignment(k + 1, mean, std, used, m - used, angle));
+      double bpNorm = norm(b, 0, h * m);
+      double ratio = bpNorm > 0 ? norm(a, 0, h * m) / bpNorm : Double.NaN;
+      out.add(new LayerAlignment(k + 1, mean, std, used, m - used, angle, ratio));
     }
     return out;
+  }
+
+  /**
+   * Weight alignment of every hidden layer: the angle in degrees between the fixed feedback matrix
+   * the rule uses in place of the transposed forward weights and those weights at {@code params},
+   * each matrix taken as one vector (Frobenius inner product).
+   * <ul>
+   *   <li>DFA ({@link DirectFeedback}): hidden layer k receives B_k e where BP sends
+   *       W_{k+1}ᵀ⋯W_Lᵀ e (ignoring the activation derivatives in between), so the angle is
+   *       between B_k (h_k × c) and the product W_{k+1}ᵀ⋯W_Lᵀ — for the last hidden layer
+   *       W_Lᵀ;</li>
+   *   <li>FA ({@link FeedbackAlignment}): hidden layer k receives B_{k+1} δ_{k+1} where BP uses
+   *       W_{k+1}ᵀ δ_{k+1}, so the angle is between B_{k+1} and W_{k+1}ᵀ.</li>
+   * </ul>
+   * 0° means the feedback is what BP would send; a random matrix is near 90° from any fixed
+   * one in high dimension. Entry k (0-based hidden layer) is NaN for a layer that is not
+   * {@linkplain #measurable measurable}, for a zero matrix, and for any other rule (BP has no
+   * feedback matrix).
+   */
+  public static double[] weightAngles(NetworkSpec spec, double[] params, Feedback feedback) {
+    int hidden = spec.numHidden();
+    double[] out = new double[hidden];
+    java.util.Arrays.fill(out, Double.NaN);
+    if (feedback instanceof DirectFeedback dfa) {
+      int c = spec.outputs();
+      // P_k = W_{k+1}ᵀ P_{k+1}, h_k × c, built from the top: P_{L-1} = W_Lᵀ.
+      double[] p = null;
+      for (int k = hidden - 1; k >= 0; k--) {
+        p = k == hidden - 1 ? transposedWeights(spec, params, k + 1)
+            : multiplyTransposed(spec, params, k + 1, p, c);
+        if (measurable(spec, k)) {
+          out[k] = angleDegrees(dfa.matrix(k), p, 0, p.length);
+        }
+      }
+    } else if (feedback instanceof FeedbackAlignment fa) {
+      for (int k = 0; k < hidden; k++) {
+        if (!measurable(spec, k)) continue;
+        // B_{k+1} is stored shaped like W_{k+1}: the angle to W_{k+1} is the one to W_{k+1}ᵀ.
+        int from = spec.weightOffset(k + 1);
+        int len = spec.size(k + 2) * spec.size(k + 1);
+        double[] w = java.util.Arrays.copyOfRange(params, from, from + len);
+        out[k] = angleDegrees(fa.matrix(k), w, 0, len);
+      }
+    }
+    return out;
+  }
+
+  /** W_jᵀ of weight layer j (0-based; W_j is size(j+1) × size(j)), size(j) × size(j+1). */
+  private static double[] transposedWeights(NetworkSpec spec, double[] params, int j) {
+    int rows = spec.size(j + 1);
+    int cols = spec.size(j);
+    int off = spec.weightOffset(j);
+    double[] t = new double[rows * cols];
+    for (int i = 0; i < rows; i++) {
+      for (int col = 0; col < cols; col++) t[col + cols * i] = params[off + i + rows * col];
+    }
+    return t;
+  }
+
+  /** W_jᵀ P for P of size(j+1) × c (column-major): size(j) × c. */
+  private static double[] multiplyTransposed(NetworkSpec spec, double[] params, int j, double[] p,
+      int c) {
+    int rows = spec.size(j + 1);
+    int cols = spec.size(j);
+    int off = spec.weightOffset(j);
+    double[] out = new double[cols * c];
+    for (int o = 0; o < c; o++) {
+      for (int col = 0; col < cols; col++) {
+        double s = 0;
+        int w = off + rows * col;
+        for (int i = 0; i < rows; i++) s += params[w + i] * p[i + rows * o];
+        out[col + cols * o] = s;
+      }
+    }
+    return out;
+  }
+
+  /** Euclidean norm of a[from..to). */
+  static double norm(double[] a, int from, int to) {
+    double s = 0;
+    for (int i = from; i < to; i++) s += a[i] * a[i];
+    return Math.sqrt(s);
   }
 
   /**

@@ -10,13 +10,22 @@ import java.util.SplittableRandom;
  *
  * <p>Scale: entries are U(−s, s) with s = scale·√(6/(h_k + c)) ("uniform") or N(0, σ²) with
  * σ = scale·√(2/(h_k + c)) ("gaussian") — the Glorot magnitude of a layer of that shape, so
- * scale = 1 gives hidden updates of the size BP would give at initialization.
+ * scale = 1 gives hidden updates of the size BP would give at initialization. The other
+ * {@linkplain #NORMALIZATIONS normalizations} set the variance to scale²/c ("fan-in": ∝ 1/√c,
+ * c the size of the signal fed back) or scale²/h_k ("fan-out": ∝ 1/√h), the uniform bound
+ * being √3 times the standard deviation.
  */
 public final class DirectFeedback implements Feedback, Serializable {
   private static final long serialVersionUID = 1L;
 
   /** Feedback distributions accepted by {@link #random}. */
   public static final String[] DISTRIBUTIONS = {"uniform", "gaussian"};
+
+  /**
+   * How the entries' variance follows the matrix's shape (rows = units receiving the feedback,
+   * cols = size of the signal fed back): Glorot 2/(rows + cols), fan-in 1/cols, fan-out 1/rows.
+   */
+  public static final String[] NORMALIZATIONS = {"glorot", "fan-in", "fan-out"};
 
   private final FeedbackMatrices matrices;
 
@@ -39,9 +48,17 @@ public final class DirectFeedback implements Feedback, Serializable {
   /** Draws every B_k from (seed, k). */
   public static DirectFeedback random(NetworkSpec spec, String distribution, double scale,
       long seed) {
+    return random(spec, distribution, "glorot", scale, seed);
+  }
+
+  /** Draws every B_k from (seed, k) with the given {@linkplain #NORMALIZATIONS normalization}. */
+  public static DirectFeedback random(NetworkSpec spec, String distribution,
+      String normalization, double scale, long seed) {
     int c = spec.outputs();
     double[][] b = new double[spec.numHidden()][];
-    for (int k = 0; k < b.length; k++) b[k] = draw(distribution, scale, seed, k, spec.size(k + 1), c);
+    for (int k = 0; k < b.length; k++) {
+      b[k] = draw(distribution, normalization, scale, seed, k, spec.size(k + 1), c);
+    }
     return new DirectFeedback(spec, b);
   }
 
@@ -51,6 +68,20 @@ public final class DirectFeedback implements Feedback, Serializable {
    * FA's and DFA's shapes agree (the last hidden layer) their matrices are equal.
    */
   static double[] draw(String distribution, double scale, long seed, int k, int rows, int cols) {
+    return draw(distribution, "glorot", scale, seed, k, rows, cols);
+  }
+
+  /** As {@link #draw(String, double, long, int, int, int)} with the given normalization. */
+  static double[] draw(String distribution, String normalization, double scale, long seed, int k,
+      int rows, int cols) {
+    String norm = normalization == null ? "" : normalization.toLowerCase(Locale.ROOT);
+    double variance = switch (norm) {
+      case "glorot" -> 2.0 / (rows + cols);
+      case "fan-in" -> 1.0 / cols;
+      case "fan-out" -> 1.0 / rows;
+      default -> throw new IllegalArgumentException("Unknown feedbackNormalization '"
+          + normalization + "'; use one of " + String.join(", ", NORMALIZATIONS));
+    };
     String dist = distribution == null ? "" : distribution.toLowerCase(Locale.ROOT);
     if (!dist.equals("uniform") && !dist.equals("gaussian")) {
       throw new IllegalArgumentException("Unknown feedbackDistribution '" + distribution
@@ -62,10 +93,10 @@ public final class DirectFeedback implements Feedback, Serializable {
     SplittableRandom rng = new SplittableRandom(Seeds.mix(seed, 0xDFA, k));
     double[] b = new double[rows * cols];
     if (dist.equals("uniform")) {
-      double s = scale * Math.sqrt(6.0 / (rows + cols));
+      double s = scale * Math.sqrt(3 * variance);
       for (int i = 0; i < b.length; i++) b[i] = rng.nextDouble(-s, s);
     } else {
-      double sigma = scale * Math.sqrt(2.0 / (rows + cols));
+      double sigma = scale * Math.sqrt(variance);
       for (int i = 0; i < b.length; i++) b[i] = sigma * Seeds.gaussian(rng);
     }
     return b;

@@ -38,11 +38,22 @@ public final class FeedbackAlignment implements Feedback, Serializable {
   /** Draws every matrix from (seed, k); same distributions and scale as DFA. */
   public static FeedbackAlignment random(NetworkSpec spec, String distribution, double scale,
       long seed) {
+    return random(spec, distribution, "glorot", scale, seed);
+  }
+
+  /**
+   * Draws every matrix from (seed, k) with the given normalization of
+   * {@link DirectFeedback#NORMALIZATIONS} (fan-in: ∝ 1/√ of the size of the layer above, whose
+   * delta is fed back; fan-out: ∝ 1/√h_k).
+   */
+  public static FeedbackAlignment random(NetworkSpec spec, String distribution,
+      String normalization, double scale, long seed) {
     double[][] b = new double[spec.numHidden()][];
     for (int k = 0; k < b.length; k++) {
       int h = spec.size(k + 1);
       int above = spec.size(k + 2);
-      b[k] = transpose(DirectFeedback.draw(distribution, scale, seed, k, h, above), h, above);
+      b[k] = transpose(DirectFeedback.draw(distribution, normalization, scale, seed, k, h, above),
+          h, above);
     }
     return new FeedbackAlignment(spec, b);
   }

@@ -9,20 +9,28 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.sparkdfa.nn.Alignment;
 import org.sparkdfa.nn.DirectFeedback;
+import org.sparkdfa.nn.Feedback;
+import org.sparkdfa.nn.FeedbackAlignment;
 import org.sparkdfa.nn.Network;
 
 /**
- * Alignment diagnostics as an {@link EpochListener}: after every epoch, compares the DFA signal
- * (B_k e) ⊙ f'(a_k) with the true BP delta on a fixed probe batch held on the driver (see
- * {@link Alignment}) and reports, for each measurable hidden layer k = 1..numHidden,
+ * Alignment diagnostics as an {@link EpochListener}: after every epoch, compares the signal of a
+ * random-feedback rule — DFA's (B_k e) ⊙ f'(a_k) or FA's (B_{k+1} δ_{k+1}) ⊙ f'(a_k) — with the
+ * true BP delta on a fixed probe batch held on the driver (see {@link Alignment}) and reports,
+ * for each measurable hidden layer k = 1..numHidden,
  * <ul>
  *   <li>{@code alignment.layer<k>.cos_mean} and {@code alignment.layer<k>.cos_std}: mean and
  *       standard deviation over the probe rows of the per-row cosine between the two deltas;</li>
  *   <li>{@code alignment.layer<k>.angle_deg}: the angle in degrees between the layer's DFA update
- *       and its BP gradient, summed over the probe rows.</li>
+ *       and its BP gradient, summed over the probe rows;</li>
+ *   <li>{@code alignment.layer<k>.norm_ratio}: ‖rule's delta‖ / ‖BP's delta‖ over the probe;</li>
+ *   <li>{@code alignment.layer<k>.weight_angle_deg}: the angle between the feedback matrix and
+ *       the forward weights it stands in for ({@link Alignment#weightAngles}; no probe
+ *       needed).</li>
  * </ul>
- * For a DFA run B is the training feedback itself; for a BP run it is a random B drawn the same
- * way, which serves as a control (what alignment looks like without DFA's training dynamics).
+ * For a DFA or FA run B is the training feedback itself; for a BP run it is a random B drawn the
+ * same way as DFA's, which serves as a control (what alignment looks like without the rule's
+ * training dynamics).
  * Hidden layers whose incoming weights are frozen are not reported.
  */
 public final class AlignmentListener implements EpochListener {
@@ -32,7 +40,7 @@ public final class AlignmentListener implements EpochListener {
   public static final String PREFIX = "alignment.";
 
   private final Network network;
-  private final DirectFeedback feedback;
+  private final Feedback feedback;
   private final double[] x;
   private final double[] labels;
   private final double[] weights;
@@ -43,7 +51,7 @@ public final class AlignmentListener implements EpochListener {
    * @param labels  the m probe labels
    * @param weights the m probe row weights, or null for all ones
    */
-  public AlignmentListener(Network network, DirectFeedback feedback, double[] x, double[] labels,
+  public AlignmentListener(Network network, Feedback feedback, double[] x, double[] labels,
       double[] weights, int m) {
     int d = network.spec().inputs();
     if (m <= 0) {
@@ -53,8 +61,14 @@ public final class AlignmentListener implements EpochListener {
       throw new IllegalArgumentException("probe block too small for " + m + " rows of " + d
           + " features");
     }
-    if (feedback.numMatrices() != network.spec().numHidden()) {
-      throw new IllegalArgumentException("feedback has " + feedback.numMatrices()
+    int matrices = feedback instanceof DirectFeedback dfa ? dfa.numMatrices()
+        : feedback instanceof FeedbackAlignment fa ? fa.numMatrices() : -1;
+    if (matrices < 0) {
+      throw new IllegalArgumentException("alignment diagnostics need a random-feedback rule (DFA "
+          + "or FA) to compare with BP, got " + feedback);
+    }
+    if (matrices != network.spec().numHidden()) {
+      throw new IllegalArgumentException("feedback has " + matrices
           + " matrices, the network " + network.spec().numHidden() + " hidden layers");
     }
     this.network = network;
@@ -70,7 +84,7 @@ public final class AlignmentListener implements EpochListener {
    * ({@code limit(rows)}, deterministic for a deterministic DataFrame), checked and packed as the
    * trainer packs its blocks. Fewer rows are used when the data has fewer. Runs one Spark job.
    */
-  public static AlignmentListener fromRows(Network network, DirectFeedback feedback,
+  public static AlignmentListener fromRows(Network network, Feedback feedback,
       Dataset<Row> df, BlockPacker.Columns cols, int rows) {
     if (rows <= 0) {
       throw new IllegalArgumentException("alignmentProbeRows must be >= 1, got " + rows);
@@ -114,14 +128,25 @@ public final class AlignmentListener implements EpochListener {
     return PREFIX + "layer" + hiddenLayer + ".angle_deg";
   }
 
+  public static String normRatioKey(int hiddenLayer) {
+    return PREFIX + "layer" + hiddenLayer + ".norm_ratio";
+  }
+
+  public static String weightAngleKey(int hiddenLayer) {
+    return PREFIX + "layer" + hiddenLayer + ".weight_angle_deg";
+  }
+
   @Override
   public Map<String, Double> onEpochEnd(int epoch, double[] params) {
     Map<String, Double> out = new TreeMap<>();
+    double[] weightAngles = Alignment.weightAngles(network.spec(), params, feedback);
     for (Alignment.LayerAlignment a : Alignment.measure(network, params, x, labels, weights, m,
         feedback)) {
       out.put(cosMeanKey(a.hiddenLayer()), a.cosMean());
       out.put(cosStdKey(a.hiddenLayer()), a.cosStd());
       out.put(angleKey(a.hiddenLayer()), a.angleDeg());
+      out.put(normRatioKey(a.hiddenLayer()), a.normRatio());
+      out.put(weightAngleKey(a.hiddenLayer()), weightAngles[a.hiddenLayer() - 1]);
     }
     return out;
   }

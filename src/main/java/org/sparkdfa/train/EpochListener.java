@@ -15,4 +15,13 @@ public interface EpochListener extends java.io.Serializable {
    * {@code stepsPerEpoch}); for progress reports, so it must return at once.
    */
   default void onStep(int epoch, int step, int stepsPerEpoch) {}
+
+  /**
+   * Asked right after {@link #onEpochEnd}: true ends training after this epoch (with this
+   * epoch's weights, stop reason {@link StopReason#LISTENER}), e.g. once a target accuracy is
+   * reached. Never by default.
+   */
+  default boolean stopRequested() {
+    return false;
+  }
 }

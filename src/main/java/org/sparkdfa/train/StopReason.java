@@ -6,7 +6,8 @@ public enum StopReason {
   NO_IMPROVEMENT("the monitored loss did not improve by more than tol for the patience epochs"),
   DIVERGED("the loss or the weights became NaN/Infinity; the model keeps the last good weights — "
       + "try a smaller stepSize"),
-  CONVERGED("the full-batch solver converged");
+  CONVERGED("the full-batch solver converged"),
+  LISTENER("an epoch listener asked to stop (e.g. its target accuracy was reached)");
 
   private final String description;
 

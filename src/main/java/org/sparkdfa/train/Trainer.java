@@ -152,8 +152,10 @@ public final class Trainer {
         valAcc = ev.correctWeight / ev.weight;
       }
       java.util.Map<String, Double> metrics = new java.util.TreeMap<>(times.perStepMillis());
+      EpochListener stoppedBy = null;
       for (EpochListener listener : config.listeners()) {
         metrics.putAll(listener.onEpochEnd(epoch + 1, params));
+        if (stoppedBy == null && listener.stopRequested()) stoppedBy = listener;
       }
       EpochRecord rec = new EpochRecord(epoch + 1, trainLoss, valLoss, valAcc, seconds, steps,
           metrics);
@@ -164,11 +166,17 @@ public final class Trainer {
               valAcc), String.format("%.2f", seconds), steps, times.describe());
       double monitored = validation == null ? trainLoss : valLoss;
       boolean stop = stopping.update(monitored, params);
-      boolean last = stop || epoch + 1 == config.maxEpochs();
+      boolean last = stop || stoppedBy != null || epoch + 1 == config.maxEpochs();
       if (ckpt != null && ((epoch + 1) % ckpt.interval() == 0 || last)) {
         new Checkpoint(fingerprint, epoch + 1, params, optimizer.state(), history, steps,
             stopping.best, stopping.bestParams, stopping.stale)
             .write(ckptFolder, jsc.hadoopConfiguration());
+      }
+      if (stoppedBy != null && epoch + 1 < config.maxEpochs()) {
+        reason = StopReason.LISTENER;
+        detail = "stopped after epoch " + (epoch + 1) + " of " + config.maxEpochs()
+            + " at the request of an epoch listener (" + stoppedBy + ")";
+        break;
       }
       if (stop) {
         reason = StopReason.NO_IMPROVEMENT;

@@ -51,7 +51,19 @@ class ParityJobTest extends SparkTestBase {
     assertEquals(1 + 2 * 2 * 4, csv.size());
     assertTrue(csv.get(0).startsWith(String.join(",", MetricsLog.BASE_COLUMNS)), csv.get(0));
     assertTrue(csv.get(0).contains("alignment.layer1.angle_deg"), csv.get(0));
-    assertEquals(2 * 2 * 4, Files.readAllLines(out.resolve("metrics.jsonl")).size());
+    List<String> jsonl = Files.readAllLines(out.resolve("metrics.jsonl"));
+    assertEquals(2 * 2 * 4, jsonl.size());
+    // Alignment for FA too, with the weight alignment and the norm ratio of both hidden layers.
+    for (String method : List.of("bp", "dfa", "fa")) {
+      for (String line : jsonl.stream().filter(l -> l.startsWith("{\"method\":\"" + method
+          + "\"")).toList()) {
+        for (String key : List.of("layer1.weight_angle_deg", "layer2.weight_angle_deg",
+            "layer1.norm_ratio", "layer2.norm_ratio", "layer2.angle_deg")) {
+          assertTrue(line.matches(".*\"alignment\\." + key.replace(".", "\\.")
+              + "\":[0-9].*"), method + " " + key + ": " + line);
+        }
+      }
+    }
 
     String report = Files.readString(out.resolve("report.md"));
     assertTrue(report.contains("| **BP** |") && report.contains("| **RF relu** |")
@@ -59,7 +71,8 @@ class ParityJobTest extends SparkTestBase {
     assertTrue(report.contains("sparse n=10 k=3 train mixture → uniform test"), report);
     assertTrue(report.contains("MNIST-parity k=1"), report);
     for (String png : List.of("curves-sparse-n10-k3-mixture.png", "curves-mnist-k1.png",
-        "alignment.png", "tsne-sparse-n10-k3-mixture.png", "tsne-mnist-k1.png")) {
+        "alignment.png", "alignment-weights.png", "tsne-sparse-n10-k3-mixture.png",
+        "tsne-mnist-k1.png")) {
       assertTrue(report.contains("](" + png + ")"), png + " not linked");
       BufferedImage img = ImageIO.read(out.resolve(png).toFile());
       assertNotNull(img, png + " is not a readable PNG");
@@ -113,6 +126,62 @@ class ParityJobTest extends SparkTestBase {
       String conf = Files.readString(out.resolve("config.conf"));
       assertTrue(conf.contains("precision=float32") || conf.contains("precision = float32")
           || conf.contains("precision=\"float32\""), conf);
+    }
+  }
+
+  /**
+   * conf/frontier.conf as a user runs it, with tiny sizes: a grid of two cells, the early exit
+   * (a target every model meets, so every run ends after stop-epochs = 2 of its 5 epochs), the
+   * frontier table, one heat map per method and the alignment near the frontier.
+   */
+  @Test
+  void frontierGridExitsEarlyAndReportsTheExamplesNeeded(@TempDir Path tmp) throws Exception {
+    Path out = tmp.resolve("frontier");
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    int code = ParityJob.run(new String[] {"--config", "conf/frontier.conf", "--out",
+        out.toString(), "sparse-parity.n=[8,10]", "sparse-parity.k=[2]",
+        "sparse-parity.train-rows=300", "sparse-parity.test-rows=200",
+        "sparse-parity.train-eval-rows=100", "training.epochs=5", "model.hidden-layers=[16]",
+        "experiment.stop-accuracy=0.01"},
+        new PrintStream(console, true, StandardCharsets.UTF_8), spark());
+    String log = console.toString(StandardCharsets.UTF_8);
+    assertEquals(0, code, log);
+    // 2 cells x 2 methods x 2 seeds, each stopped after epoch 2.
+    assertEquals(8, log.lines().filter(l -> l.startsWith("early exit: stopped after epoch 2 of 5"))
+        .count(), log);
+    assertEquals(1 + 8 * 2, Files.readAllLines(out.resolve("metrics.csv")).size());
+    String report = Files.readString(out.resolve("report.md"));
+    assertTrue(report.contains("## The frontier: examples needed to reach 1%"), report);
+    assertTrue(report.contains("| n | k | train | BP | DFA | DFA / BP | budget |"), report);
+    assertTrue(report.contains("| 8 | 2 | uniform | 300 | 300 | 1.00 | 1.5k |"), report);
+    assertTrue(report.contains("| 10 | 2 | uniform | 300 | 300 | 1.00 | 1.5k |"), report);
+    for (String png : List.of("frontier-bp-uniform.png", "frontier-dfa-uniform.png")) {
+      assertTrue(report.contains("](" + png + ")"), png + " not linked");
+      BufferedImage img = ImageIO.read(out.resolve(png).toFile());
+      assertNotNull(img, png);
+      assertTrue(img.getWidth() >= 560 && img.getHeight() > 100, png);
+    }
+  }
+
+  /** Every conf/depth piece runs end to end as a user runs it, only with tiny sizes. */
+  @Test
+  void everyDepthPieceRunsEndToEndWithTinySizes(@TempDir Path tmp) throws Exception {
+    for (Path piece : DepthConfigTest.pieces()) {
+      String name = piece.getFileName().toString().replace(".conf", "");
+      Path out = tmp.resolve(name);
+      ByteArrayOutputStream console = new ByteArrayOutputStream();
+      int code = ParityJob.run(new String[] {"--config", piece.toString(), "--out",
+          out.toString(), "training.epochs=1", "model.hidden-layers=[16,16]",
+          "mnist-parity.train-rows=128", "mnist-parity.test-rows=64",
+          "mnist-parity.train-eval-rows=0"},
+          new PrintStream(console, true, StandardCharsets.UTF_8), spark());
+      String log = console.toString(StandardCharsets.UTF_8);
+      assertEquals(0, code, name + ": " + log);
+      ParityConfig c = ParityConfig.load(Path.of("conf", "parity.conf"), piece, List.of());
+      assertEquals(1 + c.experiment().methods().size(),
+          Files.readAllLines(out.resolve("metrics.csv")).size(), name);
+      String report = Files.readString(out.resolve("report.md"));
+      assertTrue(report.contains("](alignment-weights.png)"), name + ": " + report);
     }
   }
 

@@ -38,7 +38,7 @@ class AlignmentDiagnosticsTest extends SparkTestBase {
     for (EpochRecord r : s.epochs()) {
       long alignmentKeys = r.metrics().keySet().stream().filter(k -> k.startsWith("alignment."))
           .count();
-      assertEquals(3 * numHidden, alignmentKeys, r.metrics().toString());
+      assertEquals(5 * numHidden, alignmentKeys, r.metrics().toString());
       // Besides alignment, every epoch carries the trainer's per-step time split.
       assertTrue(r.metrics().get(org.sparkdfa.train.StepTimes.JOB) > 0, r.metrics().toString());
       for (int k = 1; k <= numHidden; k++) {
@@ -64,8 +64,8 @@ class AlignmentDiagnosticsTest extends SparkTestBase {
     MlpTrainingSummary s = model.summary();
     assertEveryEpochHasMetrics(s, DFA_EPOCHS, 1);
     Map<String, double[]> history = s.alignmentHistory();
-    assertEquals(java.util.Set.of(key(1, "cos_mean"), key(1, "cos_std"), key(1, "angle_deg")),
-        history.keySet());
+    assertEquals(java.util.Set.of(key(1, "cos_mean"), key(1, "cos_std"), key(1, "angle_deg"),
+        key(1, "norm_ratio"), key(1, "weight_angle_deg")), history.keySet());
     double[] cos = s.metricHistory(key(1, "cos_mean"));
     double[] angle = s.metricHistory(key(1, "angle_deg"));
     int last = DFA_EPOCHS - 1;
@@ -103,11 +103,38 @@ class AlignmentDiagnosticsTest extends SparkTestBase {
         .setSeed(1).setAlignmentDiagnostics(true).setAlignmentProbeRows(100).fit(train);
     MlpTrainingSummary s = model.summary();
     assertEveryEpochHasMetrics(s, BP_EPOCHS, 2);
-    assertEquals(6, s.alignmentHistory().size());
+    assertEquals(10, s.alignmentHistory().size());
     for (int k = 1; k <= 2; k++) {
       double[] cos = s.metricHistory(key(k, "cos_mean"));
       assertTrue(Math.abs(cos[BP_EPOCHS - 1]) < 0.5, "layer " + k + ": " + Arrays.toString(cos));
     }
+  }
+
+  /**
+   * FA is measured with its own matrices (not a DFA control): the last epoch's weight angles and
+   * norm ratios are those of the final weights against FaMlpClassifier's B, and the weights turn
+   * towards B (the angle of the top hidden layer ends below the ~90° of a random matrix).
+   */
+  @Test
+  void faRecordsWeightAlignmentAgainstItsOwnFeedback() {
+    int epochs = 6;
+    MlpClassificationModel model = new FaMlpClassifier().setLayers(new int[] {10, 32, 16, 1})
+        .setStepSize(0.02).setBatchSize(256).setMaxIter(epochs).setEarlyStoppingPatience(0)
+        .setSeed(1).setAlignmentDiagnostics(true).setAlignmentProbeRows(100).fit(train);
+    MlpTrainingSummary s = model.summary();
+    assertEveryEpochHasMetrics(s, epochs, 2);
+    org.sparkdfa.nn.NetworkSpec spec = model.spec();
+    double[] expected = org.sparkdfa.nn.Alignment.weightAngles(spec, model.weights().toArray(),
+        org.sparkdfa.nn.FeedbackAlignment.random(spec, "uniform", 1.0, 1));
+    for (int k = 1; k <= 2; k++) {
+      double[] angle = s.metricHistory(key(k, "weight_angle_deg"));
+      double[] ratio = s.metricHistory(key(k, "norm_ratio"));
+      assertEquals(expected[k - 1], angle[epochs - 1], 1e-9);
+      assertTrue(ratio[epochs - 1] > 0 && Double.isFinite(ratio[epochs - 1]),
+          Arrays.toString(ratio));
+    }
+    double[] top = s.metricHistory(key(2, "weight_angle_deg"));
+    assertTrue(top[epochs - 1] < 85, "FA weights align with B: " + Arrays.toString(top));
   }
 
   @Test
