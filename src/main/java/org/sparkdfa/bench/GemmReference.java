@@ -7,7 +7,7 @@ import java.util.concurrent.CyclicBarrier;
 import org.sparkdfa.nn.Blas;
 
 /**
- * The plain dgemm work a training step of a d-h-c network over m examples cannot avoid, run bare:
+ * The plain dgemm (or sgemm) work a training step of a d-h-c network over m examples cannot avoid, run bare:
  * the forward product Z(h×m) += W(h×d)·X(d×m) ("N","N", beta 1 as the kernel does) and the weight
  * gradient G(h×d) += Δ(h×m)·Xᵀ ("N","T"). Same shapes, same transposes, same BLAS instance as the
  * kernel, so its rate is the ceiling the kernel is compared with. Buffers are its own (each thread
@@ -22,8 +22,15 @@ public final class GemmReference {
   final double[] z;
   final double[] delta;
   final double[] g;
+  /** The same buffers in float for the sgemm reference; null for dgemm. */
+  private final float[][] single;
 
   public GemmReference(int h, int d, int m, long seed) {
+    this(h, d, m, seed, false);
+  }
+
+  /** With {@code float32}, the products run as sgemm on float copies of the same values. */
+  public GemmReference(int h, int d, int m, long seed, boolean float32) {
     this.h = h;
     this.d = d;
     this.m = m;
@@ -33,6 +40,14 @@ public final class GemmReference {
     z = new double[h * m];
     delta = random(r, h * m, -1, 1);
     g = new double[h * d];
+    single = float32 ? new float[][] {floats(w), floats(x), floats(z), floats(delta), floats(g)}
+        : null;
+  }
+
+  private static float[] floats(double[] a) {
+    float[] f = new float[a.length];
+    for (int i = 0; i < a.length; i++) f[i] = (float) a[i];
+    return f;
   }
 
   private static double[] random(SplittableRandom r, int n, double lo, double hi) {
@@ -51,12 +66,22 @@ public final class GemmReference {
 
   /** Z += W·X; returns an entry of Z for the sink. */
   public double forward() {
+    if (single != null) {
+      float[] zf = single[2];
+      Blas.get().sgemm("N", "N", h, m, d, 1f, single[0], 0, h, single[1], 0, d, 1f, zf, 0, h);
+      return zf[zf.length - 1];
+    }
     Blas.get().dgemm("N", "N", h, m, d, 1.0, w, 0, h, x, 0, d, 1.0, z, 0, h);
     return z[z.length - 1];
   }
 
   /** G += Δ·Xᵀ; returns an entry of G for the sink. */
   public double gradient() {
+    if (single != null) {
+      float[] gf = single[4];
+      Blas.get().sgemm("N", "T", h, d, m, 1f, single[3], 0, h, single[1], 0, d, 1f, gf, 0, h);
+      return gf[gf.length - 1];
+    }
     Blas.get().dgemm("N", "T", h, d, m, 1.0, delta, 0, h, x, 0, d, 1.0, g, 0, h);
     return g[g.length - 1];
   }
@@ -65,6 +90,10 @@ public final class GemmReference {
   public void reset() {
     java.util.Arrays.fill(z, 0);
     java.util.Arrays.fill(g, 0);
+    if (single != null) {
+      java.util.Arrays.fill(single[2], 0f);
+      java.util.Arrays.fill(single[4], 0f);
+    }
   }
 
   /**
@@ -82,8 +111,14 @@ public final class GemmReference {
    */
   public static Samples concurrentPairs(int threads, int h, int d, int m, int warmup,
       int iterations, Sink sink) throws InterruptedException {
+    return concurrentPairs(threads, h, d, m, warmup, iterations, sink, false);
+  }
+
+  /** {@link #concurrentPairs} in sgemm when {@code float32}. */
+  public static Samples concurrentPairs(int threads, int h, int d, int m, int warmup,
+      int iterations, Sink sink, boolean float32) throws InterruptedException {
     GemmReference[] refs = new GemmReference[threads];
-    for (int t = 0; t < threads; t++) refs[t] = new GemmReference(h, d, m, 100 + t);
+    for (int t = 0; t < threads; t++) refs[t] = new GemmReference(h, d, m, 100 + t, float32);
     int rounds = warmup + iterations;
     long[][] start = new long[threads][rounds];
     long[][] end = new long[threads][rounds];
@@ -132,6 +167,6 @@ public final class GemmReference {
     }
     for (double v : sunk) sink.consume(v);
     lastWallOverCpu = busy / cpuSum;
-    return new Samples(threads + "-thread dgemm pair", wall);
+    return new Samples(threads + "-thread " + (float32 ? "sgemm" : "dgemm") + " pair", wall);
   }
 }
