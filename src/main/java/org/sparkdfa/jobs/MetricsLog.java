@@ -4,12 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import org.apache.hadoop.fs.Path;
 import org.sparkdfa.ml.MlpTrainingSummary;
 import org.sparkdfa.train.EpochRecord;
 
@@ -83,10 +83,10 @@ final class MetricsLog {
     try {
       StringBuilder jsonl = new StringBuilder();
       for (Map<String, Object> r : finite) jsonl.append(JSON.writeValueAsString(r)).append('\n');
-      Outputs.write(dir.resolve("metrics.jsonl"), jsonl.toString());
+      Outputs.write(new Path(dir, "metrics.jsonl"), jsonl.toString());
       CsvSchema.Builder schema = CsvSchema.builder().setUseHeader(true);
       for (String c : columns()) schema.addColumn(c);
-      Outputs.write(dir.resolve("metrics.csv"),
+      Outputs.write(new Path(dir, "metrics.csv"),
           CSV.writer(schema.build()).writeValueAsString(finite));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot format the metrics: " + e.getMessage(), e);

@@ -1,6 +1,5 @@
 package org.sparkdfa.jobs;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.commons.math3.stat.StatUtils;
 import org.apache.commons.math3.stat.descriptive.moment.StandardDeviation;
+import org.apache.hadoop.fs.Path;
 
 /**
  * report.md: the answer to the experiment's question ({@link Answer}), the tables (method × data

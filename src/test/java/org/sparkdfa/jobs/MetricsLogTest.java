@@ -29,7 +29,7 @@ class MetricsLogTest {
     row.put("test_loss", Double.NaN);
     row.put("alignment.layer0", 0.5);
     log.rows().add(row);
-    log.write(dir);
+    log.write(new org.apache.hadoop.fs.Path(dir.toUri()));
 
     Map<?, ?> json = new ObjectMapper().readValue(
         Files.readAllLines(dir.resolve("metrics.jsonl")).get(0), Map.class);
