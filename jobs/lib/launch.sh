@@ -21,11 +21,13 @@ SPARKDFA_JAR="$SPARKDFA_ROOT/target/sparkdfa-0.1.0-SNAPSHOT.jar"
 # shellcheck source=jobs/lib/blas-env.sh
 source "$SPARKDFA_ROOT/jobs/lib/blas-env.sh"
 
-# Builds the app jar and the dependency classpath file unless both are newer than every source.
+# Builds the app jar and the dependency classpath file unless both are newer than every source
+# (the jar carries conf/ and the shipped digits too).
 sparkdfa_build() {
   local cp_file="$SPARKDFA_ROOT/target/classpath.txt"
   if [ -f "$SPARKDFA_JAR" ] && [ -f "$cp_file" ] && [ "${SPARKDFA_FORCE_BUILD:-0}" != "1" ] &&
-    [ -z "$(find "$SPARKDFA_ROOT/src/main" "$SPARKDFA_ROOT/pom.xml" -newer "$SPARKDFA_JAR" -print -quit)" ]; then
+    [ -z "$(find "$SPARKDFA_ROOT/src/main" "$SPARKDFA_ROOT/pom.xml" "$SPARKDFA_ROOT/conf" \
+      "$SPARKDFA_ROOT/datasets/mnist" -newer "$SPARKDFA_JAR" -print -quit)" ]; then
     return 0
   fi
   echo "[sparkdfa] building (mvn package)" >&2
@@ -147,11 +149,13 @@ sparkdfa_submit() {
   fi
   if [ "$deploy_mode" = "cluster" ]; then
     # The driver runs on a worker, in its own folder there: the job's printout goes to that
-    # driver's stdout (linked from the master's web UI), and its paths must be absolute and
-    # visible on the worker. On a standalone master, wait for the driver so the exit code is
-    # the job's.
+    # driver's stdout (linked from the master's web UI); the configs and shipped digits travel
+    # in the app jar, other paths must be absolute and visible on the worker, or Hadoop URIs.
+    # On a standalone master, wait for the driver so the exit code is the job's.
     echo "[sparkdfa] cluster deploy mode: the driver runs on a worker (its output: the worker's" \
-      "driver-*/stdout); give the job absolute paths that the workers can see" >&2
+      "driver-*/stdout); conf/ and the shipped digits travel in the app jar; give --out (and" \
+      "any file of your own) as an absolute path the workers share or a Hadoop URI" \
+      "(hdfs://..., file:/...)" >&2
     if [[ "$master" == spark://* ]] &&
       [ -z "$(sparkdfa_setting spark.standalone.submit.waitAppCompletion --no-such-option)" ]; then
       submit_args+=(--conf spark.standalone.submit.waitAppCompletion=true)

@@ -3,8 +3,16 @@ package org.sparkdfa.bench;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParseResult;
 
-/** Minimal "--name value" / "--flag" parsing for the benchmark mains (no dependency needed). */
+/**
+ * "--name value", "--name=value" and "--flag" options of the benchmark mains, parsed by picocli
+ * (the project's one command-line library): each bench reads its options by name with a default,
+ * so the spec is built from the names given ({@code flags} take no value, every other option one).
+ */
 final class Args {
   private final Map<String, String> values = new LinkedHashMap<>();
   private final List<String> raw;
@@ -12,22 +20,24 @@ final class Args {
   Args(String[] args, String... flags) {
     raw = List.of(args);
     java.util.Set<String> flagSet = java.util.Set.of(flags);
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      if (!a.startsWith("--")) {
-        throw new IllegalArgumentException("unexpected argument '" + a + "'");
+    CommandSpec spec = CommandSpec.create();
+    java.util.Set<String> declared = new java.util.HashSet<>();
+    for (String a : args) {
+      if (!a.startsWith("--")) continue;
+      String key = a.substring(2).split("=", 2)[0];
+      if (!declared.add(key)) continue;
+      spec.addOption(flagSet.contains(key)
+          ? OptionSpec.builder("--" + key).type(boolean.class).build()
+          : OptionSpec.builder("--" + key).type(String.class).arity("1").build());
+    }
+    try {
+      ParseResult parsed = new CommandLine(spec).setOverwrittenOptionsAllowed(true)
+          .parseArgs(args);
+      for (OptionSpec o : parsed.matchedOptions()) {
+        values.put(o.longestName().substring(2), String.valueOf((Object) o.getValue()));
       }
-      String key = a.substring(2);
-      int eq = key.indexOf('=');
-      if (eq >= 0) {
-        values.put(key.substring(0, eq), key.substring(eq + 1));
-      } else if (flagSet.contains(key)) {
-        values.put(key, "true");
-      } else if (i + 1 < args.length) {
-        values.put(key, args[++i]);
-      } else {
-        throw new IllegalArgumentException("option --" + key + " needs a value");
-      }
+    } catch (CommandLine.ParameterException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
     }
   }
 

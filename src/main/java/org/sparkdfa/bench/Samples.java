@@ -2,6 +2,7 @@ package org.sparkdfa.bench;
 
 import java.util.Arrays;
 import java.util.Locale;
+import org.apache.commons.math3.stat.descriptive.rank.Percentile;
 
 /**
  * Timings of one benchmark case: one sample per timed invocation, in seconds. Reported as
@@ -40,12 +41,11 @@ public final class Samples {
     return sorted.clone();
   }
 
-  /** Linear-interpolated quantile, q in [0, 1]. */
+  /** Linear-interpolated quantile, q in [0, 1] (R-7, the spreadsheet definition). */
   public double quantile(double q) {
-    double pos = q * (sorted.length - 1);
-    int lo = (int) Math.floor(pos);
-    int hi = (int) Math.ceil(pos);
-    return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+    if (q == 0) return sorted[0];
+    return new Percentile().withEstimationType(Percentile.EstimationType.R_7)
+        .evaluate(sorted, 100 * q);
   }
 
   public double median() {

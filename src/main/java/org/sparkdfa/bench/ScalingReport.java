@@ -15,6 +15,7 @@ import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.internal.chartpart.Chart;
+import org.sparkdfa.io.AtomicWrite;
 
 /**
  * Puts together the runs of {@code jobs/bench.sh scaling} ({@link ScalingBench} writes one
@@ -199,7 +200,7 @@ public final class ScalingReport {
     charts.add(bySetup);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     BitmapEncoder.saveBitmap(charts, 1, charts.size(), out, BitmapEncoder.BitmapFormat.PNG);
-    ScalingResults.write(file, out.toByteArray());
+    AtomicWrite.file(file, out.toByteArray());
   }
 
   private static XYChart xy(String title, String x) {

@@ -6,18 +6,15 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Properties;
+import org.sparkdfa.io.AtomicWrite;
 
 /**
  * The figures one scaling run hands to {@link ScalingReport}: a properties file
  * {@code <dir>/<name>.properties} and weight vectors {@code <dir>/<key>.weights} (the raw doubles,
- * so a comparison is bit-for-bit). Files are written whole or not at all (temporary sibling, then
- * renamed), so a run that dies leaves no half file for the report to misread.
+ * so a comparison is bit-for-bit). Files are written whole or not at all ({@link AtomicWrite}), so a run that dies leaves no half file for the report to misread.
  */
 final class ScalingResults {
   private final Path dir;
@@ -64,7 +61,7 @@ final class ScalingResults {
   void save() throws IOException {
     StringWriter w = new StringWriter();
     values.store(w, "sparkdfa scaling benchmark: run " + name);
-    write(file(), w.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    AtomicWrite.file(file(), w.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   void putWeights(String key, double[] weights) throws IOException {
@@ -73,7 +70,7 @@ final class ScalingResults {
       out.writeInt(weights.length);
       for (double v : weights) out.writeDouble(v);
     }
-    write(dir.resolve(key + ".weights"), bytes.toByteArray());
+    AtomicWrite.file(dir.resolve(key + ".weights"), bytes.toByteArray());
   }
 
   /** Weights written by some run under {@code key}, or null. */
@@ -85,21 +82,6 @@ final class ScalingResults {
       double[] w = new double[in.readInt()];
       for (int i = 0; i < w.length; i++) w[i] = in.readDouble();
       return w;
-    }
-  }
-
-  static void write(Path file, byte[] bytes) {
-    Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-    try {
-      Files.createDirectories(file.toAbsolutePath().getParent());
-      Files.write(tmp, bytes);
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
     }
   }
 }

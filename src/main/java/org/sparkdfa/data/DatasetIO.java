@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.Optional;
-import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -16,6 +15,7 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructType;
+import org.sparkdfa.io.AtomicWrite;
 
 /**
  * Materialized data sets: Parquet written atomically, read back with the column metadata
@@ -29,46 +29,23 @@ public final class DatasetIO {
   private DatasetIO() {}
 
   /**
-   * Writes {@code df} as Parquet to {@code path}: first to a hidden temporary sibling directory,
-   * then renamed into place, so a reader never sees a half-written data set.
+   * Writes {@code df} as Parquet to {@code path} whole or not at all ({@link AtomicWrite}), so a
+   * reader never sees a half-written data set.
    *
    * @throws IllegalArgumentException if {@code path} exists and {@code overwrite} is false
    */
   public static void writeParquet(Dataset<Row> df, String path, boolean overwrite) {
-    SparkSession spark = df.sparkSession();
-    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    Configuration conf = df.sparkSession().sparkContext().hadoopConfiguration();
     Path out = new Path(path);
     try {
-      FileSystem fs = out.getFileSystem(conf);
-      out = fs.makeQualified(out);
-      if (fs.exists(out) && !overwrite) {
+      if (!overwrite && out.getFileSystem(conf).exists(out)) {
         throw new IllegalArgumentException(
-            "output " + out + " already exists; delete it, choose another path or pass overwrite");
-      }
-      Path parent = out.getParent();
-      if (parent != null) {
-        fs.mkdirs(parent);
-      }
-      Path tmp = new Path(parent, "." + out.getName() + ".tmp-" + UUID.randomUUID());
-      try {
-        df.write().parquet(tmp.toString());
-        if (fs.exists(out)) {
-          if (!overwrite) {
-            throw new IllegalArgumentException("output " + out + " appeared while writing; not replacing it");
-          }
-          fs.delete(out, true);
-        }
-        if (!fs.rename(tmp, out)) {
-          throw new IOException("could not rename " + tmp + " to " + out);
-        }
-      } finally {
-        if (fs.exists(tmp)) {
-          fs.delete(tmp, true);
-        }
+            "output " + path + " already exists; delete it, choose another path or pass overwrite");
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("writing data set to " + path + " failed: " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot access " + path + ": " + e.getMessage(), e);
     }
+    AtomicWrite.directory(path, conf, overwrite, tmp -> df.write().parquet(tmp));
   }
 
   /**

@@ -4,16 +4,13 @@ import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.UUID;
 import java.util.zip.GZIPOutputStream;
+import org.sparkdfa.io.AtomicWrite;
 
 /**
  * Writer of IDX files (see {@link IdxReader}), gzip-compressed when the file name ends in
- * {@code .gz}. Files are written to a temporary sibling and moved into place, so a reader never
+ * {@code .gz}. Files are written whole or not at all ({@link AtomicWrite}), so a reader never
  * sees a half-written file. The gzip output carries no timestamp: equal data gives equal bytes.
  */
 public final class IdxWriter {
@@ -97,32 +94,19 @@ public final class IdxWriter {
   }
 
   private static void write(Path file, int type, int[] dims, Body body) throws IOException {
-    Path abs = file.toAbsolutePath();
-    Path dir = abs.getParent();
-    if (dir != null) {
-      Files.createDirectories(dir);
-    }
-    Path tmp = abs.resolveSibling("." + abs.getFileName() + "." + UUID.randomUUID() + ".tmp");
-    try {
-      try (OutputStream os = Files.newOutputStream(tmp);
-          OutputStream maybeGz = abs.getFileName().toString().endsWith(".gz")
-              ? new GZIPOutputStream(os, 1 << 16) : os;
-          DataOutputStream out = new DataOutputStream(new BufferedOutputStream(maybeGz, 1 << 16))) {
-        out.writeShort(0);
-        out.writeByte(type);
-        out.writeByte(dims.length);
-        for (int d : dims) {
-          out.writeInt(d);
-        }
-        body.write(out);
+    boolean gz = file.getFileName().toString().endsWith(".gz");
+    AtomicWrite.file(file, os -> {
+      OutputStream maybeGz = gz ? new GZIPOutputStream(os, 1 << 16) : os;
+      DataOutputStream out = new DataOutputStream(new BufferedOutputStream(maybeGz, 1 << 16));
+      out.writeShort(0);
+      out.writeByte(type);
+      out.writeByte(dims.length);
+      for (int d : dims) {
+        out.writeInt(d);
       }
-      try {
-        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+      body.write(out);
+      out.flush();
+      if (maybeGz instanceof GZIPOutputStream g) g.finish();
+    });
   }
 }

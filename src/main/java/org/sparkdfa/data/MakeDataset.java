@@ -2,14 +2,14 @@ package org.sparkdfa.data;
 
 import java.io.UncheckedIOException;
 import java.nio.file.Paths;
-import java.util.HashMap;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.Metadata;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Materializes a parity data set to Parquet (run by {@code jobs/make-dataset.sh}).
@@ -32,19 +32,66 @@ public final class MakeDataset {
 
   private MakeDataset() {}
 
-  static final String USAGE = String.join("\n",
-      "usage: make-dataset --dataset sparse-parity|mnist-parity [options]",
-      "  common:        --rows N (10000)  --seed S (1)  --split train|test (train)",
-      "                 --epoch E (0; test split: " + ExampleGenerator.TEST_EPOCH + ")",
-      "                 --partitions P (Spark default parallelism; does not change the rows)",
-      "                 --out PATH (" + DatasetIO.DEFAULT_CACHE_DIR + "/<name>)  --overwrite",
-      "  sparse-parity: --n N  --k K  --distribution uniform|mixture (uniform)  --zero-one",
-      "                 --label-noise P (0)",
-      "  mnist-parity:  --k K  --mnist-dir DIR (shipped digits)  or  --images FILE --labels FILE");
+  /** The options, parsed by picocli (as the parity job's). */
+  @Command(name = "make-dataset", sortOptions = false,
+      description = "Materializes a parity data set to Parquet.")
+  static final class Options {
+    @Option(names = "--dataset", paramLabel = "sparse-parity|mnist-parity")
+    String dataset;
+    @Option(names = "--rows", description = "rows to draw (default: ${DEFAULT-VALUE})")
+    long rows = 10_000;
+    @Option(names = "--seed", description = "generator seed (default: ${DEFAULT-VALUE})")
+    long seed = 1;
+    @Option(names = "--split", paramLabel = "train|test", description = "default: train")
+    String split = "train";
+    @Option(names = "--epoch", description = "stream (default: 0; test split: "
+        + ExampleGenerator.TEST_EPOCH + ")")
+    Long epoch;
+    @Option(names = "--partitions", description = "Spark default parallelism unless given; "
+        + "does not change the rows")
+    Integer partitions;
+    @Option(names = "--out", paramLabel = "PATH", description = "default: "
+        + DatasetIO.DEFAULT_CACHE_DIR + "/<name>")
+    String out;
+    @Option(names = "--overwrite", description = "replace an existing output")
+    boolean overwrite;
+    @Option(names = "--n", description = "sparse-parity: input bits")
+    Integer n;
+    @Option(names = "--k", description = "secret set size (sparse-parity) or digits per example "
+        + "(mnist-parity)")
+    Integer k;
+    @Option(names = "--distribution", paramLabel = "uniform|mixture", description = "sparse-parity "
+        + "(default: uniform)")
+    String distribution;
+    @Option(names = "--zero-one", description = "sparse-parity: 0/1 inputs instead of -1/+1")
+    boolean zeroOne;
+    @Option(names = "--label-noise", paramLabel = "P", description = "sparse-parity (default: 0)")
+    Double labelNoise;
+    @Option(names = "--mnist-dir", paramLabel = "DIR", description = "mnist-parity (default: the "
+        + "shipped digits)")
+    String mnistDir;
+    @Option(names = "--images", paramLabel = "FILE", description = "mnist-parity, with --labels")
+    String images;
+    @Option(names = "--labels", paramLabel = "FILE", description = "mnist-parity, with --images")
+    String labels;
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "this help")
+    boolean help;
+  }
 
-  private static final Set<String> FLAGS = Set.of("zero-one", "overwrite", "help");
-  private static final Set<String> VALUED = Set.of("dataset", "rows", "seed", "split", "epoch",
-      "partitions", "out", "n", "k", "distribution", "label-noise", "mnist-dir", "images", "labels");
+  private static CommandLine commandLine(Options o) {
+    // Counts may be written 10_000, as before.
+    CommandLine.ITypeConverter<Long> count = v -> {
+      try {
+        return Long.parseLong(v.trim().replace("_", ""));
+      } catch (NumberFormatException e) {
+        throw new CommandLine.TypeConversionException("'" + v + "' is not an integer");
+      }
+    };
+    return new CommandLine(o).registerConverter(Long.class, count)
+        .registerConverter(Long.TYPE, count);
+  }
+
+  static final String USAGE = commandLine(new Options()).getUsageMessage();
 
   /** What a run wrote. */
   public record Result(String path, long rows, String name, Metadata description) {
@@ -115,152 +162,94 @@ public final class MakeDataset {
 
   /** The plan for {@code args}, or null when help was asked for. */
   static Plan plan(String... args) {
-    Map<String, String> o = parse(args);
-    if (o.containsKey("help")) {
+    Options o = new Options();
+    try {
+      commandLine(o).parseArgs(args);
+    } catch (CommandLine.ParameterException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+    if (o.help) {
       return null;
     }
-    String dataset = o.get("dataset");
-    if (dataset == null) {
+    if (o.dataset == null) {
       throw new IllegalArgumentException("--dataset is required: sparse-parity or mnist-parity");
     }
-    long rows = longOpt(o, "rows", 10_000);
-    long seed = longOpt(o, "seed", 1);
-    DigitPool.Split split = DigitPool.Split.parse(o.getOrDefault("split", "train"));
-    long epoch = longOpt(o, "epoch", split == DigitPool.Split.TEST ? ExampleGenerator.TEST_EPOCH : 0);
-    Integer partitions = o.containsKey("partitions") ? (int) longOpt(o, "partitions", 0) : null;
-    Generation.checkSize(rows, partitions == null ? 1 : partitions);
-    boolean overwrite = o.containsKey("overwrite");
+    DigitPool.Split split = DigitPool.Split.parse(o.split);
+    long epoch = o.epoch != null ? o.epoch
+        : split == DigitPool.Split.TEST ? ExampleGenerator.TEST_EPOCH : 0;
+    Generation.checkSize(o.rows, o.partitions == null ? 1 : o.partitions);
     String splitName = split == DigitPool.Split.TRAIN ? "train" : "test";
     String stream = (epoch == 0 || epoch == ExampleGenerator.TEST_EPOCH) ? "" : "-e" + epoch;
 
     ExampleGenerator gen;
     String name;
-    switch (dataset.trim().toLowerCase(Locale.ROOT)) {
+    String dataset = o.dataset.trim().toLowerCase(Locale.ROOT);
+    switch (dataset) {
       case "sparse-parity": {
-        reject(o, "mnist-dir", "images", "labels");
+        reject(dataset, "--mnist-dir", o.mnistDir, "--images", o.images, "--labels", o.labels);
         SparseParity p = SparseParity.builder()
-            .n((int) required(o, "n"))
-            .k((int) required(o, "k"))
-            .distribution(o.getOrDefault("distribution", "uniform"))
-            .zeroOneEncoding(o.containsKey("zero-one"))
-            .labelNoise(doubleOpt(o, "label-noise", 0.0))
-            .seed(seed)
+            .n(required(dataset, "--n", o.n))
+            .k(required(dataset, "--k", o.k))
+            .distribution(o.distribution == null ? "uniform" : o.distribution)
+            .zeroOneEncoding(o.zeroOne)
+            .labelNoise(o.labelNoise == null ? 0.0 : o.labelNoise)
+            .seed(o.seed)
             .build();
         gen = p;
         name = String.format(Locale.ROOT, "sparse-parity-n%d-k%d-%s%s%s-seed%d-%s%s-rows%d",
             p.n(), p.k(), p.distribution().id(), p.zeroOneEncoding() ? "-01" : "",
-            p.labelNoise() > 0 ? "-noise" + p.labelNoise() : "", seed, splitName, stream, rows);
+            p.labelNoise() > 0 ? "-noise" + p.labelNoise() : "", o.seed, splitName, stream,
+            o.rows);
         break;
       }
       case "mnist-parity": {
-        reject(o, "n", "distribution", "zero-one", "label-noise");
-        int k = (int) required(o, "k");
+        reject(dataset, "--n", o.n, "--distribution", o.distribution,
+            "--zero-one", o.zeroOne ? true : null, "--label-noise", o.labelNoise);
+        int k = required(dataset, "--k", o.k);
         if (k < 1) {
           throw new IllegalArgumentException("k (digits per example) must be >= 1, got " + k);
         }
         DigitPool pool;
         String poolName;
-        if (o.containsKey("images") || o.containsKey("labels")) {
-          if (!o.containsKey("images") || !o.containsKey("labels") || o.containsKey("mnist-dir")) {
+        if (o.images != null || o.labels != null) {
+          if (o.images == null || o.labels == null || o.mnistDir != null) {
             throw new IllegalArgumentException("give both --images and --labels (and no --mnist-dir)");
           }
-          pool = DigitPool.load(o.get("images"), o.get("labels"));
+          pool = DigitPool.load(o.images, o.labels);
           poolName = "custom";
-        } else if (o.containsKey("mnist-dir")) {
-          pool = DigitPool.fromDirectory(Paths.get(o.get("mnist-dir")), split);
-          poolName = Paths.get(o.get("mnist-dir")).toAbsolutePath().normalize().getFileName().toString();
+        } else if (o.mnistDir != null) {
+          pool = DigitPool.fromDirectory(Paths.get(o.mnistDir), split);
+          poolName = Paths.get(o.mnistDir).toAbsolutePath().normalize().getFileName().toString();
         } else {
           pool = DigitPool.shipped(split);
           poolName = "shipped";
         }
-        gen = MnistParity.builder().pool(pool).k(k).seed(seed).build();
+        gen = MnistParity.builder().pool(pool).k(k).seed(o.seed).build();
         name = String.format(Locale.ROOT, "mnist-parity-%s-k%d-seed%d-%s%s-rows%d",
-            poolName, k, seed, splitName, stream, rows);
+            poolName, k, o.seed, splitName, stream, o.rows);
         break;
       }
       default:
         throw new IllegalArgumentException(
-            "unknown --dataset '" + dataset + "'; valid: sparse-parity, mnist-parity");
+            "unknown --dataset '" + o.dataset + "'; valid: sparse-parity, mnist-parity");
     }
-    String out = o.getOrDefault("out", DatasetIO.DEFAULT_CACHE_DIR + "/" + name);
-    return new Plan(gen, name, rows, epoch, partitions, out, overwrite);
+    String out = o.out != null ? o.out : DatasetIO.DEFAULT_CACHE_DIR + "/" + name;
+    return new Plan(gen, name, o.rows, epoch, o.partitions, out, o.overwrite);
   }
 
-  private static Map<String, String> parse(String[] args) {
-    Map<String, String> o = new HashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      if (!a.startsWith("--")) {
-        throw new IllegalArgumentException("unexpected argument '" + a + "'");
-      }
-      String key = a.substring(2);
-      String value = null;
-      int eq = key.indexOf('=');
-      if (eq >= 0) {
-        value = key.substring(eq + 1);
-        key = key.substring(0, eq);
-      }
-      if (FLAGS.contains(key)) {
-        if (value != null) {
-          throw new IllegalArgumentException("--" + key + " takes no value");
-        }
-        o.put(key, "true");
-      } else if (VALUED.contains(key)) {
-        if (value == null) {
-          if (i + 1 >= args.length) {
-            throw new IllegalArgumentException("--" + key + " needs a value");
-          }
-          value = args[++i];
-        }
-        o.put(key, value);
-      } else {
-        throw new IllegalArgumentException("unknown option --" + key);
-      }
-    }
-    return o;
-  }
-
-  private static void reject(Map<String, String> o, String... keys) {
-    for (String key : keys) {
-      if (o.containsKey(key)) {
-        throw new IllegalArgumentException("--" + key + " does not apply to --dataset " + o.get("dataset"));
+  /** Refuses options (name, value pairs; null = not given) that the data set does not take. */
+  private static void reject(String dataset, Object... nameValues) {
+    for (int i = 0; i < nameValues.length; i += 2) {
+      if (nameValues[i + 1] != null) {
+        throw new IllegalArgumentException(nameValues[i] + " does not apply to --dataset " + dataset);
       }
     }
   }
 
-  private static long required(Map<String, String> o, String key) {
-    if (!o.containsKey(key)) {
-      throw new IllegalArgumentException("--" + key + " is required for --dataset " + o.get("dataset"));
+  private static int required(String dataset, String name, Integer value) {
+    if (value == null) {
+      throw new IllegalArgumentException(name + " is required for --dataset " + dataset);
     }
-    return longOpt(o, key, 0);
-  }
-
-  private static long longOpt(Map<String, String> o, String key, long dflt) {
-    String v = o.get(key);
-    if (v == null) {
-      return dflt;
-    }
-    try {
-      long x = Long.parseLong(v.trim().replace("_", ""));
-      if (!key.equals("rows") && !key.equals("seed") && !key.equals("epoch")
-          && (x < Integer.MIN_VALUE || x > Integer.MAX_VALUE)) {
-        throw new IllegalArgumentException("--" + key + " is out of range: " + v);
-      }
-      return x;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--" + key + " must be an integer, got '" + v + "'");
-    }
-  }
-
-  private static double doubleOpt(Map<String, String> o, String key, double dflt) {
-    String v = o.get(key);
-    if (v == null) {
-      return dflt;
-    }
-    try {
-      return Double.parseDouble(v.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--" + key + " must be a number, got '" + v + "'");
-    }
+    return value;
   }
 }

@@ -14,6 +14,7 @@ import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.MetadataBuilder;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.sparkdfa.nn.SplitMix64;
 
 /**
  * MNIST-parity: an example is k images drawn independently and uniformly (with replacement) from

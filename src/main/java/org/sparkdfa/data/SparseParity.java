@@ -17,6 +17,7 @@ import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.MetadataBuilder;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.sparkdfa.nn.SplitMix64;
 
 /**
  * Sparse parity: inputs x ∈ {−1,+1}^n, a secret set A of k coordinates drawn from the seed, and

@@ -12,7 +12,7 @@
  * </ul>
  *
  * <p><b>Determinism.</b> Row {@code i} of epoch {@code e} is a pure function of
- * {@code (seed, e, i)}: each row seeds its own {@link org.sparkdfa.data.SplitMix64} stream with
+ * {@code (seed, e, i)}: each row seeds its own {@link org.sparkdfa.nn.SplitMix64} stream with
  * {@code SplitMix64.derive(tag, seed, e, i)}. DataFrames are generated with
  * {@code spark.range(0, rows, 1, numPartitions)} and {@code mapPartitions}, so every partition
  * makes its own rows and the result is identical whatever the number of partitions. The same

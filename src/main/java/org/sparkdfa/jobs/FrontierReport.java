@@ -9,7 +9,6 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -19,6 +18,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import javax.imageio.ImageIO;
+import org.apache.hadoop.fs.Path;
 
 /**
  * The report's frontier section, for an experiment with an early exit over a grid of sparse
@@ -165,7 +165,7 @@ final class FrontierReport {
     for (String dist : distributions(cells)) {
       for (Method m : methods) {
         String file = "frontier-" + m.id() + "-" + dist + ".png";
-        heatMap(dir.resolve(file), m.display() + ": examples to " + target + " (trained on "
+        heatMap(new Path(dir, file), m.display() + ": examples to " + target + " (trained on "
             + dist + ")", cells.stream().filter(c -> c.method() == m
                 && c.data().trainDistribution().equals(dist)).toList());
         md.append("![").append(m.display()).append(" heat map, ").append(dist).append("](")
@@ -180,10 +180,10 @@ final class FrontierReport {
       md.append("Alignment per hidden layer over training near the frontier (")
           .append(String.join(", ", names)).append("; cells where the methods or the runs ")
           .append("disagree, else the hardest reached and the easiest missed):\n\n");
-      if (Plots.alignment(dir.resolve("frontier-alignment.png"), frontier, rows)) {
+      if (Plots.alignment(new Path(dir, "frontier-alignment.png"), frontier, rows)) {
         md.append("![frontier alignment](frontier-alignment.png)\n");
       }
-      if (Plots.weightAlignment(dir.resolve("frontier-alignment-weights.png"), frontier, rows)) {
+      if (Plots.weightAlignment(new Path(dir, "frontier-alignment-weights.png"), frontier, rows)) {
         md.append("![frontier weight alignment](frontier-alignment-weights.png)\n");
       }
     }

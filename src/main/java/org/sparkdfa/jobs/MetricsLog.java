@@ -1,19 +1,23 @@
 package org.sparkdfa.jobs;
 
-import java.nio.file.Path;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
+import org.apache.hadoop.fs.Path;
 import org.sparkdfa.ml.MlpTrainingSummary;
 import org.sparkdfa.train.EpochRecord;
 
 /**
  * The experiment's metrics: one row per (method, data set, data seed, model seed, epoch), kept in
  * memory and rewritten whole (atomically) as {@code metrics.jsonl} and {@code metrics.csv} after
- * every run.
+ * every run (JSON by Jackson, CSV by its CSV module: RFC 4180 quoting); NaN and infinite figures
+ * are written as null / an empty cell.
  */
 final class MetricsLog {
 
@@ -21,6 +25,9 @@ final class MetricsLog {
   static final List<String> BASE_COLUMNS = List.of("method", "dataset", "family", "n", "k",
       "train_distribution", "data_seed", "seed", "epoch", "epochs", "train_loss", "train_accuracy",
       "test_accuracy", "test_mixture_accuracy", "test_loss", "epoch_seconds");
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final CsvMapper CSV = new CsvMapper();
 
   private final List<Map<String, Object>> rows = new ArrayList<>();
 
@@ -72,64 +79,24 @@ final class MetricsLog {
   }
 
   void write(Path dir) {
-    StringBuilder jsonl = new StringBuilder();
-    for (Map<String, Object> r : rows) jsonl.append(json(r)).append('\n');
-    Outputs.write(dir.resolve("metrics.jsonl"), jsonl.toString());
-    List<String> cols = columns();
-    StringBuilder csv = new StringBuilder(String.join(",", cols)).append('\n');
-    for (Map<String, Object> r : rows) {
-      List<String> cells = new ArrayList<>();
-      for (String c : cols) cells.add(csvCell(r.get(c)));
-      csv.append(String.join(",", cells)).append('\n');
+    List<Map<String, Object>> finite = rows.stream().map(MetricsLog::finite).toList();
+    try {
+      StringBuilder jsonl = new StringBuilder();
+      for (Map<String, Object> r : finite) jsonl.append(JSON.writeValueAsString(r)).append('\n');
+      Outputs.write(new Path(dir, "metrics.jsonl"), jsonl.toString());
+      CsvSchema.Builder schema = CsvSchema.builder().setUseHeader(true);
+      for (String c : columns()) schema.addColumn(c);
+      Outputs.write(new Path(dir, "metrics.csv"),
+          CSV.writer(schema.build()).writeValueAsString(finite));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot format the metrics: " + e.getMessage(), e);
     }
-    Outputs.write(dir.resolve("metrics.csv"), csv.toString());
   }
 
-  static String json(Map<String, Object> row) {
-    StringBuilder sb = new StringBuilder("{");
-    boolean first = true;
-    for (Map.Entry<String, Object> e : row.entrySet()) {
-      if (!first) sb.append(',');
-      first = false;
-      sb.append(quote(e.getKey())).append(':').append(jsonValue(e.getValue()));
-    }
-    return sb.append('}').toString();
-  }
-
-  private static String jsonValue(Object v) {
-    if (v == null) return "null";
-    if (v instanceof Double d) return Double.isFinite(d) ? number(d) : "null";
-    if (v instanceof Number n) return n.toString();
-    return quote(v.toString());
-  }
-
-  private static String number(double d) {
-    if (d == Math.rint(d) && Math.abs(d) < 1e15) return String.valueOf((long) d);
-    return String.format(Locale.ROOT, "%.6g", d).replaceFirst("\\.?0+(e|$)", "$1");
-  }
-
-  static String quote(String s) {
-    StringBuilder sb = new StringBuilder("\"");
-    for (char c : s.toCharArray()) {
-      switch (c) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-        case '\n' -> sb.append("\\n");
-        case '\r' -> sb.append("\\r");
-        case '\t' -> sb.append("\\t");
-        default -> {
-          if (c < 0x20) sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-          else sb.append(c);
-        }
-      }
-    }
-    return sb.append('"').toString();
-  }
-
-  private static String csvCell(Object v) {
-    if (v == null) return "";
-    if (v instanceof Double d) return Double.isFinite(d) ? number(d) : "";
-    String s = v.toString();
-    return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+  /** The row with NaN and infinite figures as null (empty in the CSV): JSON has no NaN. */
+  private static Map<String, Object> finite(Map<String, Object> row) {
+    Map<String, Object> out = new LinkedHashMap<>(row);
+    out.replaceAll((k, v) -> v instanceof Double d && !Double.isFinite(d) ? null : v);
+    return out;
   }
 }

@@ -51,9 +51,10 @@ public final class ParityJob implements Callable<Integer> {
       + "every valid key (default: conf/parity.conf of the working folder or an ancestor)")
   Path reference;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "output folder (default: "
-      + "experiment.out, else out/<experiment.name>-<timestamp>); must not hold results yet")
-  Path out;
+  @Option(names = "--out", paramLabel = "DIR", description = "output folder, a path or a Hadoop "
+      + "URI such as hdfs://nn/results/run1 (default: experiment.out, else "
+      + "out/<experiment.name>-<timestamp>); must not hold results yet")
+  String out;
 
   @Option(names = "--dry-run", description = "check the config, print the plan and exit "
       + "without starting Spark")
@@ -124,10 +125,12 @@ public final class ParityJob implements Callable<Integer> {
     ParityConfig cfg;
     List<ParityData> datasets;
     List<Run> runs;
-    Path dir;
+    org.apache.hadoop.fs.Path dir;
+    boolean cluster = clusterDeployMode();
     try {
-      Path ref = reference != null ? reference : findReference();
+      Path ref = reference != null ? reference : cluster ? bundledReference() : findReference();
       cfg = ParityConfig.load(ref, configFile(ref), overrides);
+      if (cluster) useBundledDigits();
       datasets = ParityData.from(cfg);
       if (datasets.isEmpty()) {
         throw new ParityConfig.BadConfigException("no data set enabled: set "
@@ -135,7 +138,7 @@ public final class ParityJob implements Callable<Integer> {
       }
       for (ParityData d : datasets) d.check();
       runs = plan(cfg, datasets);
-      dir = outputDir(cfg);
+      dir = outputDir(cfg, cluster);
     } catch (ParityConfig.BadConfigException | IllegalArgumentException
         | UncheckedIOException e) {
       System.err.println("parity: error: " + e.getMessage());
@@ -157,17 +160,17 @@ public final class ParityJob implements Callable<Integer> {
             r.method().trainsAllLayers() ? ", hidden " + s.hiddenLayers() + " " + s.activation()
                 : ", width " + s.width());
       }
-      console.println("output folder would be " + dir.toAbsolutePath());
+      console.println("output folder would be " + shown(dir));
       return 0;
     }
     try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
+      if (!Outputs.fileSystem(dir).mkdirs(dir)) throw new IOException("mkdirs failed");
+    } catch (IOException | UncheckedIOException e) {
       System.err.println("parity: error: cannot create output folder " + dir + ": " + e);
       return 2;
     }
-    Outputs.write(dir.resolve("config.conf"), cfg.render());
-    console.println("parity: writing to " + dir.toAbsolutePath());
+    Outputs.write(new org.apache.hadoop.fs.Path(dir, "config.conf"), cfg.render());
+    console.println("parity: writing to " + shown(dir));
 
     SparkSession spark = session != null ? session : startSpark();
     try {
@@ -176,13 +179,18 @@ public final class ParityJob implements Callable<Integer> {
     } finally {
       if (session == null) spark.stop();
     }
-    Path abs = dir.toAbsolutePath();
     console.println();
-    console.println("report:  " + abs.resolve("report.md"));
-    console.println("plots:   " + abs.resolve("*.png"));
-    console.println("metrics: " + abs.resolve("metrics.csv") + " (and metrics.jsonl)");
+    String shown = shown(dir);
+    console.println("report:  " + shown + "/report.md");
+    console.println("plots:   " + shown + "/*.png");
+    console.println("metrics: " + shown + "/metrics.csv (and metrics.jsonl)");
     console.println("wall time: " + Progress.duration((System.nanoTime() - start) / 1e9));
     return 0;
+  }
+
+  /** A local folder as a plain path, anything else as its URI. */
+  static String shown(org.apache.hadoop.fs.Path dir) {
+    return "file".equals(dir.toUri().getScheme()) ? dir.toUri().getPath() : dir.toString();
   }
 
   private List<String> commandLine() {
@@ -195,10 +203,15 @@ public final class ParityJob implements Callable<Integer> {
 
   private Path configFile(Path ref) {
     if (config == null) return null;
+    if (config.matches("[a-zA-Z][a-zA-Z0-9+.-]*:.*") && config.contains(":/")) {
+      return fetch(config);
+    }
     Path p = Path.of(config);
     if (Files.isRegularFile(p)) return p;
     Path dir = ref.toAbsolutePath().getParent();
-    for (String candidate : List.of(config, config + ".conf")) {
+    // conf/paper/x.conf of the project is paper/x.conf beside the reference (also in the jar).
+    String inConf = config.startsWith("conf/") ? config.substring(5) : config;
+    for (String candidate : List.of(config, config + ".conf", inConf, inConf + ".conf")) {
       Path c = dir.resolve(candidate);
       if (Files.isRegularFile(c)) return c;
     }
@@ -212,6 +225,50 @@ public final class ParityJob implements Callable<Integer> {
           .filter(n -> n.endsWith(".conf")).sorted().toList());
     } catch (IOException e) {
       return "?";
+    }
+  }
+
+  /**
+   * Whether this driver was submitted with {@code --deploy-mode cluster}: it then runs in a
+   * folder of its own on a worker, where the project's files are not, so the reference and
+   * shipped configs and the shipped digits come from the app jar ({@link Bundled}).
+   */
+  static boolean clusterDeployMode() {
+    return "cluster".equals(new SparkConf().get("spark.submit.deployMode", "client"));
+  }
+
+  private Path bundledReference() {
+    console.println("parity: cluster deploy mode: configs and the shipped MNIST digits from the "
+        + "app jar");
+    return Bundled.unpack(Bundled.CONF).resolve("parity.conf");
+  }
+
+  /** The shipped digits from the jar, unless a folder was named (-Dsparkdfa.mnist.dir, env). */
+  private static void useBundledDigits() {
+    if (System.getProperty(org.sparkdfa.data.DigitPool.DIR_PROPERTY) == null
+        && System.getenv(org.sparkdfa.data.DigitPool.DIR_ENV) == null) {
+      System.setProperty(org.sparkdfa.data.DigitPool.DIR_PROPERTY,
+          Bundled.unpack(Bundled.MNIST).toString());
+    }
+  }
+
+  /** A config named by a Hadoop URI (hdfs://…, file:/…), copied to a local temporary file. */
+  private static Path fetch(String uri) {
+    org.apache.hadoop.fs.Path src = new org.apache.hadoop.fs.Path(uri);
+    try {
+      org.apache.hadoop.fs.FileSystem fs = Outputs.fileSystem(src);
+      if (!fs.isFile(src)) {
+        throw new ParityConfig.BadConfigException("config file " + uri + " not found");
+      }
+      Path local = Files.createTempFile("sparkdfa-config-", "-" + src.getName());
+      local.toFile().deleteOnExit();
+      try (java.io.InputStream in = fs.open(src)) {
+        Files.copy(in, local, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+      return local;
+    } catch (IOException e) {
+      throw new ParityConfig.BadConfigException("cannot read config file " + uri + ": "
+          + e.getMessage());
     }
   }
 
@@ -251,28 +308,44 @@ public final class ParityJob implements Callable<Integer> {
     return runs;
   }
 
-  private Path outputDir(ParityConfig cfg) {
-    Path dir;
+  /**
+   * The output folder as a Hadoop path (local, {@code file:} or {@code hdfs://…}), checked to be
+   * a new or empty folder. In cluster deploy mode a relative one is refused: it would land in
+   * the driver's own folder on some worker.
+   */
+  private org.apache.hadoop.fs.Path outputDir(ParityConfig cfg, boolean cluster) {
+    String name;
     if (out != null) {
-      dir = out;
+      name = out;
     } else if (!cfg.experiment().out().isEmpty()) {
-      dir = Path.of(cfg.experiment().out());
+      name = cfg.experiment().out();
     } else {
       String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-      dir = Path.of("out", cfg.experiment().name() + "-" + stamp);
+      name = "out/" + cfg.experiment().name() + "-" + stamp;
     }
-    if (Files.exists(dir)) {
-      if (!Files.isDirectory(dir)) {
-        throw new ParityConfig.BadConfigException("output " + dir + " exists and is not a folder");
-      }
-      try (Stream<Path> s = Files.list(dir)) {
-        if (s.findAny().isPresent()) {
+    org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(name);
+    if (cluster && !dir.isAbsolute()) {
+      throw new ParityConfig.BadConfigException("output folder '" + name + "' is relative, but "
+          + "in cluster deploy mode the driver runs in a folder of its own on a worker: give "
+          + "--out as an absolute path on a file system every node shares, or a Hadoop URI "
+          + "(hdfs://namenode/results/run1, file:/shared/results/run1)");
+    }
+    org.apache.hadoop.fs.FileSystem fs = Outputs.fileSystem(dir);
+    dir = fs.makeQualified(dir);
+    try {
+      if (fs.exists(dir)) {
+        if (!fs.getFileStatus(dir).isDirectory()) {
+          throw new ParityConfig.BadConfigException("output " + dir + " exists and is not a "
+              + "folder");
+        }
+        if (fs.listStatus(dir).length > 0) {
           throw new ParityConfig.BadConfigException("output folder " + dir + " is not empty; "
               + "choose another --out (results are never overwritten)");
         }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
       }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot check output folder " + dir + ": " + e.getMessage(),
+          e);
     }
     return dir;
   }
@@ -297,7 +370,7 @@ public final class ParityJob implements Callable<Integer> {
     private final ParityConfig cfg;
     private final List<ParityData> datasets;
     private final List<Run> runs;
-    private final Path dir;
+    private final org.apache.hadoop.fs.Path dir;
     private final PrintStream console;
     private final Progress progress;
     private final MetricsLog metrics = new MetricsLog();
@@ -305,7 +378,7 @@ public final class ParityJob implements Callable<Integer> {
     private final List<String> notes = new ArrayList<>();
 
     Experiment(SparkSession spark, ParityConfig cfg, List<ParityData> datasets, List<Run> runs,
-        Path dir, PrintStream console, double totalCost) {
+        org.apache.hadoop.fs.Path dir, PrintStream console, double totalCost) {
       this.spark = spark;
       this.cfg = cfg;
       this.datasets = datasets;
@@ -334,7 +407,7 @@ public final class ParityJob implements Callable<Integer> {
         if (!tsne.names.isEmpty()) {
           String seeds = "data seed " + firstDataSeed + ", model seed " + firstSeed;
           String file = "tsne-" + d.id() + ".png";
-          Plots.tsne(dir.resolve(file), d.title() + " (" + seeds + ")", tsne.names,
+          Plots.tsne(new org.apache.hadoop.fs.Path(dir, file), d.title() + " (" + seeds + ")", tsne.names,
               tsne.coords, tsne.labels);
           pictures.add(new ReportWriter.Picture(file, "t-SNE of the last hidden layer: "
               + d.title() + " (" + tsne.rows + " test rows, " + seeds + ", coloured by label)"));
@@ -429,18 +502,18 @@ public final class ParityJob implements Callable<Integer> {
       List<ReportWriter.Picture> ordered = new ArrayList<>();
       for (ParityData d : datasets) {
         String file = "curves-" + d.id() + ".png";
-        Plots.learningCurves(dir.resolve(file), d, cfg.experiment().methods(), metrics.rows());
+        Plots.learningCurves(new org.apache.hadoop.fs.Path(dir, file), d, cfg.experiment().methods(), metrics.rows());
         ordered.add(new ReportWriter.Picture(file, "Learning curves: " + d.title()));
       }
       if (cfg.diagnostics().alignment()) {
-        if (Plots.alignment(dir.resolve("alignment.png"), datasets, metrics.rows())) {
+        if (Plots.alignment(new org.apache.hadoop.fs.Path(dir, "alignment.png"), datasets, metrics.rows())) {
           ordered.add(new ReportWriter.Picture("alignment.png",
               "DFA/FA alignment per hidden layer over epochs (mean over seeds)"));
         } else {
           notes.add("No alignment metrics were recorded (no BP/DFA/FA run, or the estimators do "
               + "not report alignment diagnostics), so there is no alignment picture.");
         }
-        if (Plots.weightAlignment(dir.resolve("alignment-weights.png"), datasets,
+        if (Plots.weightAlignment(new org.apache.hadoop.fs.Path(dir, "alignment-weights.png"), datasets,
             metrics.rows())) {
           ordered.add(new ReportWriter.Picture("alignment-weights.png", "Weight alignment per "
               + "hidden layer over epochs: the angle between the feedback matrices and the "
@@ -471,8 +544,8 @@ public final class ParityJob implements Callable<Integer> {
       if (FrontierReport.applies(cfg, datasets)) {
         sections.add(FrontierReport.write(dir, cfg, datasets, metrics.rows()));
       }
-      ReportWriter.write(dir.resolve("report.md"), cfg, datasets, metrics.rows(), ordered,
-          prov, notes, sections);
+      ReportWriter.write(new org.apache.hadoop.fs.Path(dir, "report.md"), cfg, datasets,
+          metrics.rows(), ordered, prov, notes, sections);
     }
 
     private static String git() {

@@ -1,11 +1,13 @@
 package org.sparkdfa.jobs;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.commons.math3.stat.StatUtils;
+import org.apache.commons.math3.stat.descriptive.moment.StandardDeviation;
+import org.apache.hadoop.fs.Path;
 
 /**
  * report.md: the answer to the experiment's question ({@link Answer}), the tables (method × data
@@ -179,7 +181,7 @@ final class ReportWriter {
 
   /** Mean of the values (NaN for none). */
   static double mean(List<Double> v) {
-    return v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    return StatUtils.mean(v.stream().mapToDouble(Double::doubleValue).toArray());
   }
 
   /** "87.3 ± 1.2" (percent; sample std), "87.3" for one value, "–" for none. */
@@ -187,9 +189,8 @@ final class ReportWriter {
     if (v.isEmpty()) return "–";
     double mean = mean(v);
     if (v.size() == 1) return String.format(Locale.ROOT, "%.1f", 100 * mean);
-    double ss = 0;
-    for (double x : v) ss += (x - mean) * (x - mean);
-    double std = Math.sqrt(ss / (v.size() - 1));
+    double std = new StandardDeviation(true).evaluate(
+        v.stream().mapToDouble(Double::doubleValue).toArray());
     return String.format(Locale.ROOT, "%.1f ± %.1f", 100 * mean, 100 * std);
   }
 }

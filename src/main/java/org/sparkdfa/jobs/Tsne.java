@@ -2,7 +2,7 @@ package org.sparkdfa.jobs;
 
 import java.util.Arrays;
 import java.util.Locale;
-import org.sparkdfa.data.SplitMix64;
+import org.sparkdfa.nn.SplitMix64;
 
 /**
  * Exact t-SNE in 2-D (van der Maaten &amp; Hinton 2008, "Visualizing Data using t-SNE", JMLR 9),

@@ -1,6 +1,5 @@
 package org.sparkdfa.ml;
 
-import java.util.SplittableRandom;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLReader;
 import org.sparkdfa.nn.Activation;
@@ -8,6 +7,7 @@ import org.sparkdfa.nn.Loss;
 import org.sparkdfa.nn.Network;
 import org.sparkdfa.nn.NetworkSpec;
 import org.sparkdfa.nn.Seeds;
+import org.sparkdfa.nn.SplitMix64;
 
 /**
  * The NTK-regime baseline: a gated linear unit network ("GaLU", Fiat, Malach &amp; Shalev-Shwartz
@@ -63,7 +63,7 @@ public class GatedLinearClassifier extends LazyClassifierBase<GatedLinearClassif
 
   /** The fixed gate matrix G (rows × cols, column-major, N(0, 1) entries) for a seed. */
   static double[] gateMatrix(int rows, int cols, long seed) {
-    SplittableRandom rng = new SplittableRandom(Seeds.mix(seed, GATE_TAG));
+    SplitMix64 rng = new SplitMix64(Seeds.mix(seed, GATE_TAG));
     double[] g = new double[rows * cols];
     for (int i = 0; i < g.length; i++) g[i] = Seeds.gaussian(rng);
     return g;

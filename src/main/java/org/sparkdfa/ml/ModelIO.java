@@ -17,6 +17,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.sparkdfa.io.AtomicWrite;
 import org.sparkdfa.nn.Activation;
 import org.sparkdfa.nn.Loss;
 import org.sparkdfa.nn.Network;
@@ -52,12 +53,12 @@ final class ModelIO {
    * An MLWriter whose {@code save} never deletes the target before the new folder is complete:
    * Spark's {@code MLWriter.save} deletes it first when {@code overwrite()} is set, so a failing
    * write would lose the saved folder. Here {@link #saveImpl} fills a temporary sibling, which
-   * replaces the target only on success ({@link AtomicDirectory}).
+   * replaces the target only on success ({@link AtomicWrite#directory}).
    */
   abstract static class AtomicWriter extends MLWriter {
     @Override
     public void save(String path) {
-      AtomicDirectory.write(path, sparkSession().sparkContext().hadoopConfiguration(),
+      AtomicWrite.directory(path, sparkSession().sparkContext().hadoopConfiguration(),
           shouldOverwrite(), this::saveImpl);
     }
   }

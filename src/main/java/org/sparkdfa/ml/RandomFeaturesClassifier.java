@@ -1,7 +1,6 @@
 package org.sparkdfa.ml;
 
 import java.util.Locale;
-import java.util.SplittableRandom;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
@@ -11,6 +10,7 @@ import org.sparkdfa.nn.Init;
 import org.sparkdfa.nn.Loss;
 import org.sparkdfa.nn.NetworkSpec;
 import org.sparkdfa.nn.Seeds;
+import org.sparkdfa.nn.SplitMix64;
 
 /**
  * The random-features baseline: a first layer drawn at random and frozen, and a trained output
@@ -125,7 +125,7 @@ public class RandomFeaturesClassifier extends LazyClassifierBase<RandomFeaturesC
   }
 
   private void fillRandomLayer(NetworkSpec spec, double[] params) {
-    SplittableRandom rng = new SplittableRandom(Seeds.mix(getSeed(), FEATURES_TAG));
+    SplitMix64 rng = new SplitMix64(Seeds.mix(getSeed(), FEATURES_TAG));
     int n = spec.size(0) * spec.size(1);
     int w = spec.weightOffset(0);
     int b = spec.biasOffset(0);

@@ -107,7 +107,7 @@ public final class Blas {
   }
 
   private static double[] pseudoRandom(int size, long seed) {
-    java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+    SplitMix64 r = new SplitMix64(seed);
     double[] v = new double[size];
     for (int i = 0; i < size; i++) {
       v[i] = r.nextDouble(-1, 1);

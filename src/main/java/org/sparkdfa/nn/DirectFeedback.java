@@ -2,7 +2,6 @@ package org.sparkdfa.nn;
 
 import java.io.Serializable;
 import java.util.Locale;
-import java.util.SplittableRandom;
 
 /**
  * Direct feedback alignment (Nøkland 2016): hidden layer k receives B_k e, with B_k a fixed random
@@ -90,7 +89,7 @@ public final class DirectFeedback implements Feedback, Serializable {
     if (!(scale > 0) || Double.isInfinite(scale)) {
       throw new IllegalArgumentException("feedbackScale must be positive and finite, got " + scale);
     }
-    SplittableRandom rng = new SplittableRandom(Seeds.mix(seed, 0xDFA, k));
+    SplitMix64 rng = new SplitMix64(Seeds.mix(seed, 0xDFA, k));
     double[] b = new double[rows * cols];
     if (dist.equals("uniform")) {
       double s = scale * Math.sqrt(3 * variance);

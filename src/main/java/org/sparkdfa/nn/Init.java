@@ -1,7 +1,6 @@
 package org.sparkdfa.nn;
 
 import java.util.Locale;
-import java.util.SplittableRandom;
 
 /** Seeded weight initialization schemes; biases start at zero. */
 public enum Init {
@@ -24,13 +23,13 @@ public enum Init {
   public double[] initialize(NetworkSpec spec, long seed) {
     double[] params = new double[spec.numParams()];
     for (int l = 0; l < spec.numWeightLayers(); l++) {
-      fillLayer(spec, params, l, new SplittableRandom(Seeds.mix(seed, 0x1417, l)));
+      fillLayer(spec, params, l, new SplitMix64(Seeds.mix(seed, 0x1417, l)));
     }
     return params;
   }
 
   /** Fills weight layer l's matrix with this scheme; its bias stays as it is. */
-  public void fillLayer(NetworkSpec spec, double[] params, int l, SplittableRandom rng) {
+  public void fillLayer(NetworkSpec spec, double[] params, int l, SplitMix64 rng) {
     int in = spec.size(l);
     int out = spec.size(l + 1);
     int off = spec.weightOffset(l);

@@ -1,7 +1,5 @@
 package org.sparkdfa.nn;
 
-import java.util.SplittableRandom;
-
 /**
  * Derives independent seeds from a tuple such as (seed, epoch, partition), so every random
  * stream in the project is a pure function of the user's seed and its position — never a shared
@@ -26,7 +24,7 @@ public final class Seeds {
   }
 
   /** A standard normal draw (Box–Muller; one value per call keeps streams simple to replay). */
-  public static double gaussian(SplittableRandom rng) {
+  public static double gaussian(SplitMix64 rng) {
     double u1 = rng.nextDouble();
     double u2 = rng.nextDouble();
     return Math.sqrt(-2.0 * Math.log(1.0 - u1)) * Math.cos(2.0 * Math.PI * u2);

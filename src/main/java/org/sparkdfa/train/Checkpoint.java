@@ -3,6 +3,7 @@ package org.sparkdfa.train;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
@@ -17,6 +18,7 @@ import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.sparkdfa.io.AtomicWrite;
 import org.sparkdfa.optim.OptimizerState;
 
 /**
@@ -47,41 +49,26 @@ public record Checkpoint(String fingerprint, int epochsDone, double[] params,
   }
 
   /**
-   * Writes atomically as {@code dir/checkpoint-<epochsDone>.bin} (through a temporary file of a
-   * unique name, so concurrent fits never share one), then drops older epochs' files. The
-   * previous checkpoint is deleted only after the new one is in place: a failed write leaves it
-   * loadable.
+   * Writes atomically as {@code dir/checkpoint-<epochsDone>.bin} ({@link AtomicWrite}: a
+   * temporary file of a unique name, so concurrent fits never share one), then drops older
+   * epochs' files. The previous checkpoint is deleted only after the new one is in place: a
+   * failed write leaves it loadable.
    */
   public void write(String dir, Configuration conf) {
     Path folder = new Path(dir);
     Path target = new Path(folder, String.format("%s%06d.bin", PREFIX, epochsDone));
-    String id = java.util.UUID.randomUUID().toString();
-    Path tmp = new Path(folder, "." + target.getName() + ".tmp-" + id);
-    FileSystem fs = null;
-    boolean done = false;
     try {
-      fs = folder.getFileSystem(conf);
-      fs.mkdirs(folder);
+      FileSystem fs = folder.getFileSystem(conf); // checksummed: a damaged file fails to read
       byte[] payload = serialize();
-      try (FSDataOutputStream out = fs.create(tmp, false)) {
+      AtomicWrite.file(fs, target, stream -> {
+        DataOutputStream out = new DataOutputStream(stream);
         out.writeInt(MAGIC);
         out.writeInt(VERSION);
         out.write(sha256(payload));
         out.writeInt(payload.length);
         out.write(payload);
-      }
-      if (fs.exists(target)) { // the same epoch again: move it aside, never delete it first
-        Path old = new Path(folder, "." + target.getName() + ".old-" + id);
-        if (!fs.rename(target, old)) throw new IOException("could not move " + target + " aside");
-        if (!fs.rename(tmp, target)) {
-          fs.rename(old, target);
-          throw new IOException("could not rename " + tmp + " to " + target);
-        }
-        fs.delete(old, false);
-      } else if (!fs.rename(tmp, target)) {
-        throw new IOException("could not rename " + tmp + " to " + target);
-      }
-      done = true;
+        out.flush();
+      });
       for (FileStatus st : fs.listStatus(folder)) {
         String name = st.getPath().getName();
         if (name.startsWith(PREFIX) && name.endsWith(".bin")
@@ -93,14 +80,6 @@ public record Checkpoint(String fingerprint, int epochsDone, double[] params,
       throw new java.io.UncheckedIOException("Could not write a checkpoint to " + dir + ": "
           + e.getMessage() + "; check that checkpointDir is writable (the previous checkpoint "
           + "is kept)", e);
-    } finally {
-      if (!done && fs != null) {
-        try {
-          fs.delete(tmp, false);
-        } catch (IOException ignored) {
-          // The write's own failure is the one to report.
-        }
-      }
     }
   }
 

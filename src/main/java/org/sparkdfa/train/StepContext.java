@@ -1,12 +1,12 @@
 package org.sparkdfa.train;
 
 import java.io.Serializable;
-import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import org.sparkdfa.nn.Feedback;
 import org.sparkdfa.nn.Network;
 import org.sparkdfa.nn.Precision;
 import org.sparkdfa.nn.Seeds;
+import org.sparkdfa.nn.SplitMix64;
 import org.sparkdfa.nn.Workspace;
 
 /**
@@ -374,7 +374,7 @@ final class StepContext implements Serializable {
     static int[] of(int n, long seed) {
       int[] perm = new int[n];
       for (int i = 0; i < n; i++) perm[i] = i;
-      SplittableRandom rng = new SplittableRandom(seed);
+      SplitMix64 rng = new SplitMix64(seed);
       for (int i = n - 1; i > 0; i--) {
         int j = rng.nextInt(i + 1);
         int t = perm[i];

@@ -77,7 +77,7 @@ class MakeDatasetTest extends SparkTestBase {
   void badArgumentsAreRejectedBeforeAnySparkWork() {
     assertBad("--dataset is required", "--n", "3");
     assertBad("unknown --dataset 'cifar'", "--dataset", "cifar");
-    assertBad("unknown option --bogus", "--dataset", "sparse-parity", "--bogus", "1");
+    assertBad("Unknown options: '--bogus'", "--dataset", "sparse-parity", "--bogus", "1");
     assertBad("--n is required", "--dataset", "sparse-parity", "--k", "2");
     assertBad("k (size of the secret set) must be in [1, n]=[1, 5], got 6",
         "--dataset", "sparse-parity", "--n", "5", "--k", "6");
@@ -85,7 +85,9 @@ class MakeDatasetTest extends SparkTestBase {
     assertBad("unknown distribution 'normal'", "--dataset", "sparse-parity", "--n", "5", "--k", "1",
         "--distribution", "normal");
     assertBad("k (digits per example) must be >= 1, got 0", "--dataset", "mnist-parity", "--k", "0");
-    assertBad("--rows must be an integer, got 'many'", "--dataset", "mnist-parity", "--k", "1", "--rows", "many");
+    assertBad("Invalid value for option '--rows': 'many' is not an integer", "--dataset", "mnist-parity", "--k", "1",
+        "--rows", "many");
+    assertBad("Missing required parameter for option '--k'", "--dataset", "mnist-parity", "--k");
     assertBad("--n does not apply", "--dataset", "mnist-parity", "--k", "1", "--n", "3");
     assertBad("split must be 'train' or 'test'", "--dataset", "mnist-parity", "--k", "1", "--split", "dev");
     assertBad("digit directory not found", "--dataset", "mnist-parity", "--k", "1", "--mnist-dir",

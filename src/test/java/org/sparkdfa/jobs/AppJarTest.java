@@ -84,7 +84,7 @@ class AppJarTest {
     System.setProperty("java.awt.headless", "true");
     Path png = tmp.resolve("tsne.png");
     double[][] coords = {{0, 0}, {1, 1}, {2, 0}, {3, 1}};
-    Plots.tsne(png, "test", List.of("BP"), List.<double[][]>of(coords), List.of(new double[] {0, 1, 0, 1}));
+    Plots.tsne(new org.apache.hadoop.fs.Path(png.toUri()), "test", List.of("BP"), List.<double[][]>of(coords), List.of(new double[] {0, 1, 0, 1}));
     byte[] head = Files.readAllBytes(png);
     assertTrue(head.length > 8 && (head[0] & 0xff) == 0x89 && head[1] == 'P' && head[2] == 'N'
         && head[3] == 'G', "not a PNG: " + png);

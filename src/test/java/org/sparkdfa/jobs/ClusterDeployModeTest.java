@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * jobs/parity.sh with {@code --deploy-mode cluster} on the standalone cluster of jobs/cluster.sh:
- * the driver runs on a worker, in its own folder, finds the config and the shipped MNIST digits
- * there, and writes the report where {@code --out} says; the launcher waits for the driver, so its
+ * the driver runs on a worker, in its own folder, takes the config and the shipped MNIST digits
+ * from the app jar, and writes the report where {@code --out} (a {@code file:} URI) says; the launcher waits for the driver, so its
  * exit code is the job's. Starts the cluster unless it is running and stops what it started.
  * Tagged {@code cluster} (a few minutes); needs the app jar, which jobs/test.sh builds first.
  */
@@ -40,9 +40,10 @@ class ClusterDeployModeTest {
     }
     try {
       Path out = tmp.resolve("report");
+      String outUri = out.toUri().toString(); // file:/..., as a shared path or hdfs:// would be
       List<String> cmd = new ArrayList<>(List.of("bash", "jobs/parity.sh", "--master", MASTER,
           "--deploy-mode", "cluster", "--conf", "spark.ui.enabled=false",
-          "--out", out.toString(), "experiment.methods=[bp,dfa]", "training.epochs=1",
+          "--out", outUri, "experiment.methods=[bp,dfa]", "training.epochs=1",
           "sparse-parity.n=10", "sparse-parity.train-distributions=[mixture]",
           "sparse-parity.train-rows=300", "sparse-parity.test-rows=200", "mnist-parity.k=[1]",
           "mnist-parity.train-rows=200", "mnist-parity.test-rows=100", "model.hidden-layers=[16]",
@@ -57,6 +58,8 @@ class ClusterDeployModeTest {
       }
       String report = Files.readString(out.resolve("report.md"));
       assertTrue(report.contains("DFA"), report);
+      // The driver took the reference config from the app jar, not from the project folder.
+      assertTrue(report.contains("sparkdfa-jar-conf-"), report);
     } finally {
       if (started) run(root, List.of("bash", "jobs/cluster.sh", "stop"));
     }

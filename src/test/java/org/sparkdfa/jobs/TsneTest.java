@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
-import org.sparkdfa.data.SplitMix64;
+import org.sparkdfa.nn.SplitMix64;
 
 /** Properties of our exact t-SNE, on small gaussian clusters (no Spark). */
 class TsneTest {

@@ -1,9 +1,10 @@
-package org.sparkdfa.data;
+package org.sparkdfa.nn;
 
 /**
  * SplitMix64 (Steele, Lea &amp; Flood 2014): a tiny, fast, well-mixed 64-bit generator whose output
  * is fixed by this code alone (unlike {@link java.util.SplittableRandom}, whose algorithm the JDK
- * does not promise to keep), so generated data sets stay the same across JVM versions.
+ * does not promise to keep). The project's one random source: weights, feedback matrices, batch
+ * permutations and generated data sets are the same for a seed on every JVM.
  *
  * <p>The data sets seed one instance per row with {@link #derive(long...)} of
  * (domain tag, seed, epoch, row index): rows are independent of each other and of partitioning.
@@ -63,5 +64,15 @@ public final class SplitMix64 {
   /** Uniform in [0, 1) with 53 random bits. */
   public double nextDouble() {
     return (nextLong() >>> 11) * 0x1.0p-53;
+  }
+
+  /** Uniform in [origin, bound). */
+  public double nextDouble(double origin, double bound) {
+    if (!(origin < bound) || Double.isInfinite(bound - origin)) {
+      throw new IllegalArgumentException("need a finite origin < bound, got [" + origin + ", "
+          + bound + ")");
+    }
+    double r = origin + nextDouble() * (bound - origin);
+    return r < bound ? r : Math.nextDown(bound); // rounding can reach bound
   }
 }
