@@ -4,6 +4,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.sparkdfa.data.DigitPool;
 import org.sparkdfa.data.ExampleGenerator;
@@ -20,8 +23,9 @@ import org.sparkdfa.train.TrainingResult;
 /**
  * One epoch of the parity experiment as the job runs it — fresh MNIST-parity k = 3, 60,000 rows
  * drawn for the epoch, batch 128, float32, 2352-512-1 BP with Adam, 10,000 test rows and 10,000
- * train-accuracy rows evaluated after the epoch — split into its three parts, each timed on its
- * own: drawing and packing the epoch's rows (one Spark job), the training steps (the trainer on
+ * train-accuracy rows evaluated after the epoch in float32 — split into its three parts, each
+ * timed on its own: drawing and packing the epoch's rows (one Spark job generating them
+ * straight into packed blocks, as the job does), the training steps (the trainer on
  * those packed rows), and the evaluation (the two evaluators' passes). The training steps are
  * also timed in {@link InProcessLoop} (the same math, rows, batch, seed and threads without
  * Spark). Every part is the median over {@code --epochs} epochs after {@code --warmup-epochs}.
@@ -88,8 +92,10 @@ public final class ExperimentBench {
       for (int e = 0; e < epochs; e++) {
         MlpSetup.settleHeap();
         long t0 = System.nanoTime();
-        try (TrainingData data = TrainingData.pack(MlpSetup.mnistRows(spark, train, rows, e,
-            partitions), MlpSetup.columns(spec, precision))) {
+        // As the parity job draws fresh rows: generated straight into packed blocks.
+        try (TrainingData data = TrainingData.generated(JavaSparkContext.fromSparkContext(
+            spark.sparkContext()), new EpochOf(train, e), rows, partitions,
+            MlpSetup.columns(spec, precision))) {
           double packSeconds = (System.nanoTime() - t0) / 1e9;
           TrainingConfig epochConfig = startingAt(MlpSetup.config(spec, precision, batch, 1,
               seed + e), params);
@@ -143,6 +149,24 @@ public final class ExperimentBench {
     return new TrainingConfig(c.network(), c.feedback(), params, c.optimizer(), c.lbfgs(),
         c.batchSize(), c.maxEpochs(), c.tol(), c.patience(), c.seed(), c.aggregationDepth(),
         c.jobLabel(), c.listeners(), c.checkpoint(), c.precision());
+  }
+
+  /** Epoch {@code shift + e} of {@code gen} as its epoch e (each timed epoch is its own fit). */
+  private record EpochOf(ExampleGenerator gen, long shift) implements ExampleGenerator {
+    @Override
+    public int numFeatures() {
+      return gen.numFeatures();
+    }
+
+    @Override
+    public double fill(long epoch, long rowIndex, double[] features) {
+      return gen.fill(shift + epoch, rowIndex, features);
+    }
+
+    @Override
+    public Dataset<Row> generate(SparkSession spark, long rows, long epoch, int partitions) {
+      return gen.generate(spark, rows, shift + epoch, partitions);
+    }
   }
 
   private static double median(String what, List<Double> v) {

@@ -101,6 +101,15 @@ public record ParityData(String id, String family, String title, int n, int k,
     return scaled(mnist(seed, DigitPool.Split.TRAIN).generate(spark, rows, epoch, partitions));
   }
 
+  /**
+   * The generator of the training rows for data seed {@code seed}, whose rows are exactly those of
+   * {@link #train}; null when the pixels are scaled (that happens in the DataFrame).
+   */
+  public ExampleGenerator trainGenerator(long seed) {
+    if (family.equals(SPARSE)) return sparse(seed, trainDistribution);
+    return pixelScale == 1.0 ? mnist(seed, DigitPool.Split.TRAIN) : null;
+  }
+
   /** Test set {@code name} (one of {@link #testNames()}). */
   public Dataset<Row> test(SparkSession spark, long seed, String name, int partitions) {
     if (family.equals(SPARSE)) {

@@ -19,6 +19,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.sparkdfa.data.ExampleGenerator;
 import org.sparkdfa.ml.MlpClassificationModel;
 import org.sparkdfa.ml.NeuralClassifierBase;
 import org.sparkdfa.nn.Network;
@@ -493,6 +494,9 @@ public final class ParityJob implements Callable<Integer> {
         ParityData d = r.data();
         long seed = r.dataSeed();
         SparkSession s = spark;
+        // Generated straight into packed blocks: the same rows, without a DataFrame per epoch.
+        ExampleGenerator generator = d.trainGenerator(seed);
+        if (generator != null) return est.fitFreshPerEpoch(generator, d.trainRows(), partitions);
         return est.fitFreshPerEpoch(e -> d.train(s, seed, e, partitions));
       }
       return est.fit(train0);

@@ -315,6 +315,34 @@ public abstract class NeuralClassifierBase<E extends NeuralClassifierBase<E>>
         null, first);
   }
 
+  /**
+   * {@link #fitFreshPerEpoch(java.util.function.IntFunction)} on rows 0..rowsPerEpoch-1 of
+   * {@code generator}'s epoch e in {@code numPartitions} partitions, generated straight into the
+   * packed blocks each epoch instead of through a DataFrame (its rows, partitions and so its
+   * weights are those of {@code e -> generator.generate(spark, rowsPerEpoch, e, numPartitions)}).
+   * The features and label columns of this estimator are those the generator's DataFrame names
+   * ({@code features}, {@code label}).
+   */
+  public MlpClassificationModel fitFreshPerEpoch(org.sparkdfa.data.ExampleGenerator generator,
+      long rowsPerEpoch, int numPartitions) {
+    org.apache.spark.sql.SparkSession spark =
+        org.apache.spark.sql.SparkSession.active();
+    Dataset<Row> first = generator.generate(spark, rowsPerEpoch, 0, numPartitions);
+    transformSchema(first.schema(), true);
+    if (isDefined(validationIndicatorCol())) {
+      throw new IllegalArgumentException("fitFreshPerEpoch does not support param "
+          + "validationIndicatorCol; unset it or use fit");
+    }
+    if (isDefined(weightCol()) && !getWeightColName().isEmpty()) {
+      throw new IllegalArgumentException("param weightCol = '" + getWeightColName() + "' names "
+          + "no column of a generator's rows; unset it for fitFreshPerEpoch(generator, ...)");
+    }
+    org.apache.spark.api.java.JavaSparkContext jsc =
+        org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext());
+    return trainWith(first.schema(), columns -> TrainingData.generated(jsc, generator,
+        rowsPerEpoch, numPartitions, columns), null, null, first);
+  }
+
   @Override
   public MlpClassificationModel train(Dataset<?> dataset) {
     Dataset<Row> df = dataset.toDF();

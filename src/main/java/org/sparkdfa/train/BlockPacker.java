@@ -5,11 +5,14 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
+import org.sparkdfa.data.ExampleGenerator;
 import org.sparkdfa.nn.Loss;
 import org.sparkdfa.nn.Precision;
 
@@ -42,6 +45,43 @@ public final class BlockPacker {
     return selected.javaRDD().mapPartitionsWithIndex(
         (idx, rows) -> Collections.singletonList(packPartition(idx, rows, cols, weighted))
             .iterator(), true);
+  }
+
+  /**
+   * Rows 0..rows-1 of {@code gen}'s epoch {@code epoch} packed straight into blocks, partition i
+   * holding rows [i·rows/P, (i+1)·rows/P) as {@code spark.range(0, rows, 1, P)} splits them: the
+   * blocks {@link #pack} makes of the generator's DataFrame, without building one. Labels are
+   * checked as in {@link #pack}; a generator's features are finite by construction.
+   */
+  static JavaRDD<PartitionData> generate(JavaSparkContext jsc, Broadcast<ExampleGenerator> gen,
+      long rows, long epoch, int partitions, Columns cols) {
+    List<Integer> ids = new ArrayList<>(partitions);
+    for (int i = 0; i < partitions; i++) ids.add(i);
+    return jsc.parallelize(ids, partitions).mapPartitionsWithIndex((idx, unused) -> {
+      ExampleGenerator g = gen.value();
+      long lo = idx * rows / partitions;
+      long hi = (idx + 1) * rows / partitions;
+      double[] features = new double[g.numFeatures()];
+      List<Chunk> chunks = new ArrayList<>();
+      ChunkBuilder chunk = null;
+      for (long i = lo; i < hi; i++) {
+        double label = g.fill(epoch, i, features);
+        String problem = cols.loss().labelProblem(label, cols.outputs());
+        if (problem != null) {
+          throw new InvalidInputException("Column '" + cols.label() + "': " + problem
+              + where(idx, i - lo) + "; pick a loss/layers matching the generator's labels");
+        }
+        if (chunk == null) chunk = new ChunkBuilder(cols.inputs(), false, cols.precision());
+        chunk.add(features, label);
+        if (chunk.full()) {
+          chunks.add(chunk.build());
+          chunk = null;
+        }
+      }
+      if (chunk != null) chunks.add(chunk.build());
+      return Collections.singletonList(new PartitionData(idx, cols.inputs(), chunks, false))
+          .iterator();
+    }, true);
   }
 
   static PartitionData packPartition(int partition, Iterator<Row> rows, Columns cols,
@@ -94,15 +134,25 @@ public final class BlockPacker {
       }
     }
 
+    /** A dense row of d features, unweighted. */
+    void add(double[] features, double label) {
+      dense(features);
+      labelAndWeight(label, 0);
+    }
+
+    private void dense(double[] vals) {
+      int base = n * d;
+      if (x32 != null) {
+        for (int j = 0; j < d; j++) x32[base + j] = (float) vals[j];
+      } else {
+        System.arraycopy(vals, 0, data, base, d);
+      }
+    }
+
     void add(Vector v, double label, double weight) {
       int base = n * d;
       if (v instanceof org.apache.spark.ml.linalg.DenseVector dv) {
-        double[] vals = dv.values();
-        if (x32 != null) {
-          for (int j = 0; j < d; j++) x32[base + j] = (float) vals[j];
-        } else {
-          System.arraycopy(vals, 0, data, base, d);
-        }
+        dense(dv.values());
       } else { // the arrays are zero where a sparse vector has no entry
         org.apache.spark.ml.linalg.SparseVector sv = (org.apache.spark.ml.linalg.SparseVector) v;
         int[] idx = sv.indices();
@@ -115,6 +165,10 @@ public final class BlockPacker {
           }
         }
       }
+      labelAndWeight(label, weight);
+    }
+
+    private void labelAndWeight(double label, double weight) {
       if (x32 != null) {
         yw[n] = label;
         if (weighted) yw[CAP + n] = weight;

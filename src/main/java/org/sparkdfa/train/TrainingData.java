@@ -4,9 +4,11 @@ import java.util.List;
 import java.util.function.IntFunction;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
+import org.sparkdfa.data.ExampleGenerator;
 
 /**
  * Packed training rows, cached (MEMORY_AND_DISK: blocks that do not fit spill rather than being
@@ -43,7 +45,10 @@ public final class TrainingData implements AutoCloseable {
   private final JavaSparkContext jsc;
   private final BlockPacker.Columns columns;
   private final Role role;
-  private final IntFunction<Dataset<Row>> perEpoch;
+  /** The packed blocks of epoch e (fresh data), or null for one fixed set. */
+  private final IntFunction<JavaRDD<PartitionData>> perEpoch;
+  /** Destroyed with this (the generator of {@link #generated}); null otherwise. */
+  private final Broadcast<?> generator;
   private JavaRDD<PartitionData> current;
   private int currentEpoch;
   private long rows;
@@ -52,10 +57,11 @@ public final class TrainingData implements AutoCloseable {
   private String digest;
 
   private TrainingData(JavaSparkContext jsc, BlockPacker.Columns columns, Role role,
-      IntFunction<Dataset<Row>> perEpoch) {
+      IntFunction<JavaRDD<PartitionData>> perEpoch, Broadcast<?> generator) {
     this.jsc = jsc;
     this.columns = columns;
     this.role = role;
+    this.generator = generator;
     this.perEpoch = perEpoch;
   }
 
@@ -67,8 +73,8 @@ public final class TrainingData implements AutoCloseable {
   /** {@link #pack(Dataset, BlockPacker.Columns)}, refused in the words of {@code role}. */
   public static TrainingData pack(Dataset<Row> df, BlockPacker.Columns columns, Role role) {
     TrainingData t = new TrainingData(JavaSparkContext.fromSparkContext(df.sparkSession()
-        .sparkContext()), columns, role, null);
-    t.load(df, 0);
+        .sparkContext()), columns, role, null, null);
+    t.load(BlockPacker.pack(df, columns), 0);
     return t;
   }
 
@@ -77,14 +83,38 @@ public final class TrainingData implements AutoCloseable {
       BlockPacker.Columns columns) {
     Dataset<Row> first = generator.apply(0);
     TrainingData t = new TrainingData(JavaSparkContext.fromSparkContext(first.sparkSession()
-        .sparkContext()), columns, Role.training(columns), generator);
-    t.load(first, 0);
+        .sparkContext()), columns, Role.training(columns),
+        e -> BlockPacker.pack(generator.apply(e), columns), null);
+    t.load(BlockPacker.pack(first, columns), 0);
     return t;
   }
 
-  private void load(Dataset<Row> df, int epoch) {
-    JavaRDD<PartitionData> packed = BlockPacker.pack(df, columns).persist(
-        StorageLevel.MEMORY_AND_DISK());
+  /**
+   * Epoch e trains on rows 0..rows-1 of {@code generator}'s epoch e, in {@code partitions}
+   * partitions split as {@code spark.range} splits them, generated straight into packed blocks
+   * when the epoch starts: the same blocks as packing {@code generator.generate(spark, rows, e,
+   * partitions)}, without building a DataFrame. The generator is broadcast once.
+   */
+  public static TrainingData generated(JavaSparkContext jsc, ExampleGenerator generator,
+      long rows, int partitions, BlockPacker.Columns columns) {
+    if (generator.numFeatures() != columns.inputs()) {
+      throw new IllegalArgumentException("the generator makes " + generator.numFeatures()
+          + " features but the network takes " + columns.inputs());
+    }
+    Broadcast<ExampleGenerator> gen = jsc.broadcast(generator);
+    TrainingData t = new TrainingData(jsc, columns, Role.training(columns),
+        e -> BlockPacker.generate(jsc, gen, rows, e, partitions, columns), gen);
+    try {
+      t.load(BlockPacker.generate(jsc, gen, rows, 0, partitions, columns), 0);
+    } catch (RuntimeException e) {
+      gen.destroy();
+      throw e;
+    }
+    return t;
+  }
+
+  private void load(JavaRDD<PartitionData> blocks, int epoch) {
+    JavaRDD<PartitionData> packed = blocks.persist(StorageLevel.MEMORY_AND_DISK());
     // Every step's tasks carry the RDD's lineage; through a DataFrame it is tens of KB of SQL
     // plan to serialize and deserialize per task. On a local master executors cannot be lost
     // and the level keeps disk, so the cached blocks can stand in for the lineage.
@@ -174,6 +204,7 @@ public final class TrainingData implements AutoCloseable {
   @Override
   public void close() {
     if (current != null) release(current);
+    if (generator != null) generator.destroy();
   }
 
   /**
