@@ -67,7 +67,14 @@ public abstract class NeuralClassifierBase<E extends NeuralClassifierBase<E>>
   }
 
   public E setLayers(int[] value) { set(layers(), value); return self(); }
+  /** The hidden sizes only, e.g. {@code setHiddenLayers(512, 512)}; see param hiddenLayers. */
+  public E setHiddenLayers(int... value) { set(hiddenLayers(), value); return self(); }
   public E setHiddenActivation(String value) { set(hiddenActivation(), value); return self(); }
+  /** One activation per hidden layer, e.g. {@code setHiddenActivations("relu", "tanh")}. */
+  public E setHiddenActivations(String... value) {
+    set(hiddenActivations(), value);
+    return self();
+  }
   public E setLoss(String value) { set(loss(), value); return self(); }
   public E setOptimizer(String value) { set(optimizer(), value); return self(); }
   public E setStepSize(double value) { set(stepSize(), value); return self(); }
@@ -110,36 +117,120 @@ public abstract class NeuralClassifierBase<E extends NeuralClassifierBase<E>>
 
   /**
    * Whether the input layer's size comes from the data (the features' metadata, else the first
-   * row) rather than from {@code layers}: no by default; the lazy baselines derive it when
-   * {@code layers} is unset.
+   * row) rather than from {@code layers}: whenever {@code layers} is unset.
    */
   protected boolean derivesInputSizeFromData() {
-    return false;
+    return !isDefined(layers());
   }
 
-  /** The layer sizes to train, checked; subclasses may derive them from other params. */
+  /**
+   * Whether the output layer's size comes from the labels (their metadata, else the largest
+   * label): when {@code layers} is unset and the loss has one output per class.
+   */
+  protected boolean derivesClassesFromData() {
+    if (isDefined(layers())) return false;
+    String loss = getLoss();
+    return !("bce".equals(loss) || "hinge".equals(loss));
+  }
+
+  /**
+   * The layer sizes to train, checked: {@code layers} if set (agreeing with {@code hiddenLayers}
+   * and with the features' declared size), else the input size, {@code hiddenLayers} and the
+   * output size the loss and the labels call for. Subclasses may derive them otherwise.
+   */
   protected int[] resolveLayers(StructType schema) {
-    if (!isDefined(layers())) {
-      throw new IllegalArgumentException("Param layers is not set; set it to the layer sizes from "
-          + "input to output, e.g. setLayers(new int[] {" + featureSizeHint(schema)
-          + ", 64, 1})");
+    int declared = FeatureSize.declared(schema, getFeaturesCol());
+    if (isDefined(layers())) {
+      int[] layers = getLayers();
+      if (isDefined(hiddenLayers())) {
+        int[] hidden = getHiddenLayers();
+        int[] inLayers = Arrays.copyOfRange(layers, 1, Math.max(1, layers.length - 1));
+        if (!Arrays.equals(hidden, inLayers)) {
+          throw new IllegalArgumentException("Param hiddenLayers " + Arrays.toString(hidden)
+              + " conflicts with layers " + Arrays.toString(layers) + " (whose hidden sizes are "
+              + Arrays.toString(inLayers) + "); set only hiddenLayers (input and output sizes "
+              + "then come from the data) or make them agree");
+        }
+      }
+      if (declared > 0 && layers.length > 0 && declared != layers[0]) {
+        throw new IllegalArgumentException("Column '" + getFeaturesCol() + "' (param "
+            + "featuresCol) declares vectors of size " + declared + " but layers[0] = "
+            + layers[0] + " in layers " + Arrays.toString(layers) + "; set layers[0] to "
+            + declared + ", or set hiddenLayers instead of layers so the sizes come from the "
+            + "data");
+      }
+      return layers;
     }
-    return getLayers();
+    if (!isDefined(hiddenLayers())) {
+      throw new IllegalArgumentException("Params hiddenLayers and layers are not set; set "
+          + "hiddenLayers to the hidden sizes, e.g. setHiddenLayers(64) (the input and output "
+          + "sizes then come from the data and the loss), or layers to every size from input to "
+          + "output, e.g. setLayers(new int[] {numFeatures, 64, 1})");
+    }
+    if (declared <= 0) {
+      throw new IllegalArgumentException("Param layers is not set and the features column '"
+          + getFeaturesCol() + "' declares no vector size in its ML attribute metadata (fit reads "
+          + "it from the data; a schema alone cannot tell); set layers to every size from input "
+          + "to output");
+    }
+    int[] hidden = getHiddenLayers();
+    int[] layers = new int[hidden.length + 2];
+    layers[0] = declared;
+    System.arraycopy(hidden, 0, layers, 1, hidden.length);
+    layers[layers.length - 1] = outputsFromLabels(schema);
+    return layers;
   }
 
-  private String featureSizeHint(StructType schema) {
-    try {
-      int n = org.apache.spark.ml.attribute.AttributeGroup.fromStructField(
-          schema.apply(getFeaturesCol())).size();
-      return n > 0 ? String.valueOf(n) : "numFeatures";
-    } catch (RuntimeException e) {
-      return "numFeatures";
+  /** The output size for the loss and the number of classes the label column declares. */
+  protected int outputsFromLabels(StructType schema) {
+    String loss = getLoss();
+    if ("bce".equals(loss) || "hinge".equals(loss)) return 1;
+    int classes = FeatureSize.declaredClasses(schema, getLabelCol());
+    if (classes <= 0) {
+      throw new IllegalArgumentException("Param layers is not set and the label column '"
+          + getLabelCol() + "' declares no number of classes in its ML attribute metadata (fit "
+          + "counts them in the data; a schema alone cannot tell); set layers to every size "
+          + "from input to output");
     }
+    if ("cross_entropy".equals(loss)) return Math.max(2, classes);
+    return classes <= 2 ? 1 : classes; // auto and mse: one output for two classes
   }
 
   /** The architecture trained by this estimator, for the resolved layers and loss. */
   protected NetworkSpec buildSpec(int[] layers, Loss loss) {
-    return NetworkSpec.mlp(layers, Activation.fromName(getHiddenActivation()), loss);
+    int numHidden = layers.length - 2;
+    boolean[] trainable = new boolean[layers.length - 1];
+    Arrays.fill(trainable, true);
+    return new NetworkSpec(layers, hiddenActivations(layers), loss, trainable,
+        new boolean[numHidden]);
+  }
+
+  /**
+   * One activation per hidden layer: {@code hiddenActivations} when set (one name per hidden
+   * layer of {@code layers}), else {@code hiddenActivation} for all.
+   */
+  protected Activation[] hiddenActivations(int[] layers) {
+    int numHidden = Math.max(0, layers.length - 2);
+    Activation[] out = new Activation[numHidden];
+    if (!isDefined(hiddenActivations())) {
+      Arrays.fill(out, Activation.fromName(getHiddenActivation()));
+      return out;
+    }
+    String[] names = getHiddenActivations();
+    if (names.length != numHidden) {
+      throw new IllegalArgumentException("Param hiddenActivations has " + names.length
+          + " name(s) " + Arrays.toString(names) + " but layers " + Arrays.toString(layers)
+          + " has " + numHidden + " hidden layer(s); give one name per hidden layer, or set "
+          + "hiddenActivation for all of them");
+    }
+    if (isSet(hiddenActivation())
+        && !Arrays.stream(names).allMatch(n -> n.equals(getHiddenActivation()))) {
+      throw new IllegalArgumentException("Param hiddenActivation = '" + getHiddenActivation()
+          + "' conflicts with hiddenActivations " + Arrays.toString(names) + "; set only one "
+          + "of them");
+    }
+    for (int k = 0; k < numHidden; k++) out[k] = Activation.fromName(names[k]);
+    return out;
   }
 
   /** The network (spec plus any fixed gates) trained by this estimator. */
@@ -195,7 +286,7 @@ public abstract class NeuralClassifierBase<E extends NeuralClassifierBase<E>>
             DataTypes.BooleanType);
       }
       resolveSpec(FeatureSize.forValidation(schema, getFeaturesCol(),
-          derivesInputSizeFromData()));
+          derivesInputSizeFromData(), getLabelCol(), derivesClassesFromData()));
       optimizerConfig();
       if (usesLbfgs()) checkLbfgsParams();
     }
@@ -348,7 +439,7 @@ public abstract class NeuralClassifierBase<E extends NeuralClassifierBase<E>>
       java.util.function.Function<BlockPacker.Columns, TrainingData> trainData,
       Dataset<Row> validationRows, TrainingData.Role validationRole, Dataset<Row> probeRows) {
     StructType schema = FeatureSize.forFit(dataSchema, getFeaturesCol(),
-        derivesInputSizeFromData(), probeRows);
+        derivesInputSizeFromData(), getLabelCol(), derivesClassesFromData(), probeRows);
     if (usesLbfgs() && !epochListeners().isEmpty()) {
       throw new IllegalArgumentException("Param optimizer 'lbfgs' has no epochs, but "
           + epochListeners().size() + " epoch listener(s) were added with addEpochListener; "
@@ -391,6 +482,8 @@ public abstract class NeuralClassifierBase<E extends NeuralClassifierBase<E>>
     }
     MlpClassificationModel model = new MlpClassificationModel(uid(), network, result.params());
     copyValues(model, extractParamMap());
+    // The model reports the architecture it has, also when the sizes came from the data.
+    if (!model.isSet(model.layers())) model.set(model.layers(), spec.layers());
     model.setSummary(new MlpTrainingSummary(result));
     return model.setParent(this);
   }

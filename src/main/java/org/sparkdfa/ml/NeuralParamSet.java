@@ -9,6 +9,7 @@ import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
+import org.apache.spark.ml.param.StringArrayParam;
 import org.sparkdfa.nn.Activation;
 import org.sparkdfa.nn.DirectFeedback;
 import org.sparkdfa.nn.Init;
@@ -26,7 +27,9 @@ final class NeuralParamSet implements Serializable {
   static final String AUTO_LOSS = "auto";
 
   final IntArrayParam layers;
+  final IntArrayParam hiddenLayers;
   final Param<String> hiddenActivation;
+  final StringArrayParam hiddenActivations;
   final Param<String> loss;
   final Param<String> optimizer;
   final DoubleParam stepSize;
@@ -60,9 +63,23 @@ final class NeuralParamSet implements Serializable {
         Validators.require("layers", (int[] a) -> a.length >= 2
             && java.util.Arrays.stream(a).allMatch(s -> s > 0),
             "needs at least 2 positive sizes (inputs ... outputs)"));
+    hiddenLayers = new IntArrayParam(owner, "hiddenLayers", "sizes of the hidden layers only, "
+        + "e.g. [512, 512] (may be empty): the input size then comes from the features (their "
+        + "metadata, else the data at fit) and the output size from the loss and the labels "
+        + "(bce/hinge: 1; cross_entropy: one per class; auto/mse: 1 for two classes, else one per "
+        + "class); if layers is set too, its hidden sizes must equal these",
+        Validators.require("hiddenLayers", (int[] a) -> java.util.Arrays.stream(a)
+            .allMatch(s -> s > 0), "needs positive sizes"));
     hiddenActivation = new Param<>(owner, "hiddenActivation", "activation of every hidden layer: "
         + String.join(", ", Activation.HIDDEN_NAMES),
         Validators.oneOf("hiddenActivation", Activation.HIDDEN_NAMES));
+    hiddenActivations = new StringArrayParam(owner, "hiddenActivations", "one activation per "
+        + "hidden layer, from the first: " + String.join(", ", Activation.HIDDEN_NAMES)
+        + "; unset = hiddenActivation for every hidden layer",
+        Validators.require("hiddenActivations", (String[] a) -> java.util.Arrays.stream(a)
+            .allMatch(n -> n != null && java.util.Arrays.asList(Activation.HIDDEN_NAMES)
+                .contains(n.trim().toLowerCase(java.util.Locale.ROOT))),
+            "must name one of " + String.join(", ", Activation.HIDDEN_NAMES) + " per layer"));
     String[] losses = new String[Loss.NAMES.length + 1];
     losses[0] = AUTO_LOSS;
     System.arraycopy(Loss.NAMES, 0, losses, 1, Loss.NAMES.length);

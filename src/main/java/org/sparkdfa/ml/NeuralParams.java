@@ -8,6 +8,7 @@ import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
+import org.apache.spark.ml.param.StringArrayParam;
 import org.sparkdfa.nn.Loss;
 
 /**
@@ -21,7 +22,9 @@ public interface NeuralParams extends Params {
   NeuralParamSet paramSet();
 
   default IntArrayParam layers() { return paramSet().layers; }
+  default IntArrayParam hiddenLayers() { return paramSet().hiddenLayers; }
   default Param<String> hiddenActivation() { return paramSet().hiddenActivation; }
+  default StringArrayParam hiddenActivations() { return paramSet().hiddenActivations; }
   default Param<String> loss() { return paramSet().loss; }
   default Param<String> optimizer() { return paramSet().optimizer; }
   default DoubleParam stepSize() { return paramSet().stepSize; }
@@ -50,7 +53,14 @@ public interface NeuralParams extends Params {
   default IntParam alignmentProbeRows() { return paramSet().alignmentProbeRows; }
 
   default int[] getLayers() { return (int[]) getOrDefault(layers()); }
+  default int[] getHiddenLayers() { return (int[]) getOrDefault(hiddenLayers()); }
   default String getHiddenActivation() { return name(hiddenActivation()); }
+  /** The per-layer activations, lower-cased. */
+  default String[] getHiddenActivations() {
+    String[] v = (String[]) getOrDefault(hiddenActivations());
+    return java.util.Arrays.stream(v).map(n -> n.trim().toLowerCase(java.util.Locale.ROOT))
+        .toArray(String[]::new);
+  }
   default String getLoss() { return name(loss()); }
   default String getOptimizer() { return name(optimizer()); }
   default double getStepSize() { return (Double) getOrDefault(stepSize()); }
