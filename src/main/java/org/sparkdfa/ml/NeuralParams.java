@@ -21,6 +21,12 @@ public interface NeuralParams extends Params {
   /** The implementation's param holder (created after its uid is set). */
   NeuralParamSet paramSet();
 
+  /** Spark's featuresCol (every Predictor and PredictionModel has it). */
+  String getFeaturesCol();
+
+  /** Spark's labelCol (every Predictor and PredictionModel has it). */
+  String getLabelCol();
+
   default IntArrayParam layers() { return paramSet().layers; }
   default IntArrayParam hiddenLayers() { return paramSet().hiddenLayers; }
   default Param<String> hiddenActivation() { return paramSet().hiddenActivation; }
