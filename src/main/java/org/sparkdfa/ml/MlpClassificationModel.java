@@ -240,7 +240,7 @@ public class MlpClassificationModel
   }
 
   public static MLReader<MlpClassificationModel> read() {
-    return new ModelIO.Reader();
+    return new ModelIO.Reader<>(MlpClassificationModel.class, MlpClassificationModel::new);
   }
 
   public static MlpClassificationModel load(String path) {

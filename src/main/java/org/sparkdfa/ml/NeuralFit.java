@@ -81,7 +81,9 @@ abstract class NeuralFit {
               + "then come from the data) or make them agree");
         }
       }
-      if (declared > 0 && layers.length > 0 && declared != layers[0]) {
+      // An architecture too large to exist is reported as such by NetworkSpec, first.
+      if (declared > 0 && layers.length > 0 && declared != layers[0]
+          && NetworkSpec.parameterCount(layers) <= NetworkSpec.MAX_PARAMS) {
         throw new IllegalArgumentException("Column '" + p.getFeaturesCol() + "' (param "
             + "featuresCol) declares vectors of size " + declared + " but layers[0] = "
             + layers[0] + " in layers " + Arrays.toString(layers) + "; set layers[0] to "

@@ -84,8 +84,8 @@ final class NeuralParamSet implements Serializable {
     losses[0] = AUTO_LOSS;
     System.arraycopy(Loss.NAMES, 0, losses, 1, Loss.NAMES.length);
     loss = new Param<>(owner, "loss", "output layer + loss: bce (1 output, sigmoid), cross_entropy "
-        + "(>= 2 outputs, softmax), mse (identity), hinge (1 output); auto = bce for 1 output, "
-        + "cross_entropy otherwise", Validators.oneOf("loss", losses));
+        + "(>= 2 outputs, softmax), mse (identity), hinge (1 output), huber (identity, regressors "
+        + "only); auto = bce for 1 output, cross_entropy otherwise; regressors: auto = mse", Validators.oneOf("loss", losses));
     String[] optimizers = new String[OptimizerKind.values().length + 1];
     for (int i = 0; i < OptimizerKind.values().length; i++) {
       optimizers[i] = OptimizerKind.values()[i].canonicalName();
@@ -153,6 +153,14 @@ final class NeuralParamSet implements Serializable {
     checkpointInterval = new IntParam(owner, "checkpointInterval", "checkpoint every this many "
         + "epochs (>= 1; the last epoch is always checkpointed)",
         Validators.atLeast("checkpointInterval", 1));
+  }
+
+  /** The regressors' Huber δ (regressor and regression model each own one), default 1. */
+  static DoubleParam huberDelta(Params owner) {
+    DoubleParam p = new DoubleParam(owner, "huberDelta", "Huber's δ for loss huber: residuals "
+        + "up to δ count quadratically, beyond it linearly (> 0)", Validators.positive("huberDelta"));
+    owner.setDefault(p, Loss.DEFAULT_HUBER_DELTA);
+    return p;
   }
 
   /** Registers the defaults on the owner (Spark stores defaults per instance). */

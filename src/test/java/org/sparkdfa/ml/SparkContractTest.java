@@ -35,4 +35,19 @@ class SparkContractTest extends SparkTestBase {
       MLTestingUtils.checkCopyAndUids(est, model);
     }
   }
+
+  @Test
+  void everyRegressorAndModelPassesSparksChecks() {
+    Dataset<Row> train = new org.apache.spark.ml.feature.VectorAssembler()
+        .setInputCols(new String[] {"x1", "x2"}).setOutputCol("features")
+        .transform(MlpRegressorTest.sinPlusSquare(200, 5)).cache();
+    for (Estimator<?> est : List.<Estimator<?>>of(new BpMlpRegressor().setHiddenLayers(4),
+        new DfaMlpRegressor().setHiddenLayers(4), new FaMlpRegressor().setHiddenLayers(4, 3))) {
+      ((org.apache.spark.ml.param.Params) est).set("maxIter", 1);
+      ParamsSuite.checkParams(est);
+      Model<?> model = (Model<?>) est.fit(train);
+      ParamsSuite.checkParams(model);
+      MLTestingUtils.checkCopyAndUids(est, model);
+    }
+  }
 }
