@@ -242,10 +242,34 @@ abstract class NeuralFit {
   OptimizerConfig optimizerConfig() {
     Double eps = p.isDefined(p.epsilon()) ? (Double) p.getOrDefault(p.epsilon()) : null;
     Double r = p.isDefined(p.rho()) ? (Double) p.getOrDefault(p.rho()) : null;
-    return new OptimizerConfig(usesLbfgs() ? "sgd" : p.getOptimizer(), p.getStepSize(), p.getMomentum(),
-        p.getBeta1(), p.getBeta2(), eps, r, p.getRegParam());
+    String kind = p.getStepSizeSchedule();
+    if (p.isSet(p.decayRate()) && !"exponential".equals(kind)) {
+      throw new IllegalArgumentException("Param decayRate is set to " + p.getDecayRate()
+          + " but stepSizeSchedule is '" + kind + "'; set stepSizeSchedule to exponential or "
+          + "unset decayRate");
+    }
+    if (p.isSet(p.minStepSize()) && !"cosine".equals(kind)) {
+      throw new IllegalArgumentException("Param minStepSize is set to " + p.getMinStepSize()
+          + " but stepSizeSchedule is '" + kind + "'; set stepSizeSchedule to cosine or unset "
+          + "minStepSize");
+    }
+    if ("cosine".equals(kind) && p.getMinStepSize() > p.getStepSize()) {
+      throw new IllegalArgumentException("Param minStepSize = " + p.getMinStepSize() + " is "
+          + "above stepSize = " + p.getStepSize() + "; the cosine schedule decays from stepSize "
+          + "to minStepSize, so set minStepSize <= stepSize");
+    }
+    org.sparkdfa.optim.StepSizeSchedule schedule = new org.sparkdfa.optim.StepSizeSchedule(
+        kind, p.getDecayRate(), p.getMinStepSize(), Math.max(1, p.getMaxIter()),
+        p.getWarmupSteps());
+    if (usesLbfgs() && !schedule.isConstant()) {
+      throw new IllegalArgumentException("Param optimizer 'lbfgs' chooses its own step lengths, "
+          + "but stepSizeSchedule is '" + kind + "' with warmupSteps = " + p.getWarmupSteps()
+          + "; leave them at constant and 0, or pick a mini-batch optimizer (e.g. adam)");
+    }
+    return new OptimizerConfig(usesLbfgs() ? "sgd" : p.getOptimizer(), p.getStepSize(),
+        p.getMomentum(), p.getBeta1(), p.getBeta2(), eps, r, p.getRegParam(),
+        usesLbfgs() ? null : schedule);
   }
-
 
   // ---- the fit ----
 

@@ -33,6 +33,10 @@ final class NeuralParamSet implements Serializable {
   final Param<String> loss;
   final Param<String> optimizer;
   final DoubleParam stepSize;
+  final Param<String> stepSizeSchedule;
+  final DoubleParam decayRate;
+  final DoubleParam minStepSize;
+  final IntParam warmupSteps;
   final DoubleParam momentum;
   final DoubleParam beta1;
   final DoubleParam beta2;
@@ -96,6 +100,17 @@ final class NeuralParamSet implements Serializable {
         Validators.oneOf("optimizer", optimizers));
     stepSize = new DoubleParam(owner, "stepSize", "learning rate η (> 0)",
         Validators.positive("stepSize"));
+    stepSizeSchedule = new Param<>(owner, "stepSizeSchedule", "how stepSize changes over the "
+        + "run: constant, exponential (times decayRate each epoch) or cosine (from stepSize to "
+        + "minStepSize over maxIter epochs); any of them after warmupSteps of linear warm-up",
+        Validators.oneOf("stepSizeSchedule", org.sparkdfa.optim.StepSizeSchedule.KINDS));
+    decayRate = new DoubleParam(owner, "decayRate", "factor per epoch of the exponential "
+        + "schedule, in (0, 1]", Validators.require("decayRate", v -> ((Double) v) > 0
+            && ((Double) v) <= 1, "must be in (0, 1]"));
+    minStepSize = new DoubleParam(owner, "minStepSize", "final step size of the cosine schedule "
+        + "(>= 0, at most stepSize)", Validators.atLeast("minStepSize", 0));
+    warmupSteps = new IntParam(owner, "warmupSteps", "optimizer steps of linear warm-up from 0 "
+        + "to the schedule's step size (>= 0; 0 = none)", Validators.atLeast("warmupSteps", 0));
     momentum = new DoubleParam(owner, "momentum", "momentum γ of momentum/nesterov, in [0, 1)",
         Validators.inUnitInterval("momentum", false));
     beta1 = new DoubleParam(owner, "beta1", "Adam's first-moment decay β1, in [0, 1)",
@@ -169,6 +184,10 @@ final class NeuralParamSet implements Serializable {
     owner.setDefault(loss, AUTO_LOSS);
     owner.setDefault(optimizer, "adam");
     owner.setDefault(stepSize, 0.001);
+    owner.setDefault(stepSizeSchedule, "constant");
+    owner.setDefault(decayRate, 0.95);
+    owner.setDefault(minStepSize, 0.0);
+    owner.setDefault(warmupSteps, 0);
     owner.setDefault(momentum, 0.9);
     owner.setDefault(beta1, 0.9);
     owner.setDefault(beta2, 0.999);

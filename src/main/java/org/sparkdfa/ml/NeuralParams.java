@@ -34,6 +34,10 @@ public interface NeuralParams extends Params {
   default Param<String> loss() { return paramSet().loss; }
   default Param<String> optimizer() { return paramSet().optimizer; }
   default DoubleParam stepSize() { return paramSet().stepSize; }
+  default Param<String> stepSizeSchedule() { return paramSet().stepSizeSchedule; }
+  default DoubleParam decayRate() { return paramSet().decayRate; }
+  default DoubleParam minStepSize() { return paramSet().minStepSize; }
+  default IntParam warmupSteps() { return paramSet().warmupSteps; }
   default DoubleParam momentum() { return paramSet().momentum; }
   default DoubleParam beta1() { return paramSet().beta1; }
   default DoubleParam beta2() { return paramSet().beta2; }
@@ -70,6 +74,10 @@ public interface NeuralParams extends Params {
   default String getLoss() { return name(loss()); }
   default String getOptimizer() { return name(optimizer()); }
   default double getStepSize() { return (Double) getOrDefault(stepSize()); }
+  default String getStepSizeSchedule() { return name(stepSizeSchedule()); }
+  default double getDecayRate() { return (Double) getOrDefault(decayRate()); }
+  default double getMinStepSize() { return (Double) getOrDefault(minStepSize()); }
+  default int getWarmupSteps() { return (Integer) getOrDefault(warmupSteps()); }
   default double getMomentum() { return (Double) getOrDefault(momentum()); }
   default double getBeta1() { return (Double) getOrDefault(beta1()); }
   default double getBeta2() { return (Double) getOrDefault(beta2()); }

@@ -27,6 +27,11 @@ public interface NeuralSetters<E extends NeuralSetters<E>> extends NeuralParams 
   default E setLoss(String value) { set(loss(), value); return self(); }
   default E setOptimizer(String value) { set(optimizer(), value); return self(); }
   default E setStepSize(double value) { set(stepSize(), value); return self(); }
+  /** constant, exponential (see decayRate) or cosine (see minStepSize), over maxIter epochs. */
+  default E setStepSizeSchedule(String value) { set(stepSizeSchedule(), value); return self(); }
+  default E setDecayRate(double value) { set(decayRate(), value); return self(); }
+  default E setMinStepSize(double value) { set(minStepSize(), value); return self(); }
+  default E setWarmupSteps(int value) { set(warmupSteps(), value); return self(); }
   default E setMomentum(double value) { set(momentum(), value); return self(); }
   default E setBeta1(double value) { set(beta1(), value); return self(); }
   default E setBeta2(double value) { set(beta2(), value); return self(); }
