@@ -74,6 +74,21 @@ final class FeatureSize {
    */
   static StructType forFit(StructType schema, String features, boolean sizeFromData,
       String label, boolean classesFromData, Dataset<Row> rows) {
+    try {
+      return probe(schema, features, sizeFromData, label, classesFromData, rows);
+    } catch (Exception e) { // Spark's task failures arrive as (checked) SparkExceptions
+      // A bad row met here (e.g. a null validation indicator) fails in the packing pass's words.
+      org.sparkdfa.train.InvalidInputException bad =
+          org.sparkdfa.train.InvalidInputException.find(e);
+      if (bad != null) throw new org.sparkdfa.train.InvalidInputException(bad.getMessage());
+      if (e instanceof RuntimeException re) throw re;
+      throw new IllegalStateException("Reading the sizes off the data failed: " + e.getMessage(),
+          e);
+    }
+  }
+
+  private static StructType probe(StructType schema, String features, boolean sizeFromData,
+      String label, boolean classesFromData, Dataset<Row> rows) {
     StructType out = schema;
     if (sizeFromData && declared(out, features) <= 0) {
       List<Row> first = rows.select(features).na().drop().limit(1).collectAsList();

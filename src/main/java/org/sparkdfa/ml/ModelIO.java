@@ -45,7 +45,9 @@ final class ModelIO {
         .add("gated", DataTypes.createArrayType(DataTypes.BooleanType), false)
         .add("weights", DataTypes.createArrayType(DataTypes.DoubleType), false)
         .add("gates", DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.DoubleType)),
-            false);
+            false)
+        // Added without a format change: readers look it up by name, older folders lack it.
+        .add("huberDelta", DataTypes.DoubleType, false);
   }
 
   /**
@@ -97,7 +99,7 @@ final class ModelIO {
       for (int l = 0; l < spec.numWeightLayers(); l++) trainable.add(spec.trainable(l));
       Row row = RowFactory.create(FORMAT_VERSION, seq(layers), seq(hidden),
           spec.loss().paramName(), seq(trainable), seq(gated), toList(weights),
-          seq(gates));
+          seq(gates), spec.huberDelta());
       // The writer's options (e.g. option("compression", "zstd")) go to the Parquet writer.
       spark.createDataFrame(Collections.singletonList(row), schema()).repartition(1)
           .write().options(optionMap()).parquet(path + "/data");
@@ -213,6 +215,9 @@ final class ModelIO {
       for (int i = 0; i < gated.length; i++) gated[i] = gatedList.get(i);
       NetworkSpec spec = new NetworkSpec(layers, hidden,
           Loss.fromName(row.getString(row.fieldIndex("loss"))), trainable, gated);
+      if (java.util.Arrays.asList(row.schema().fieldNames()).contains("huberDelta")) {
+        spec = spec.withHuberDelta(row.getDouble(row.fieldIndex("huberDelta")));
+      }
       // Inner arrays of a nested array column come back as Scala Seqs, not java.util.Lists.
       List<scala.collection.Seq<Double>> gateLists = row.getList(row.fieldIndex("gates"));
       double[][] gates = new double[spec.numHidden()][];

@@ -195,6 +195,17 @@ class HiddenLayersPipelineTest extends SparkTestBase {
         && fromData.getMessage().contains("layers[0] = 12"), fromData.getMessage());
   }
 
+  /** The sizes are read before packing; a bad row met there still fails in plain words. */
+  @Test
+  void aNullValidationIndicatorIsReportedWhenTheSizesComeFromTheData() {
+    Dataset<Row> rows = Fixtures.threeClass(spark(), 100, 3).withColumn("isVal",
+        functions.when(functions.rand(1).lt(0.5), functions.lit(true)));
+    RuntimeException e = assertThrows(RuntimeException.class, () -> new BpMlpClassifier()
+        .setHiddenLayers(4).setValidationIndicatorCol("isVal").setMaxIter(1).fit(rows));
+    assertInstanceOf(org.sparkdfa.train.InvalidInputException.class, e);
+    assertTrue(e.getMessage().contains("is null in a row"), e.getMessage());
+  }
+
   @Test
   void neitherLayersNorHiddenLayersSaysHowToSetThem() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -96,13 +96,17 @@ class MlpRegressorTest extends SparkTestBase {
   }
 
   @Test
-  void huberFitsToo() {
+  void huberFitsToo() throws Exception {
     MlpRegressionModel model = new BpMlpRegressor().setHiddenLayers(16).setLoss("huber")
         .setHuberDelta(0.5).setStepSize(0.01).setMaxIter(10).fit(train);
     assertEquals("huber", model.spec().loss().paramName());
     assertEquals(0.5, model.spec().huberDelta(), 0.0);
     assertEquals(0.5, model.getHuberDelta(), 0.0);
     assertTrue(r2(model, test) > 0.5);
+    model.write().save(tmp.resolve("huber").toString());
+    MlpRegressionModel back = MlpRegressionModel.load(tmp.resolve("huber").toString());
+    assertEquals(0.5, back.spec().huberDelta(), 0.0);
+    assertEquals(0.5, back.getHuberDelta(), 0.0);
   }
 
   @Test
