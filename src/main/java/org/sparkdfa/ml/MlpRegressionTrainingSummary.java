@@ -6,7 +6,9 @@ import org.apache.spark.sql.Row;
 /**
  * A regression model's training summary: Spark's regression metrics on the training rows plus
  * {@code objectiveHistory}, {@code totalIterations} and the per-epoch history ({@link
- * MlpTrainingSummary}).
+ * MlpTrainingSummary}). The history's loss is the regression loss (½ squared error or Huber per
+ * row, weighted mean); its validation accuracy counts outputs on the right side of 0.5, which
+ * means nothing for a regression target — read {@code validationLossHistory()} instead.
  */
 public class MlpRegressionTrainingSummary extends MlpRegressionSummary
     implements MlpTrainingSummary {

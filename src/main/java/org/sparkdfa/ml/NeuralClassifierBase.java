@@ -3,33 +3,23 @@ package org.sparkdfa.ml;
 import java.util.Arrays;
 import org.apache.spark.ml.classification.ProbabilisticClassifier;
 import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.sparkdfa.nn.Activation;
 import org.sparkdfa.nn.Feedback;
 import org.sparkdfa.nn.Init;
 import org.sparkdfa.nn.Loss;
 import org.sparkdfa.nn.Network;
 import org.sparkdfa.nn.NetworkSpec;
-import org.sparkdfa.optim.OptimizerConfig;
-import org.sparkdfa.train.BlockPacker;
-import org.sparkdfa.train.Trainer;
-import org.sparkdfa.train.TrainingConfig;
-import org.sparkdfa.train.TrainingData;
-import org.sparkdfa.train.TrainingResult;
 
 /**
- * What every neural estimator shares: the params, the checks that run before any Spark job, the
- * packing of the data, the trainer run and the model with its summary. Subclasses choose the
- * architecture ({@link #buildNetwork}), the initial weights and the feedback rule.
+ * What every neural classifier shares: the params, the sizes left to the data and the labels,
+ * and the model with its summary; the fit itself (checks before any job, packing, the trainer
+ * run) is {@link NeuralFit}'s, shared with the regressors. Subclasses choose the architecture
+ * ({@link #buildNetwork}), the initial weights and the feedback rule.
  *
  * @param <E> the concrete estimator (Spark's self type)
  */
