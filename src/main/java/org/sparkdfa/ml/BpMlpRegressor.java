@@ -4,7 +4,8 @@ import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLReader;
 
 /**
- * A multilayer perceptron regressor trained by backpropagation (one identity output; loss mse or huber).
+ * A multilayer perceptron regressor trained by backpropagation (one identity output; loss mse or
+ * huber).
  */
 public class BpMlpRegressor extends NeuralRegressorBase<BpMlpRegressor> {
   private static final long serialVersionUID = 1L;

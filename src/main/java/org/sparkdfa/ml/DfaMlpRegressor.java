@@ -7,8 +7,8 @@ import org.sparkdfa.nn.Feedback;
 import org.sparkdfa.nn.NetworkSpec;
 
 /**
- * A multilayer perceptron regressor trained by direct feedback alignment: each hidden layer receives
- * the output error through its own fixed random matrix, as in {@link DfaMlpClassifier}.
+ * A multilayer perceptron regressor trained by direct feedback alignment: each hidden layer
+ * receives the output error through its own fixed random matrix, as in {@link DfaMlpClassifier}.
  */
 public class DfaMlpRegressor extends RandomFeedbackRegressorBase<DfaMlpRegressor> {
   private static final long serialVersionUID = 1L;

@@ -22,8 +22,8 @@ public class MlpBinaryClassificationTrainingSummary extends MlpClassificationTra
   private transient SparkSession sparkSession;
   private transient BinaryClassificationMetrics binaryMetrics;
 
-  MlpBinaryClassificationTrainingSummary(Dataset<Row> predictions, String predictionCol, String labelCol,
-      String weightCol, String scoreCol, TrainingHistory history) {
+  MlpBinaryClassificationTrainingSummary(Dataset<Row> predictions, String predictionCol,
+      String labelCol, String weightCol, String scoreCol, TrainingHistory history) {
     super(predictions, predictionCol, labelCol, weightCol, history);
     this.scoreCol = scoreCol;
     BinaryClassificationSummary.$init$(this);

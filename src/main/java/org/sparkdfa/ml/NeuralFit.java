@@ -317,7 +317,8 @@ abstract class NeuralFit {
         validationRows, validationRole, trainRows);
   }
 
-  private Fitted trainWith(StructType dataSchema, Function<BlockPacker.Columns, TrainingData> trainData,
+  private Fitted trainWith(StructType dataSchema,
+      Function<BlockPacker.Columns, TrainingData> trainData,
       Dataset<Row> validationRows, TrainingData.Role validationRole, Dataset<Row> probeRows) {
     if (usesLbfgs() && !epochListeners().isEmpty()) {
       throw new IllegalArgumentException("Param optimizer 'lbfgs' has no epochs, but "

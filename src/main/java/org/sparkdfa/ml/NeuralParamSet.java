@@ -173,7 +173,8 @@ final class NeuralParamSet implements Serializable {
   /** The regressors' Huber δ (regressor and regression model each own one), default 1. */
   static DoubleParam huberDelta(Params owner) {
     DoubleParam p = new DoubleParam(owner, "huberDelta", "Huber's δ for loss huber: residuals "
-        + "up to δ count quadratically, beyond it linearly (> 0)", Validators.positive("huberDelta"));
+        + "up to δ count quadratically, beyond it linearly (> 0)",
+        Validators.positive("huberDelta"));
     owner.setDefault(p, Loss.DEFAULT_HUBER_DELTA);
     return p;
   }

@@ -24,7 +24,7 @@ abstract class AbstractOptimizer implements Optimizer {
   /** Insertion-ordered so state() lists slots as the rule declared them. */
   private final Map<String, double[]> slots = new LinkedHashMap<>();
   private long steps;
-  /** The configured η; a schedule passes each step's own to {@link #begin(double[], double[], double)}. */
+  /** The configured η; a schedule passes each step's own to the three-argument begin. */
   private final double baseStepSize;
   /** η of the step begun last, which the rules read once per range. */
   private double stepSize;
