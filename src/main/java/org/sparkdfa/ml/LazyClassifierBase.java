@@ -3,7 +3,6 @@ package org.sparkdfa.ml;
 import java.util.Arrays;
 import java.util.Locale;
 import org.apache.spark.ml.param.IntParam;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.types.StructType;
 import org.sparkdfa.nn.Activation;
 
@@ -94,12 +93,24 @@ public abstract class LazyClassifierBase<E extends LazyClassifierBase<E>>
     return new int[] {d, getWidth(), 1};
   }
 
+  /** The output layer has one unit whatever the labels: the loss must be single-output. */
   @Override
-  protected boolean derivesInputSizeFromData() {
-    return !isDefined(layers());
+  protected boolean derivesClassesFromData() {
+    return false;
   }
 
   private void checkHiddenActivation() {
+    if (isDefined(hiddenLayers())) {
+      throw new IllegalArgumentException(getClass().getSimpleName() + " has exactly one hidden "
+          + "layer of width units, but hiddenLayers is set to "
+          + Arrays.toString(getHiddenLayers()) + "; unset it and set width");
+    }
+    if (isDefined(hiddenActivations())) {
+      throw new IllegalArgumentException(getClass().getSimpleName() + " fixes its hidden "
+          + "activation (here '" + hiddenLayerActivation().paramName() + "'), but "
+          + "hiddenActivations is set to " + Arrays.toString(getHiddenActivations())
+          + "; leave it unset");
+    }
     if (!isSet(hiddenActivation())) return;
     Activation used = hiddenLayerActivation();
     if (!used.paramName().equals(getHiddenActivation().trim().toLowerCase(Locale.ROOT))) {
@@ -111,16 +122,4 @@ public abstract class LazyClassifierBase<E extends LazyClassifierBase<E>>
     }
   }
 
-  /**
-   * Trains as every neural estimator does; the model also records the resolved {@code layers},
-   * so it reports its architecture even when the estimator derived it from the data.
-   */
-  @Override
-  public MlpClassificationModel train(Dataset<?> dataset) {
-    MlpClassificationModel model = super.train(dataset);
-    if (!model.isSet(model.layers())) {
-      model.set(model.layers(), model.spec().layers());
-    }
-    return model;
-  }
 }

@@ -9,6 +9,8 @@ import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.sparkdfa.nn.Loss;
 import org.sparkdfa.nn.Network;
 import org.sparkdfa.nn.NetworkSpec;
@@ -30,7 +32,8 @@ public class MlpClassificationModel
   private final NeuralParamSet params;
   private final Network network;
   private final double[] weights;
-  private MlpTrainingSummary summary;
+  /** Not shipped with the model to tasks (it holds data frames); not saved. */
+  private transient MlpClassificationTrainingSummary summary;
   private transient ThreadLocal<Workspace> workspace;
 
   public MlpClassificationModel(String uid, Network network, double[] weights) {
@@ -165,21 +168,70 @@ public class MlpClassificationModel
     return copied.setParent(parent());
   }
 
-  void setSummary(MlpTrainingSummary summary) {
-    this.summary = summary;
+  /** Sets the training summary: metrics on {@code trainRows}, computed when first asked for. */
+  void setTrainingSummary(org.sparkdfa.train.TrainingResult result, Dataset<Row> trainRows) {
+    TrainingHistory history = new TrainingHistory(result);
+    MlpClassificationModel m = withSummaryColumns();
+    Dataset<Row> predictions = m.transform(trainRows);
+    this.summary = numClasses() == 2
+        ? new MlpBinaryClassificationTrainingSummary(predictions, m.getPredictionCol(),
+            getLabelCol(), weightColName(), m.getRawPredictionCol(), history)
+        : new MlpClassificationTrainingSummary(predictions, m.getPredictionCol(), getLabelCol(),
+            weightColName(), history);
   }
 
   public boolean hasSummary() {
     return summary != null;
   }
 
-  /** The training summary; absent on models loaded from disk. */
-  public MlpTrainingSummary summary() {
+  /**
+   * The training summary: Spark's classification metrics on the training rows, {@code
+   * objectiveHistory}, {@code totalIterations} and the per-epoch history. For two classes it is
+   * a {@link MlpBinaryClassificationTrainingSummary} (see {@link #binarySummary}). Absent on
+   * models loaded from disk.
+   */
+  public MlpClassificationTrainingSummary summary() {
     if (summary == null) {
       throw new IllegalStateException("No training summary available for model " + uid
-          + " (summaries are not saved; models loaded from disk have none)");
+          + " (summaries are not saved; models loaded from disk have none — use evaluate(df))");
     }
     return summary;
+  }
+
+  /** The training summary of a two-class model, with ROC, AUC and PR. */
+  public MlpBinaryClassificationTrainingSummary binarySummary() {
+    if (summary() instanceof MlpBinaryClassificationTrainingSummary b) return b;
+    throw new IllegalStateException("Model " + uid + " has " + numClasses() + " classes; a "
+        + "binary summary needs 2 — use summary()");
+  }
+
+  /**
+   * Spark's classification metrics of this model on {@code dataset} (which needs the features
+   * and label columns, and the weight column if weightCol is set): a {@link
+   * MlpBinaryClassificationSummary} for two classes. Computed when first asked for.
+   */
+  public MlpClassificationSummary evaluate(Dataset<?> dataset) {
+    MlpClassificationModel m = withSummaryColumns();
+    Dataset<Row> predictions = m.transform(dataset);
+    return numClasses() == 2
+        ? new MlpBinaryClassificationSummary(predictions, m.getPredictionCol(), getLabelCol(),
+            weightColName(), m.getRawPredictionCol())
+        : new MlpClassificationSummary(predictions, m.getPredictionCol(), getLabelCol(),
+            weightColName());
+  }
+
+  /** This model, or a copy that writes the prediction and raw columns a summary reads. */
+  private MlpClassificationModel withSummaryColumns() {
+    if (!getPredictionCol().isEmpty() && !getRawPredictionCol().isEmpty()) return this;
+    MlpClassificationModel m = copy(ParamMap.empty());
+    String tag = java.util.UUID.randomUUID().toString();
+    if (m.getPredictionCol().isEmpty()) m.setPredictionCol("prediction_" + tag);
+    if (m.getRawPredictionCol().isEmpty()) m.setRawPredictionCol("rawPrediction_" + tag);
+    return m;
+  }
+
+  private String weightColName() {
+    return isDefined(weightCol()) ? getOrDefault(weightCol()) : "";
   }
 
   @Override
@@ -188,7 +240,7 @@ public class MlpClassificationModel
   }
 
   public static MLReader<MlpClassificationModel> read() {
-    return new ModelIO.Reader();
+    return new ModelIO.Reader<>(MlpClassificationModel.class, MlpClassificationModel::new);
   }
 
   public static MlpClassificationModel load(String path) {

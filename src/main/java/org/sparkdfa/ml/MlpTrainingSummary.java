@@ -1,88 +1,77 @@
 package org.sparkdfa.ml;
 
-import java.io.Serializable;
 import java.util.List;
 import org.sparkdfa.train.EpochRecord;
 import org.sparkdfa.train.StopReason;
-import org.sparkdfa.train.TrainingResult;
 
 /**
- * What happened during training: one record per epoch (training loss, validation loss and
- * accuracy when a validation set was given, seconds), the optimizer steps taken, and why training
- * stopped.
+ * What a training summary offers beyond its metrics on the training rows: Spark's {@code
+ * TrainingSummary} members ({@code objectiveHistory}, {@code totalIterations}; Spark keeps that
+ * trait private to its package, so this is its own type) and our per-epoch history.
  */
-public final class MlpTrainingSummary implements Serializable {
-  private static final long serialVersionUID = 1L;
+public interface MlpTrainingSummary extends java.io.Serializable {
 
-  private final List<EpochRecord> epochs;
-  private final long totalSteps;
-  private final StopReason stopReason;
-  private final String stopDetail;
+  /** The per-epoch records and how training ended. */
+  TrainingHistory history();
 
-  MlpTrainingSummary(TrainingResult result) {
-    this.epochs = List.copyOf(result.epochs());
-    this.totalSteps = result.steps();
-    this.stopReason = result.stopReason();
-    this.stopDetail = result.stopDetail();
+  /**
+   * The training loss (summed weighted loss / weight, plus the L2 term) after each epoch — for
+   * lbfgs, each iteration. Unlike Spark's L-BFGS histories it has no entry for the initial state.
+   */
+  default double[] objectiveHistory() {
+    return history().lossHistory();
   }
 
-  public List<EpochRecord> epochs() {
-    return epochs;
+  /** Epochs trained (lbfgs: iterations): {@code objectiveHistory().length}. */
+  default int totalIterations() {
+    return history().totalEpochs();
+  }
+
+  default List<EpochRecord> epochs() {
+    return history().epochs();
   }
 
   /** Training loss per epoch, like MLlib's {@code objectiveHistory}. */
-  public double[] lossHistory() {
-    return epochs.stream().mapToDouble(EpochRecord::trainLoss).toArray();
+  default double[] lossHistory() {
+    return history().lossHistory();
   }
 
-  public double[] validationLossHistory() {
-    return epochs.stream().mapToDouble(EpochRecord::validationLoss).toArray();
+  default double[] validationLossHistory() {
+    return history().validationLossHistory();
   }
 
-  public double[] validationAccuracyHistory() {
-    return epochs.stream().mapToDouble(EpochRecord::validationAccuracy).toArray();
+  default double[] validationAccuracyHistory() {
+    return history().validationAccuracyHistory();
   }
 
-  /**
-   * One extra per-epoch metric (see {@link EpochRecord#metrics()}), e.g.
-   * {@code "alignment.layer1.cos_mean"}: one value per epoch, NaN where an epoch lacks it.
-   */
-  public double[] metricHistory(String key) {
-    return epochs.stream()
-        .mapToDouble(r -> r.metrics().getOrDefault(key, Double.NaN)).toArray();
+  /** One extra per-epoch metric, e.g. {@code "alignment.layer1.cos_mean"}; see TrainingHistory. */
+  default double[] metricHistory(String key) {
+    return history().metricHistory(key);
   }
 
-  /**
-   * The alignment diagnostics (param alignmentDiagnostics) by metric key
-   * ({@code alignment.layer<k>.cos_mean}, {@code .cos_std}, {@code .angle_deg},
-   * {@code .norm_ratio}, {@code .weight_angle_deg}), each one value per epoch (NaN where an epoch lacks it); empty when they were not recorded.
-   */
-  public java.util.Map<String, double[]> alignmentHistory() {
-    java.util.Map<String, double[]> out = new java.util.TreeMap<>();
-    epochs.stream().flatMap(r -> r.metrics().keySet().stream())
-        .filter(k -> k.startsWith("alignment.")).distinct()
-        .forEach(k -> out.put(k, metricHistory(k)));
-    return out;
+  /** The alignment diagnostics by metric key; see {@link TrainingHistory#alignmentHistory}. */
+  default java.util.Map<String, double[]> alignmentHistory() {
+    return history().alignmentHistory();
   }
 
-  public double[] secondsPerEpoch() {
-    return epochs.stream().mapToDouble(EpochRecord::seconds).toArray();
+  default double[] secondsPerEpoch() {
+    return history().secondsPerEpoch();
   }
 
-  public int totalEpochs() {
-    return epochs.size();
+  default int totalEpochs() {
+    return history().totalEpochs();
   }
 
-  public long totalSteps() {
-    return totalSteps;
+  default long totalSteps() {
+    return history().totalSteps();
   }
 
-  public StopReason stopReason() {
-    return stopReason;
+  default StopReason stopReason() {
+    return history().stopReason();
   }
 
   /** A sentence: why training stopped, with specifics such as the epoch and step. */
-  public String stopDetail() {
-    return stopDetail;
+  default String stopDetail() {
+    return history().stopDetail();
   }
 }

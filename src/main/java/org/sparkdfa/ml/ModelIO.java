@@ -46,7 +46,9 @@ final class ModelIO {
         .add("gated", DataTypes.createArrayType(DataTypes.BooleanType), false)
         .add("weights", DataTypes.createArrayType(DataTypes.DoubleType), false)
         .add("gates", DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.DoubleType)),
-            false);
+            false)
+        // Added without a format change: readers look it up by name, older folders lack it.
+        .add("huberDelta", DataTypes.DoubleType, false);
   }
 
   /**
@@ -64,10 +66,18 @@ final class ModelIO {
   }
 
   static final class Writer extends AtomicWriter {
-    private final MlpClassificationModel model;
+    private final org.apache.spark.ml.param.Params model;
+    private final Network network;
+    private final double[] weights;
 
     Writer(MlpClassificationModel model) {
+      this(model, model.network(), model.weightsArray());
+    }
+
+    Writer(org.apache.spark.ml.param.Params model, Network network, double[] weights) {
       this.model = model;
+      this.network = network;
+      this.weights = weights;
     }
 
     /** Writes the folder's content into {@code path} (a fresh temporary folder, see save). */
@@ -75,7 +85,7 @@ final class ModelIO {
     public void saveImpl(String path) {
       SparkSession spark = sparkSession();
       DefaultParamsWriter$.MODULE$.saveMetadata(model, path, spark);
-      NetworkSpec spec = model.spec();
+      NetworkSpec spec = network.spec();
       List<Object> layers = new ArrayList<>();
       for (int s : spec.layers()) layers.add(s);
       List<Object> hidden = new ArrayList<>();
@@ -84,13 +94,13 @@ final class ModelIO {
       for (int k = 0; k < spec.numHidden(); k++) {
         hidden.add(spec.hiddenActivation(k).paramName());
         gated.add(spec.gated(k));
-        gates.add(toList(spec.gated(k) ? model.network().gate(k) : new double[0]));
+        gates.add(toList(spec.gated(k) ? network.gate(k) : new double[0]));
       }
       List<Object> trainable = new ArrayList<>();
       for (int l = 0; l < spec.numWeightLayers(); l++) trainable.add(spec.trainable(l));
       Row row = RowFactory.create(FORMAT_VERSION, seq(layers), seq(hidden),
-          spec.loss().paramName(), seq(trainable), seq(gated), toList(model.weightsArray()),
-          seq(gates));
+          spec.loss().paramName(), seq(trainable), seq(gated), toList(weights),
+          seq(gates), spec.huberDelta());
       // The writer's options (e.g. option("compression", "zstd")) go to the Parquet writer.
       spark.createDataFrame(Collections.singletonList(row), schema()).repartition(1)
           .write().options(optionMap()).parquet(path + "/data");
@@ -148,12 +158,24 @@ final class ModelIO {
     return aside == null || aside.length == 0 ? null : aside[0].getPath().toString();
   }
 
-  static final class Reader extends MLReader<MlpClassificationModel> {
+  /** Builds a model from its uid, network and weights. */
+  interface ModelFactory<M> {
+    M create(String uid, Network network, double[] weights);
+  }
+
+  static final class Reader<M extends org.apache.spark.ml.param.Params> extends MLReader<M> {
+    private final Class<M> type;
+    private final ModelFactory<M> factory;
+
+    Reader(Class<M> type, ModelFactory<M> factory) {
+      this.type = type;
+      this.factory = factory;
+    }
+
     @Override
-    public MlpClassificationModel load(String path) {
+    public M load(String path) {
       SparkSession spark = sparkSession();
-      DefaultParamsReader.Metadata metadata = metadata(path, spark,
-          MlpClassificationModel.class);
+      DefaultParamsReader.Metadata metadata = metadata(path, spark, type);
       try {
         if (!new Path(path, "data").getFileSystem(spark.sparkContext().hadoopConfiguration())
             .exists(new Path(path, "data"))) {
@@ -194,6 +216,9 @@ final class ModelIO {
       for (int i = 0; i < gated.length; i++) gated[i] = gatedList.get(i);
       NetworkSpec spec = new NetworkSpec(layers, hidden,
           Loss.fromName(row.getString(row.fieldIndex("loss"))), trainable, gated);
+      if (java.util.Arrays.asList(row.schema().fieldNames()).contains("huberDelta")) {
+        spec = spec.withHuberDelta(row.getDouble(row.fieldIndex("huberDelta")));
+      }
       // Inner arrays of a nested array column come back as Scala Seqs, not java.util.Lists.
       List<scala.collection.Seq<Double>> gateLists = row.getList(row.fieldIndex("gates"));
       double[][] gates = new double[spec.numHidden()][];
@@ -202,8 +227,7 @@ final class ModelIO {
             ? toArray(scala.jdk.javaapi.CollectionConverters.asJava(gateLists.get(k))) : null;
       }
       double[] weights = toArray(row.getList(row.fieldIndex("weights")));
-      MlpClassificationModel model = new MlpClassificationModel(metadata.uid(),
-          new Network(spec, gates), weights);
+      M model = factory.create(metadata.uid(), new Network(spec, gates), weights);
       metadata.getAndSetParams(model, Option.empty());
       return model;
     }

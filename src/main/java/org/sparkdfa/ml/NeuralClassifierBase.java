@@ -3,39 +3,29 @@ package org.sparkdfa.ml;
 import java.util.Arrays;
 import org.apache.spark.ml.classification.ProbabilisticClassifier;
 import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.sparkdfa.nn.Activation;
 import org.sparkdfa.nn.Feedback;
 import org.sparkdfa.nn.Init;
 import org.sparkdfa.nn.Loss;
 import org.sparkdfa.nn.Network;
 import org.sparkdfa.nn.NetworkSpec;
-import org.sparkdfa.optim.OptimizerConfig;
-import org.sparkdfa.train.BlockPacker;
-import org.sparkdfa.train.Trainer;
-import org.sparkdfa.train.TrainingConfig;
-import org.sparkdfa.train.TrainingData;
-import org.sparkdfa.train.TrainingResult;
 
 /**
- * What every neural estimator shares: the params, the checks that run before any Spark job, the
- * packing of the data, the trainer run and the model with its summary. Subclasses choose the
- * architecture ({@link #buildNetwork}), the initial weights and the feedback rule.
+ * What every neural classifier shares: the params, the sizes left to the data and the labels,
+ * and the model with its summary; the fit itself (checks before any job, packing, the trainer
+ * run) is {@link NeuralFit}'s, shared with the regressors. Subclasses choose the architecture
+ * ({@link #buildNetwork}), the initial weights and the feedback rule.
  *
  * @param <E> the concrete estimator (Spark's self type)
  */
 public abstract class NeuralClassifierBase<E extends NeuralClassifierBase<E>>
     extends ProbabilisticClassifier<Vector, E, MlpClassificationModel>
-    implements NeuralParams, MLWritable {
+    implements NeuralSetters<E>, MLWritable {
   private static final long serialVersionUID = 1L;
 
   private final String uid;
@@ -66,42 +56,6 @@ public abstract class NeuralClassifierBase<E extends NeuralClassifierBase<E>>
     return (E) this;
   }
 
-  public E setLayers(int[] value) { set(layers(), value); return self(); }
-  public E setHiddenActivation(String value) { set(hiddenActivation(), value); return self(); }
-  public E setLoss(String value) { set(loss(), value); return self(); }
-  public E setOptimizer(String value) { set(optimizer(), value); return self(); }
-  public E setStepSize(double value) { set(stepSize(), value); return self(); }
-  public E setMomentum(double value) { set(momentum(), value); return self(); }
-  public E setBeta1(double value) { set(beta1(), value); return self(); }
-  public E setBeta2(double value) { set(beta2(), value); return self(); }
-  public E setEpsilon(double value) { set(epsilon(), value); return self(); }
-  public E setRho(double value) { set(rho(), value); return self(); }
-  public E setRegParam(double value) { set(regParam(), value); return self(); }
-  public E setBatchSize(int value) { set(batchSize(), value); return self(); }
-  public E setMaxIter(int value) { set(maxIter(), value); return self(); }
-  public E setTol(double value) { set(tol(), value); return self(); }
-  public E setSeed(long value) { set(seed(), value); return self(); }
-  public E setInitialWeights(Vector value) { set(initialWeights(), value); return self(); }
-  public E setAggregationDepth(int value) { set(aggregationDepth(), value); return self(); }
-  public E setWeightCol(String value) { set(weightCol(), value); return self(); }
-  public E setValidationIndicatorCol(String value) {
-    set(validationIndicatorCol(), value);
-    return self();
-  }
-  public E setEarlyStoppingPatience(int value) {
-    set(earlyStoppingPatience(), value);
-    return self();
-  }
-  public E setWeightInit(String value) { set(weightInit(), value); return self(); }
-  public E setCheckpointDir(String value) { set(checkpointDir(), value); return self(); }
-  public E setCheckpointInterval(int value) { set(checkpointInterval(), value); return self(); }
-  public E setPrecision(String value) { set(precision(), value); return self(); }
-  public E setAlignmentDiagnostics(boolean value) {
-    set(alignmentDiagnostics(), value);
-    return self();
-  }
-  public E setAlignmentProbeRows(int value) { set(alignmentProbeRows(), value); return self(); }
-
   /** Saves the params atomically: a failed overwrite keeps the previous folder. */
   @Override
   public MLWriter write() {
@@ -110,36 +64,49 @@ public abstract class NeuralClassifierBase<E extends NeuralClassifierBase<E>>
 
   /**
    * Whether the input layer's size comes from the data (the features' metadata, else the first
-   * row) rather than from {@code layers}: no by default; the lazy baselines derive it when
-   * {@code layers} is unset.
+   * row) rather than from {@code layers}: whenever {@code layers} is unset.
    */
   protected boolean derivesInputSizeFromData() {
-    return false;
+    return !isDefined(layers());
   }
 
-  /** The layer sizes to train, checked; subclasses may derive them from other params. */
+  /**
+   * Whether the output layer's size comes from the labels (their metadata, else the largest
+   * label): when {@code layers} is unset and the loss has one output per class.
+   */
+  protected boolean derivesClassesFromData() {
+    if (isDefined(layers())) return false;
+    String loss = getLoss();
+    return !("bce".equals(loss) || "hinge".equals(loss));
+  }
+
+  /**
+   * The layer sizes to train, checked: {@code layers} if set (agreeing with {@code hiddenLayers}
+   * and with the features' declared size), else the input size, {@code hiddenLayers} and the
+   * output size the loss and the labels call for. Subclasses may derive them otherwise.
+   */
   protected int[] resolveLayers(StructType schema) {
-    if (!isDefined(layers())) {
-      throw new IllegalArgumentException("Param layers is not set; set it to the layer sizes from "
-          + "input to output, e.g. setLayers(new int[] {" + featureSizeHint(schema)
-          + ", 64, 1})");
-    }
-    return getLayers();
+    return NeuralFit.resolveLayers(this, schema, () -> outputsFromLabels(schema));
   }
 
-  private String featureSizeHint(StructType schema) {
-    try {
-      int n = org.apache.spark.ml.attribute.AttributeGroup.fromStructField(
-          schema.apply(getFeaturesCol())).size();
-      return n > 0 ? String.valueOf(n) : "numFeatures";
-    } catch (RuntimeException e) {
-      return "numFeatures";
+  /** The output size for the loss and the number of classes the label column declares. */
+  protected int outputsFromLabels(StructType schema) {
+    String loss = getLoss();
+    if ("bce".equals(loss) || "hinge".equals(loss)) return 1;
+    int classes = FeatureSize.declaredClasses(schema, getLabelCol());
+    if (classes <= 0) {
+      throw new IllegalArgumentException("Param layers is not set and the label column '"
+          + getLabelCol() + "' declares no number of classes in its ML attribute metadata (fit "
+          + "counts them in the data; a schema alone cannot tell); set layers to every size "
+          + "from input to output");
     }
+    if ("cross_entropy".equals(loss)) return Math.max(2, classes);
+    return classes <= 2 ? 1 : classes; // auto and mse: one output for two classes
   }
 
   /** The architecture trained by this estimator, for the resolved layers and loss. */
   protected NetworkSpec buildSpec(int[] layers, Loss loss) {
-    return NetworkSpec.mlp(layers, Activation.fromName(getHiddenActivation()), loss);
+    return NeuralFit.plainSpec(this, layers, loss);
   }
 
   /** The network (spec plus any fixed gates) trained by this estimator. */
@@ -170,6 +137,11 @@ public abstract class NeuralClassifierBase<E extends NeuralClassifierBase<E>>
           + Arrays.toString(layers));
     }
     Loss loss = resolvedLoss(layers[layers.length - 1]);
+    if (loss == Loss.HUBER) {
+      throw new IllegalArgumentException("Param loss 'huber' is a regression loss; use "
+          + "BpMlpRegressor or DfaMlpRegressor, or a classification loss (bce, cross_entropy, "
+          + "mse, hinge)");
+    }
     return buildSpec(layers, loss);
   }
 
@@ -184,101 +156,8 @@ public abstract class NeuralClassifierBase<E extends NeuralClassifierBase<E>>
   @Override
   public StructType validateAndTransformSchema(StructType schema, boolean fitting,
       DataType featuresDataType) {
-    if (fitting) {
-      checkColumn(schema, getFeaturesCol(), "features", new VectorUDT());
-      checkNumericColumn(schema, getLabelCol(), "label");
-      if (isDefined(weightCol()) && !getWeightColName().isEmpty()) {
-        checkNumericColumn(schema, getWeightColName(), "weightCol");
-      }
-      if (isDefined(validationIndicatorCol())) {
-        checkColumn(schema, getValidationIndicatorColName(), "validationIndicatorCol",
-            DataTypes.BooleanType);
-      }
-      resolveSpec(FeatureSize.forValidation(schema, getFeaturesCol(),
-          derivesInputSizeFromData()));
-      optimizerConfig();
-      if (usesLbfgs()) checkLbfgsParams();
-    }
+    if (fitting) fit().checkSchema(schema);
     return super.validateAndTransformSchema(schema, fitting, featuresDataType);
-  }
-
-  /**
-   * L-BFGS is one Breeze run to convergence: it has no epochs to checkpoint, to report to
-   * listeners or to stop early on, so those settings are refused by name rather than ignored.
-   */
-  private void checkLbfgsParams() {
-    String fix = "; unset it or pick a mini-batch optimizer (e.g. adam)";
-    if (!"float64".equals(getPrecision())) {
-      throw new IllegalArgumentException("Param optimizer 'lbfgs' runs in float64 but precision "
-          + "is '" + getPrecision() + "'; set precision to float64 or pick a mini-batch "
-          + "optimizer");
-    }
-    if (isDefined(checkpointDir())) {
-      throw new IllegalArgumentException("Param optimizer 'lbfgs' writes no checkpoints (one "
-          + "Breeze run, no epochs to resume from) but checkpointDir is set to '"
-          + getOrDefault(checkpointDir()) + "'" + fix);
-    }
-    if (isDefined(validationIndicatorCol())) {
-      throw new IllegalArgumentException("Param optimizer 'lbfgs' does no per-epoch validation, "
-          + "early stopping or best-weights keeping, but validationIndicatorCol is set to '"
-          + getValidationIndicatorColName() + "'" + fix + " (evaluate the model on the "
-          + "validation rows after fitting)");
-    }
-    if (isSet(earlyStoppingPatience()) && getEarlyStoppingPatience() > 0) {
-      throw new IllegalArgumentException("Param optimizer 'lbfgs' stops by tol only, but "
-          + "earlyStoppingPatience is set to " + getEarlyStoppingPatience() + fix);
-    }
-    if (getAlignmentDiagnostics()) {
-      throw new IllegalArgumentException("Param optimizer 'lbfgs' has no epochs to record "
-          + "alignment on, but alignmentDiagnostics is true; set it to false or pick a "
-          + "mini-batch optimizer (e.g. adam)");
-    }
-  }
-
-  private static void checkColumn(StructType schema, String name, String param, DataType type) {
-    StructField f = field(schema, name, param);
-    if (!f.dataType().equals(type)) {
-      throw new IllegalArgumentException("Column '" + name + "' (param " + param + ") must be of "
-          + "type " + type.simpleString() + " but is " + f.dataType().simpleString()
-          + (type instanceof VectorUDT ? "; assemble feature columns with VectorAssembler" : ""));
-    }
-  }
-
-  private static void checkNumericColumn(StructType schema, String name, String param) {
-    StructField f = field(schema, name, param);
-    if (!(f.dataType() instanceof org.apache.spark.sql.types.NumericType)) {
-      throw new IllegalArgumentException("Column '" + name + "' (param " + param + ") must be "
-          + "numeric but is " + f.dataType().simpleString()
-          + "; index string labels with StringIndexer");
-    }
-  }
-
-  private static StructField field(StructType schema, String name, String param) {
-    if (!Arrays.asList(schema.fieldNames()).contains(name)) {
-      throw new IllegalArgumentException("Column '" + name + "' (param " + param + ") does not "
-          + "exist; available columns: " + String.join(", ", schema.fieldNames()));
-    }
-    return schema.apply(name);
-  }
-
-  String getWeightColName() {
-    return isDefined(weightCol()) ? getOrDefault(weightCol()) : "";
-  }
-
-  String getValidationIndicatorColName() {
-    return getOrDefault(validationIndicatorCol());
-  }
-
-  boolean usesLbfgs() {
-    return "lbfgs".equals(getOptimizer()); // getters return names lower-cased
-  }
-
-  /** The optimizer settings (for lbfgs only regParam is used; the rule slot holds sgd). */
-  OptimizerConfig optimizerConfig() {
-    Double eps = isDefined(epsilon()) ? (Double) getOrDefault(epsilon()) : null;
-    Double r = isDefined(rho()) ? (Double) getOrDefault(rho()) : null;
-    return new OptimizerConfig(usesLbfgs() ? "sgd" : getOptimizer(), getStepSize(), getMomentum(),
-        getBeta1(), getBeta2(), eps, r, getRegParam());
   }
 
   /**
@@ -304,15 +183,18 @@ public abstract class NeuralClassifierBase<E extends NeuralClassifierBase<E>>
    */
   public MlpClassificationModel fitFreshPerEpoch(
       java.util.function.IntFunction<Dataset<Row>> epochData) {
-    Dataset<Row> first = epochData.apply(0);
-    transformSchema(first.schema(), true);
-    if (isDefined(validationIndicatorCol())) {
-      throw new IllegalArgumentException("fitFreshPerEpoch does not support param "
-          + "validationIndicatorCol; unset it or use fit");
-    }
-    java.util.function.IntFunction<Dataset<Row>> data = e -> e == 0 ? first : epochData.apply(e);
-    return trainWith(first.schema(), columns -> TrainingData.freshPerEpoch(data, columns), null,
-        null, first);
+    java.util.function.IntFunction<Dataset<Row>> once = new java.util.function.IntFunction<>() {
+      private Dataset<Row> first;
+
+      @Override
+      public Dataset<Row> apply(int e) {
+        if (e != 0) return epochData.apply(e);
+        if (first == null) first = epochData.apply(0);
+        return first;
+      }
+    };
+    return model(fit().freshPerEpoch(once,
+        () -> transformSchema(once.apply(0).schema(), true)));
   }
 
   /**
@@ -325,139 +207,40 @@ public abstract class NeuralClassifierBase<E extends NeuralClassifierBase<E>>
    */
   public MlpClassificationModel fitFreshPerEpoch(org.sparkdfa.data.ExampleGenerator generator,
       long rowsPerEpoch, int numPartitions) {
-    org.apache.spark.sql.SparkSession spark =
-        org.apache.spark.sql.SparkSession.active();
-    Dataset<Row> first = generator.generate(spark, rowsPerEpoch, 0, numPartitions);
-    transformSchema(first.schema(), true);
-    if (isDefined(validationIndicatorCol())) {
-      throw new IllegalArgumentException("fitFreshPerEpoch does not support param "
-          + "validationIndicatorCol; unset it or use fit");
-    }
-    if (isDefined(weightCol()) && !getWeightColName().isEmpty()) {
-      throw new IllegalArgumentException("param weightCol = '" + getWeightColName() + "' names "
-          + "no column of a generator's rows; unset it for fitFreshPerEpoch(generator, ...)");
-    }
-    org.apache.spark.api.java.JavaSparkContext jsc =
-        org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext());
-    return trainWith(first.schema(), columns -> TrainingData.generated(jsc, generator,
-        rowsPerEpoch, numPartitions, columns), null, null, first);
+    return model(fit().generated(generator, rowsPerEpoch, numPartitions,
+        schema -> transformSchema(schema, true)));
   }
 
   @Override
   public MlpClassificationModel train(Dataset<?> dataset) {
-    Dataset<Row> df = dataset.toDF();
-    if (!isDefined(validationIndicatorCol())) {
-      return trainWith(df.schema(), columns -> TrainingData.pack(df, columns), null, null, df);
-    }
-    String col = getValidationIndicatorColName();
-    String named = "column '" + col + "' (param validationIndicatorCol)";
-    // A null indicator fails the training set's packing pass (the first one) instead of
-    // silently dropping the row from both sets.
-    org.apache.spark.sql.Column indicator = functions.udf(
-        (org.apache.spark.sql.api.java.UDF1<Boolean, Boolean>) v -> {
-          if (v == null) {
-            throw new org.sparkdfa.train.InvalidInputException("Column '" + col + "' (param "
-                + "validationIndicatorCol) is null in a row, which is then neither training nor "
-                + "validation data; set it to false (train) or true (validate) on every row");
-          }
-          return v;
-        }, DataTypes.BooleanType).apply(functions.col(col));
-    Dataset<Row> trainRows = df.filter(functions.not(indicator));
-    Dataset<Row> validationRows = df.filter(functions.col(col));
-    TrainingData.Role trainRole = TrainingData.Role.training("no row has " + named + " false; "
-        + "set it to false on the rows to train on");
-    TrainingData.Role validationRole = TrainingData.Role.validation("no row has " + named
-        + " true; set it to true on the rows to validate on, or unset validationIndicatorCol");
-    return trainWith(df.schema(), columns -> TrainingData.pack(trainRows, columns, trainRole),
-        validationRows, validationRole, trainRows);
+    return model(fit().train(dataset.toDF()));
   }
 
-  private MlpClassificationModel trainWith(StructType dataSchema,
-      java.util.function.Function<BlockPacker.Columns, TrainingData> trainData,
-      Dataset<Row> validationRows, TrainingData.Role validationRole, Dataset<Row> probeRows) {
-    StructType schema = FeatureSize.forFit(dataSchema, getFeaturesCol(),
-        derivesInputSizeFromData(), probeRows);
-    if (usesLbfgs() && !epochListeners().isEmpty()) {
-      throw new IllegalArgumentException("Param optimizer 'lbfgs' has no epochs, but "
-          + epochListeners().size() + " epoch listener(s) were added with addEpochListener; "
-          + "pick a mini-batch optimizer (e.g. adam) or fit without listeners");
-    }
-    if (isDefined(checkpointDir())) {
-      // Before the packing job: an unwritable folder must not cost a pass over the data.
-      org.sparkdfa.train.Checkpoint.probe(getOrDefault(checkpointDir()),
-          probeRows.sparkSession().sparkContext().hadoopConfiguration());
-    }
-    NetworkSpec spec = resolveSpec(schema);
-    // Before anything parameter-sized is allocated or any job runs (1 partition: a lower bound
-    // until packing has counted them; the trainer checks again with the real count).
-    org.sparkdfa.train.MemoryPlan.require(probeRows.sparkSession().sparkContext(), spec,
-        optimizerConfig(), usesLbfgs(), org.sparkdfa.nn.Precision.fromName(getPrecision()),
-        getBatchSize(), 1);
-    Network network = buildNetwork(spec);
-    Feedback feedback = feedback(spec);
-    TrainingConfig config = new TrainingConfig(network, feedback, initialParams(spec),
-        optimizerConfig(), usesLbfgs(), getBatchSize(), getMaxIter(), getTol(),
-        getEarlyStoppingPatience(), getSeed(), getAggregationDepth(),
-        label() + "[" + uid() + "]", epochListeners());
-    org.sparkdfa.nn.Precision precision = org.sparkdfa.nn.Precision.fromName(getPrecision());
-    config = config.withPrecision(precision);
-    if (isDefined(checkpointDir())) {
-      config = config.withCheckpoint(new org.sparkdfa.train.CheckpointConfig(
-          getOrDefault(checkpointDir()), getCheckpointInterval(), "features=" + getFeaturesCol()
-              + ", label=" + getLabelCol() + ", weight=" + getWeightColName()
-              + ", validationIndicator=" + (validationRows == null ? ""
-                  : getValidationIndicatorColName())));
-    }
-    BlockPacker.Columns columns = new BlockPacker.Columns(getFeaturesCol(), getLabelCol(),
-        getWeightColName(), spec.inputs(), spec.loss(), spec.outputs(), precision);
-    TrainingResult result;
-    try (TrainingData train = trainData.apply(columns);
-        TrainingData validation = validationRows == null ? null
-            : TrainingData.pack(validationRows, columns, validationRole)) {
-      result = new Trainer(withAlignment(config, feedback, probeRows, columns))
-          .train(train, validation);
-    }
-    MlpClassificationModel model = new MlpClassificationModel(uid(), network, result.params());
+  private MlpClassificationModel model(NeuralFit.Fitted fitted) {
+    MlpClassificationModel model = new MlpClassificationModel(uid(), fitted.network(),
+        fitted.result().params());
     copyValues(model, extractParamMap());
-    model.setSummary(new MlpTrainingSummary(result));
-    return model.setParent(this);
+    // The model reports the architecture it has, also when the sizes came from the data.
+    if (!model.isSet(model.layers())) model.set(model.layers(), fitted.network().spec().layers());
+    model.setParent(this);
+    model.setTrainingSummary(fitted.result(), fitted.trainRows());
+    return model;
   }
 
-  /**
-   * The config plus an {@link org.sparkdfa.train.AlignmentListener} when alignmentDiagnostics is
-   * on: the probe is the first alignmentProbeRows rows of {@code probeRows} (training rows, epoch 0
-   * for fresh-per-epoch data), collected once to the driver after packing has checked the data.
-   * The B is the training feedback for DFA and FA, and for BP a control drawn the same way DFA
-   * draws it.
-   * Nothing is recorded without a measurable hidden layer (none, or frozen) or with lbfgs.
-   */
-  private TrainingConfig withAlignment(TrainingConfig config, Feedback feedback,
-      Dataset<Row> probeRows, BlockPacker.Columns columns) {
-    NetworkSpec spec = config.network().spec();
-    if (!getAlignmentDiagnostics() || probeRows == null || config.lbfgs()
-        || config.maxEpochs() == 0 || !org.sparkdfa.nn.Alignment.anyMeasurable(spec)) {
-      return config;
-    }
-    // DFA and FA are measured with their own matrices; anything else (BP) against DFA's.
-    Feedback b = feedback instanceof org.sparkdfa.nn.DirectFeedback
-        || feedback instanceof org.sparkdfa.nn.FeedbackAlignment ? feedback
-        : org.sparkdfa.nn.DirectFeedback.random(spec, getFeedbackDistribution(),
-            getFeedbackNormalization(), getFeedbackScale(), getSeed());
-    java.util.List<org.sparkdfa.train.EpochListener> listeners =
-        new java.util.ArrayList<>(config.listeners());
-    listeners.add(org.sparkdfa.train.AlignmentListener.fromRows(config.network(), b, probeRows,
-        columns, getAlignmentProbeRows()));
-    return config.withListeners(listeners);
-  }
-
-  private double[] initialParams(NetworkSpec spec) {
-    if (!isDefined(initialWeights())) return initialize(spec);
-    double[] w = getOrDefault(initialWeights()).toArray();
-    if (w.length != spec.numParams()) {
-      throw new IllegalArgumentException("Param initialWeights has " + w.length + " values but "
-          + "layers " + Arrays.toString(spec.layers()) + " needs " + spec.numParams()
-          + "; pass the weights() of a model with the same layers");
-    }
-    return w;
+  /** This fit's shared machinery, with this estimator's hooks. */
+  private NeuralFit fit() {
+    NeuralClassifierBase<E> est = this;
+    return new NeuralFit(this) {
+      @Override NetworkSpec resolveSpec(StructType schema) { return est.resolveSpec(schema); }
+      @Override boolean derivesInputSizeFromData() { return est.derivesInputSizeFromData(); }
+      @Override boolean derivesClassesFromData() { return est.derivesClassesFromData(); }
+      @Override Network buildNetwork(NetworkSpec spec) { return est.buildNetwork(spec); }
+      @Override double[] initialize(NetworkSpec spec) { return est.initialize(spec); }
+      @Override Feedback feedback(NetworkSpec spec) { return est.feedback(spec); }
+      @Override String jobLabel() { return est.label() + "[" + est.uid() + "]"; }
+      @Override java.util.List<org.sparkdfa.train.EpochListener> epochListeners() {
+        return est.epochListeners();
+      }
+    };
   }
 }

@@ -9,6 +9,7 @@ import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
+import org.apache.spark.ml.param.StringArrayParam;
 import org.sparkdfa.nn.Activation;
 import org.sparkdfa.nn.DirectFeedback;
 import org.sparkdfa.nn.Init;
@@ -26,10 +27,16 @@ final class NeuralParamSet implements Serializable {
   static final String AUTO_LOSS = "auto";
 
   final IntArrayParam layers;
+  final IntArrayParam hiddenLayers;
   final Param<String> hiddenActivation;
+  final StringArrayParam hiddenActivations;
   final Param<String> loss;
   final Param<String> optimizer;
   final DoubleParam stepSize;
+  final Param<String> stepSizeSchedule;
+  final DoubleParam decayRate;
+  final DoubleParam minStepSize;
+  final IntParam warmupSteps;
   final DoubleParam momentum;
   final DoubleParam beta1;
   final DoubleParam beta2;
@@ -61,15 +68,29 @@ final class NeuralParamSet implements Serializable {
         Validators.require("layers", (int[] a) -> a.length >= 2
             && java.util.Arrays.stream(a).allMatch(s -> s > 0),
             "needs at least 2 positive sizes (inputs ... outputs)"));
+    hiddenLayers = new IntArrayParam(owner, "hiddenLayers", "sizes of the hidden layers only, "
+        + "e.g. [512, 512] (may be empty): the input size then comes from the features (their "
+        + "metadata, else the data at fit) and the output size from the loss and the labels "
+        + "(bce/hinge: 1; cross_entropy: one per class; auto/mse: 1 for two classes, else one per "
+        + "class); if layers is set too, its hidden sizes must equal these",
+        Validators.require("hiddenLayers", (int[] a) -> java.util.Arrays.stream(a)
+            .allMatch(s -> s > 0), "needs positive sizes"));
     hiddenActivation = new Param<>(owner, "hiddenActivation", "activation of every hidden layer: "
         + String.join(", ", Activation.HIDDEN_NAMES),
         Validators.oneOf("hiddenActivation", Activation.HIDDEN_NAMES));
+    hiddenActivations = new StringArrayParam(owner, "hiddenActivations", "one activation per "
+        + "hidden layer, from the first: " + String.join(", ", Activation.HIDDEN_NAMES)
+        + "; unset = hiddenActivation for every hidden layer",
+        Validators.require("hiddenActivations", (String[] a) -> java.util.Arrays.stream(a)
+            .allMatch(n -> n != null && java.util.Arrays.asList(Activation.HIDDEN_NAMES)
+                .contains(n.trim().toLowerCase(java.util.Locale.ROOT))),
+            "must name one of " + String.join(", ", Activation.HIDDEN_NAMES) + " per layer"));
     String[] losses = new String[Loss.NAMES.length + 1];
     losses[0] = AUTO_LOSS;
     System.arraycopy(Loss.NAMES, 0, losses, 1, Loss.NAMES.length);
     loss = new Param<>(owner, "loss", "output layer + loss: bce (1 output, sigmoid), cross_entropy "
-        + "(>= 2 outputs, softmax), mse (identity), hinge (1 output); auto = bce for 1 output, "
-        + "cross_entropy otherwise", Validators.oneOf("loss", losses));
+        + "(>= 2 outputs, softmax), mse (identity), hinge (1 output), huber (identity, regressors "
+        + "only); auto = bce for 1 output, cross_entropy otherwise; regressors: auto = mse", Validators.oneOf("loss", losses));
     String[] optimizers = new String[OptimizerKind.values().length + 1];
     for (int i = 0; i < OptimizerKind.values().length; i++) {
       optimizers[i] = OptimizerKind.values()[i].canonicalName();
@@ -80,6 +101,17 @@ final class NeuralParamSet implements Serializable {
         Validators.oneOf("optimizer", optimizers));
     stepSize = new DoubleParam(owner, "stepSize", "learning rate η (> 0)",
         Validators.positive("stepSize"));
+    stepSizeSchedule = new Param<>(owner, "stepSizeSchedule", "how stepSize changes over the "
+        + "run: constant, exponential (times decayRate each epoch) or cosine (from stepSize to "
+        + "minStepSize over maxIter epochs); any of them after warmupSteps of linear warm-up",
+        Validators.oneOf("stepSizeSchedule", org.sparkdfa.optim.StepSizeSchedule.KINDS));
+    decayRate = new DoubleParam(owner, "decayRate", "factor per epoch of the exponential "
+        + "schedule, in (0, 1]", Validators.require("decayRate", v -> ((Double) v) > 0
+            && ((Double) v) <= 1, "must be in (0, 1]"));
+    minStepSize = new DoubleParam(owner, "minStepSize", "final step size of the cosine schedule "
+        + "(>= 0, at most stepSize)", Validators.atLeast("minStepSize", 0));
+    warmupSteps = new IntParam(owner, "warmupSteps", "optimizer steps of linear warm-up from 0 "
+        + "to the schedule's step size (>= 0; 0 = none)", Validators.atLeast("warmupSteps", 0));
     momentum = new DoubleParam(owner, "momentum", "momentum γ of momentum/nesterov, in [0, 1)",
         Validators.inUnitInterval("momentum", false));
     beta1 = new DoubleParam(owner, "beta1", "Adam's first-moment decay β1, in [0, 1)",
@@ -146,12 +178,25 @@ final class NeuralParamSet implements Serializable {
         Validators.atLeast("checkpointInterval", 1));
   }
 
+  /** The regressors' Huber δ (regressor and regression model each own one), default 1. */
+  static DoubleParam huberDelta(Params owner) {
+    DoubleParam p = new DoubleParam(owner, "huberDelta", "Huber's δ for loss huber: residuals "
+        + "up to δ count quadratically, beyond it linearly (> 0)",
+        Validators.positive("huberDelta"));
+    owner.setDefault(p, Loss.DEFAULT_HUBER_DELTA);
+    return p;
+  }
+
   /** Registers the defaults on the owner (Spark stores defaults per instance). */
   void setDefaults(Params owner) {
     owner.setDefault(hiddenActivation, "relu");
     owner.setDefault(loss, AUTO_LOSS);
     owner.setDefault(optimizer, "adam");
     owner.setDefault(stepSize, 0.001);
+    owner.setDefault(stepSizeSchedule, "constant");
+    owner.setDefault(decayRate, 0.95);
+    owner.setDefault(minStepSize, 0.0);
+    owner.setDefault(warmupSteps, 0);
     owner.setDefault(momentum, 0.9);
     owner.setDefault(beta1, 0.9);
     owner.setDefault(beta2, 0.999);

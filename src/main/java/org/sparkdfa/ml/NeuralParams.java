@@ -8,6 +8,7 @@ import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
+import org.apache.spark.ml.param.StringArrayParam;
 import org.sparkdfa.nn.Loss;
 
 /**
@@ -20,11 +21,23 @@ public interface NeuralParams extends Params {
   /** The implementation's param holder (created after its uid is set). */
   NeuralParamSet paramSet();
 
+  /** Spark's featuresCol (every Predictor and PredictionModel has it). */
+  String getFeaturesCol();
+
+  /** Spark's labelCol (every Predictor and PredictionModel has it). */
+  String getLabelCol();
+
   default IntArrayParam layers() { return paramSet().layers; }
+  default IntArrayParam hiddenLayers() { return paramSet().hiddenLayers; }
   default Param<String> hiddenActivation() { return paramSet().hiddenActivation; }
+  default StringArrayParam hiddenActivations() { return paramSet().hiddenActivations; }
   default Param<String> loss() { return paramSet().loss; }
   default Param<String> optimizer() { return paramSet().optimizer; }
   default DoubleParam stepSize() { return paramSet().stepSize; }
+  default Param<String> stepSizeSchedule() { return paramSet().stepSizeSchedule; }
+  default DoubleParam decayRate() { return paramSet().decayRate; }
+  default DoubleParam minStepSize() { return paramSet().minStepSize; }
+  default IntParam warmupSteps() { return paramSet().warmupSteps; }
   default DoubleParam momentum() { return paramSet().momentum; }
   default DoubleParam beta1() { return paramSet().beta1; }
   default DoubleParam beta2() { return paramSet().beta2; }
@@ -51,10 +64,21 @@ public interface NeuralParams extends Params {
   default IntParam alignmentProbeRows() { return paramSet().alignmentProbeRows; }
 
   default int[] getLayers() { return (int[]) getOrDefault(layers()); }
+  default int[] getHiddenLayers() { return (int[]) getOrDefault(hiddenLayers()); }
   default String getHiddenActivation() { return name(hiddenActivation()); }
+  /** The per-layer activations, lower-cased. */
+  default String[] getHiddenActivations() {
+    String[] v = (String[]) getOrDefault(hiddenActivations());
+    return java.util.Arrays.stream(v).map(n -> n.trim().toLowerCase(java.util.Locale.ROOT))
+        .toArray(String[]::new);
+  }
   default String getLoss() { return name(loss()); }
   default String getOptimizer() { return name(optimizer()); }
   default double getStepSize() { return (Double) getOrDefault(stepSize()); }
+  default String getStepSizeSchedule() { return name(stepSizeSchedule()); }
+  default double getDecayRate() { return (Double) getOrDefault(decayRate()); }
+  default double getMinStepSize() { return (Double) getOrDefault(minStepSize()); }
+  default int getWarmupSteps() { return (Integer) getOrDefault(warmupSteps()); }
   default double getMomentum() { return (Double) getOrDefault(momentum()); }
   default double getBeta1() { return (Double) getOrDefault(beta1()); }
   default double getBeta2() { return (Double) getOrDefault(beta2()); }

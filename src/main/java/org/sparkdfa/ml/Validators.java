@@ -68,6 +68,7 @@ final class Validators {
 
   private static String render(Object v) {
     if (v instanceof int[] a) return Arrays.toString(a);
+    if (v instanceof String[] a) return Arrays.toString(a);
     if (v instanceof String s) return "'" + s + "'";
     return String.valueOf(v);
   }

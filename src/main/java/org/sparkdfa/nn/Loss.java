@@ -11,7 +11,8 @@ import java.util.Locale;
 public enum Loss {
   /** Sigmoid + binary cross-entropy; 1 output, labels 0/1. ℓ = softplus(a) − y·a. */
   BCE("bce") {
-    @Override double lossAndError(double[] out, int c, int col, double y, double w, double[] e) {
+    @Override double lossAndError(double[] out, int c, int col, double y, double w, double[] e,
+        double delta) {
       double a = out[col];
       e[col] = w * (Losses.sigmoid(a) - y);
       return w * (Losses.softplus(a) - y * a);
@@ -19,7 +20,8 @@ public enum Loss {
   },
   /** Softmax + cross-entropy; c ≥ 2 outputs, labels 0..c−1. ℓ = logsumexp(a) − a_y. */
   CROSS_ENTROPY("cross_entropy") {
-    @Override double lossAndError(double[] out, int c, int col, double y, double w, double[] e) {
+    @Override double lossAndError(double[] out, int c, int col, double y, double w, double[] e,
+        double delta) {
       int off = col * c;
       double max = Double.NEGATIVE_INFINITY;
       for (int j = 0; j < c; j++) max = Math.max(max, out[off + j]);
@@ -41,7 +43,8 @@ public enum Loss {
    * the one-hot label with c ≥ 2 outputs.
    */
   MSE("mse") {
-    @Override double lossAndError(double[] out, int c, int col, double y, double w, double[] e) {
+    @Override double lossAndError(double[] out, int c, int col, double y, double w, double[] e,
+        double delta) {
       int off = col * c;
       double loss = 0;
       for (int j = 0; j < c; j++) {
@@ -53,9 +56,23 @@ public enum Loss {
       return 0.5 * w * loss;
     }
   },
+  /**
+   * Identity output + Huber loss on one output (regression): ½r² for |r| ≤ δ, δ(|r| − ½δ)
+   * beyond, with r = a − y; the error is r clipped to [−δ, δ], so outliers pull with at most δ.
+   */
+  HUBER("huber") {
+    @Override double lossAndError(double[] out, int c, int col, double y, double w, double[] e,
+        double delta) {
+      double r = out[col] - y;
+      double a = Math.abs(r);
+      e[col] = w * Math.max(-delta, Math.min(delta, r));
+      return w * (a <= delta ? 0.5 * r * r : delta * (a - 0.5 * delta));
+    }
+  },
   /** Hinge on one output; labels 0/1 mapped to ∓1. ℓ = max(0, 1 − s·a). */
   HINGE("hinge") {
-    @Override double lossAndError(double[] out, int c, int col, double y, double w, double[] e) {
+    @Override double lossAndError(double[] out, int c, int col, double y, double w, double[] e,
+        double delta) {
       double s = y > 0.5 ? 1.0 : -1.0;
       double margin = 1.0 - s * out[col];
       e[col] = margin > 0 ? -w * s : 0.0;
@@ -77,14 +94,25 @@ public enum Loss {
    * Loss of column {@code col} of the c × m output block {@code out} (pre-activation), weighted by
    * w; writes w·∂ℓ/∂a into the same column of {@code e}.
    */
-  abstract double lossAndError(double[] out, int c, int col, double y, double w, double[] e);
+  abstract double lossAndError(double[] out, int c, int col, double y, double w, double[] e,
+      double delta);
+
+  /** Huber's δ when none is given. */
+  public static final double DEFAULT_HUBER_DELTA = 1.0;
 
   /** Sum of weighted losses over the first m columns; e receives the weighted errors. */
   public double lossAndError(double[] out, int c, int m, double[] labels, double[] weights,
       double[] e) {
+    return lossAndError(out, c, m, labels, weights, e, DEFAULT_HUBER_DELTA);
+  }
+
+  /** As above, with Huber's δ (the other losses ignore it). */
+  public double lossAndError(double[] out, int c, int m, double[] labels, double[] weights,
+      double[] e, double delta) {
     double total = 0;
     for (int col = 0; col < m; col++) {
-      total += lossAndError(out, c, col, labels[col], weights == null ? 1.0 : weights[col], e);
+      total += lossAndError(out, c, col, labels[col], weights == null ? 1.0 : weights[col], e,
+          delta);
     }
     return total;
   }
@@ -96,6 +124,9 @@ public enum Loss {
       case HINGE:
         return outputs == 1 ? null : "loss '" + paramName + "' needs exactly 1 output unit (binary "
             + "labels 0/1), but layers ends with " + outputs + "; set the last layer size to 1";
+      case HUBER:
+        return outputs == 1 ? null : "loss 'huber' needs exactly 1 output unit (one regression "
+            + "target), but layers ends with " + outputs + "; set the last layer size to 1";
       case CROSS_ENTROPY:
         return outputs >= 2 ? null : "loss 'cross_entropy' needs at least 2 output units (one per "
             + "class), but layers ends with " + outputs + "; use bce for a single output";
@@ -113,7 +144,7 @@ public enum Loss {
   public String labelProblem(double y, int outputs) {
     int classes = numClasses(outputs);
     if (Double.isNaN(y) || y != Math.rint(y) || y < 0 || y >= classes) {
-      if (this == MSE && outputs == 1) {
+      if ((this == MSE || this == HUBER) && outputs == 1) {
         return Double.isFinite(y) ? null : "label " + y + " is not finite";
       }
       return "label " + y + " is outside the domain of loss '" + paramName + "' with " + outputs
@@ -122,7 +153,12 @@ public enum Loss {
     return null;
   }
 
-  public static final String[] NAMES = {"bce", "cross_entropy", "mse", "hinge"};
+  public static final String[] NAMES = {"bce", "cross_entropy", "mse", "hinge", "huber"};
+
+  /** Whether this loss regresses a real-valued target (identity output). */
+  public boolean isRegression() {
+    return this == MSE || this == HUBER;
+  }
 
   public static Loss fromName(String name) {
     String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);

@@ -98,7 +98,7 @@ public final class Network implements Serializable {
       Workspace ws) {
     double[] logits = forward(params, x, m, ws);
     double[] scratch = ws.delta(spec.numWeightLayers() - 1);
-    return spec.loss().lossAndError(logits, spec.outputs(), m, labels, weights, scratch);
+    return spec.lossAndError(logits, m, labels, weights, scratch);
   }
 
   @SuppressWarnings("unchecked")
@@ -139,7 +139,7 @@ public final class Network implements Serializable {
     A logits = forward(num, params, x, m, ws);
     int last = spec.numWeightLayers() - 1;
     A error = (A) ws.delta[last];
-    double loss = num.lossAndError(spec.loss(), logits, spec.outputs(), m, labels, weights, error);
+    double loss = num.lossAndError(spec, logits, m, labels, weights, error);
     int lowestTrainable = lowestTrainableLayer();
     for (int l = last; l >= lowestTrainable; l--) {
       if (l < last) {

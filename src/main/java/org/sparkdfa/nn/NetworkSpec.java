@@ -20,6 +20,7 @@ public final class NetworkSpec implements Serializable {
   private final Loss loss;
   private final boolean[] trainable;
   private final boolean[] gated;
+  private double huberDelta = Loss.DEFAULT_HUBER_DELTA;
 
   public NetworkSpec(int[] layers, Activation[] hidden, Loss loss, boolean[] trainable,
       boolean[] gated) {
@@ -111,6 +112,26 @@ public final class NetworkSpec implements Serializable {
     return loss;
   }
 
+  /** Huber's δ (used only by loss huber). */
+  public double huberDelta() {
+    return huberDelta;
+  }
+
+  /** This architecture with Huber's δ (> 0). */
+  public NetworkSpec withHuberDelta(double delta) {
+    if (!(delta > 0) || Double.isInfinite(delta)) {
+      throw new IllegalArgumentException("huberDelta must be finite and > 0, got " + delta);
+    }
+    NetworkSpec out = new NetworkSpec(layers, hidden, loss, trainable, gated);
+    out.huberDelta = delta;
+    return out;
+  }
+
+  /** The loss of the first m columns of the output block, with this spec's δ; see {@link Loss}. */
+  public double lossAndError(double[] out, int m, double[] labels, double[] weights, double[] e) {
+    return loss.lossAndError(out, outputs(), m, labels, weights, e, huberDelta);
+  }
+
   public boolean trainable(int weightLayer) {
     return trainable[weightLayer];
   }
@@ -162,6 +183,8 @@ public final class NetworkSpec implements Serializable {
   public String toString() {
     StringBuilder sb = new StringBuilder(Arrays.toString(layers)).append(' ');
     for (Activation a : hidden) sb.append(a.paramName()).append(' ');
-    return sb.append(loss.paramName()).toString();
+    sb.append(loss.paramName());
+    if (loss == Loss.HUBER) sb.append("(delta=").append(huberDelta).append(')');
+    return sb.toString();
   }
 }

@@ -37,7 +37,7 @@ abstract class Numeric<A> {
   abstract void multiply(A delta, A g, int len);
 
   /** Summed weighted loss of m columns; writes the weighted error e into {@code error}. */
-  abstract double lossAndError(Loss loss, A logits, int c, int m, double[] labels,
+  abstract double lossAndError(NetworkSpec spec, A logits, int m, double[] labels,
       double[] weights, A error);
 
   /** This precision's copy of a double matrix (for fixed matrices: gates, feedback). */
@@ -87,9 +87,9 @@ abstract class Numeric<A> {
       for (int i = 0; i < len; i++) delta[i] *= g[i];
     }
 
-    @Override double lossAndError(Loss loss, double[] logits, int c, int m, double[] labels,
+    @Override double lossAndError(NetworkSpec spec, double[] logits, int m, double[] labels,
         double[] weights, double[] error) {
-      return loss.lossAndError(logits, c, m, labels, weights, error);
+      return spec.lossAndError(logits, m, labels, weights, error);
     }
 
     @Override double[] fromDouble(double[] v) {
@@ -143,13 +143,13 @@ abstract class Numeric<A> {
     }
 
     /** The c × m output block is small: the loss runs in double on a converted copy. */
-    @Override double lossAndError(Loss loss, float[] logits, int c, int m, double[] labels,
+    @Override double lossAndError(NetworkSpec spec, float[] logits, int m, double[] labels,
         double[] weights, float[] error) {
-      int n = c * m;
+      int n = spec.outputs() * m;
       double[] l = new double[n];
       double[] e = new double[n];
       for (int i = 0; i < n; i++) l[i] = logits[i];
-      double total = loss.lossAndError(l, c, m, labels, weights, e);
+      double total = spec.lossAndError(l, m, labels, weights, e);
       for (int i = 0; i < n; i++) error[i] = (float) e[i];
       return total;
     }

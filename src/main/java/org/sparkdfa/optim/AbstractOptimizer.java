@@ -24,6 +24,10 @@ abstract class AbstractOptimizer implements Optimizer {
   /** Insertion-ordered so state() lists slots as the rule declared them. */
   private final Map<String, double[]> slots = new LinkedHashMap<>();
   private long steps;
+  /** The configured η; a schedule passes each step's own to the three-argument begin. */
+  private final double baseStepSize;
+  /** η of the step begun last, which the rules read once per range. */
+  private double stepSize;
 
   AbstractOptimizer(OptimizerConfig config, int numParams, BitSet regularized) {
     Objects.requireNonNull(config, "config must not be null");
@@ -34,6 +38,13 @@ abstract class AbstractOptimizer implements Optimizer {
     this.numParams = numParams;
     this.regParam = config.regParam();
     this.regularizedRuns = runs(regularized, numParams);
+    this.baseStepSize = config.stepSize();
+    this.stepSize = baseStepSize;
+  }
+
+  /** η of the current step. */
+  final double stepSize() {
+    return stepSize;
   }
 
   /**
@@ -58,6 +69,11 @@ abstract class AbstractOptimizer implements Optimizer {
 
   @Override
   public final RangeStep begin(double[] params, double[] grad) {
+    return begin(params, grad, baseStepSize);
+  }
+
+  /** {@link #begin(double[], double[])} with step size {@code eta} for this step. */
+  final RangeStep begin(double[] params, double[] grad, double eta) {
     checkLength("params", params);
     checkLength("grad", grad);
     if (params == grad) {
@@ -65,6 +81,7 @@ abstract class AbstractOptimizer implements Optimizer {
       throw new IllegalArgumentException("params and grad must be different arrays");
     }
     long t = ++steps;
+    stepSize = eta;
     if (regParam == 0.0) return (from, to) -> update(params, grad, from, to, 0.0, t);
     return (from, to) -> applyMasked(params, grad, from, to, t);
   }

@@ -17,7 +17,6 @@ import java.util.BitSet;
  */
 final class Adadelta extends AbstractOptimizer {
 
-  private final double lr;
   private final double rho;
   private final double eps;
   private final double[] meanSqGrad;
@@ -25,7 +24,6 @@ final class Adadelta extends AbstractOptimizer {
 
   Adadelta(OptimizerConfig c, int numParams, BitSet regularized) {
     super(c, numParams, regularized);
-    this.lr = c.stepSize();
     this.rho = c.effectiveRho();
     this.eps = c.effectiveEpsilon();
     this.meanSqGrad = newSlot("meanSquaredGrad");
@@ -34,7 +32,7 @@ final class Adadelta extends AbstractOptimizer {
 
   @Override
   void update(double[] p, double[] g, int from, int to, double l2, long t) {
-    final double lr = this.lr;
+    final double lr = stepSize();
     final double rho = this.rho;
     final double oneMinusRho = 1 - rho;
     final double eps = this.eps;

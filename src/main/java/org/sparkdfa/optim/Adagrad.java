@@ -11,20 +11,18 @@ import java.util.BitSet;
  */
 final class Adagrad extends AbstractOptimizer {
 
-  private final double lr;
   private final double eps;
   private final double[] sumSq;
 
   Adagrad(OptimizerConfig c, int numParams, BitSet regularized) {
     super(c, numParams, regularized);
-    this.lr = c.stepSize();
     this.eps = c.effectiveEpsilon();
     this.sumSq = newSlot("sumSquaredGrad");
   }
 
   @Override
   void update(double[] p, double[] g, int from, int to, double l2, long t) {
-    final double lr = this.lr;
+    final double lr = stepSize();
     final double eps = this.eps;
     final double[] s = sumSq;
     for (int i = from; i < to; i++) {

@@ -18,7 +18,6 @@ import java.util.BitSet;
  */
 final class Adam extends AbstractOptimizer {
 
-  private final double lr;
   private final double beta1;
   private final double beta2;
   private final double eps;
@@ -27,7 +26,6 @@ final class Adam extends AbstractOptimizer {
 
   Adam(OptimizerConfig c, int numParams, BitSet regularized) {
     super(c, numParams, regularized);
-    this.lr = c.stepSize();
     this.beta1 = c.beta1();
     this.beta2 = c.beta2();
     this.eps = c.effectiveEpsilon();
@@ -37,7 +35,7 @@ final class Adam extends AbstractOptimizer {
 
   @Override
   void update(double[] p, double[] g, int from, int to, double l2, long t) {
-    final double lr = this.lr;
+    final double lr = stepSize();
     final double b1 = beta1;
     final double b2 = beta2;
     final double oneMinusB1 = 1 - b1;

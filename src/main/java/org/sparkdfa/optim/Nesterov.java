@@ -34,20 +34,18 @@ import java.util.BitSet;
  */
 final class Nesterov extends AbstractOptimizer {
 
-  private final double lr;
   private final double gamma;
   private final double[] velocity;
 
   Nesterov(OptimizerConfig c, int numParams, BitSet regularized) {
     super(c, numParams, regularized);
-    this.lr = c.stepSize();
     this.gamma = c.momentum();
     this.velocity = newSlot("velocity");
   }
 
   @Override
   void update(double[] p, double[] g, int from, int to, double l2, long t) {
-    final double lr = this.lr;
+    final double lr = stepSize();
     final double gamma = this.gamma;
     final double[] v = velocity;
     for (int i = from; i < to; i++) {

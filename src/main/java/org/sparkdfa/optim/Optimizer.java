@@ -33,6 +33,12 @@ public interface Optimizer {
    */
   void restore(OptimizerState s);
 
+  /**
+   * Tells the optimizer that epoch {@code epoch} (0-based) starts, for step-size schedules that
+   * change per epoch (see {@link StepSizeSchedule}); a constant step size ignores it.
+   */
+  default void startEpoch(int epoch) {}
+
   /** Number of {@link #step} calls so far (including steps restored from a state). */
   long steps();
 

@@ -22,13 +22,22 @@ import java.io.Serializable;
  * @param rho decay of the running averages of Adadelta/RMSProp, in [0, 1), or null for the
  *     rule's default
  * @param regParam L2 coefficient λ (gradient term λθ), finite and &gt;= 0; 0 disables it
+ * @param schedule how η changes over the run; null = {@link StepSizeSchedule#CONSTANT}
  */
 public record OptimizerConfig(String name, double stepSize, double momentum, double beta1,
-    double beta2, Double epsilon, Double rho, double regParam) implements Serializable {
+    double beta2, Double epsilon, Double rho, double regParam, StepSizeSchedule schedule)
+    implements Serializable {
 
   private static final long serialVersionUID = 1L;
 
+  /** A config with a constant step size. */
+  public OptimizerConfig(String name, double stepSize, double momentum, double beta1,
+      double beta2, Double epsilon, Double rho, double regParam) {
+    this(name, stepSize, momentum, beta1, beta2, epsilon, rho, regParam, null);
+  }
+
   public OptimizerConfig {
+    if (schedule == null) schedule = StepSizeSchedule.CONSTANT;
     name = OptimizerKind.fromName(name).canonicalName();
     requirePositiveFinite("stepSize", stepSize);
     requireUnitInterval("momentum", momentum);
@@ -43,6 +52,28 @@ public record OptimizerConfig(String name, double stepSize, double momentum, dou
     if (!(regParam >= 0.0) || !Double.isFinite(regParam)) {
       throw invalid("regParam", regParam, "finite and in [0, +inf)");
     }
+    if ("cosine".equals(schedule.kind()) && schedule.minStepSize() > stepSize) {
+      throw invalid("schedule.minStepSize", schedule.minStepSize(), "at most stepSize = "
+          + stepSize);
+    }
+  }
+
+  /** This config with another step-size schedule. */
+  public OptimizerConfig withSchedule(StepSizeSchedule other) {
+    return new OptimizerConfig(name, stepSize, momentum, beta1, beta2, epsilon, rho, regParam,
+        other);
+  }
+
+  /**
+   * The record's usual text (checkpoint fingerprints contain it), the schedule only when it is
+   * not constant: setups with a constant step size keep the fingerprints they had.
+   */
+  @Override
+  public String toString() {
+    return "OptimizerConfig[name=" + name + ", stepSize=" + stepSize + ", momentum=" + momentum
+        + ", beta1=" + beta1 + ", beta2=" + beta2 + ", epsilon=" + epsilon + ", rho=" + rho
+        + ", regParam=" + regParam + (schedule.isConstant() ? "" : ", schedule=" + schedule)
+        + "]";
   }
 
   /**

@@ -3,7 +3,10 @@ package org.sparkdfa.optim;
 import java.util.BitSet;
 import java.util.Objects;
 
-/** Factory for the {@link Optimizer} named by an {@link OptimizerConfig}. */
+/**
+ * Factory for the {@link Optimizer} named by an {@link OptimizerConfig}, following its step-size
+ * schedule.
+ */
 public final class Optimizers {
 
   private Optimizers() {}
@@ -19,6 +22,13 @@ public final class Optimizers {
    */
   public static Optimizer create(OptimizerConfig c, int numParams, BitSet regularized) {
     Objects.requireNonNull(c, "config must not be null");
+    AbstractOptimizer rule = rule(c, numParams, regularized);
+    // A constant step size needs no wrapper: the rule alone is what it always was.
+    return c.schedule().isConstant() ? rule
+        : new ScheduledOptimizer(rule, c.schedule(), c.stepSize());
+  }
+
+  private static AbstractOptimizer rule(OptimizerConfig c, int numParams, BitSet regularized) {
     return switch (c.kind()) {
       case SGD -> new Sgd(c, numParams, regularized);
       case MOMENTUM -> new Momentum(c, numParams, regularized);

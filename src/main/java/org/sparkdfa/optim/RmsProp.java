@@ -10,14 +10,12 @@ import java.util.BitSet;
  */
 final class RmsProp extends AbstractOptimizer {
 
-  private final double lr;
   private final double rho;
   private final double eps;
   private final double[] meanSq;
 
   RmsProp(OptimizerConfig c, int numParams, BitSet regularized) {
     super(c, numParams, regularized);
-    this.lr = c.stepSize();
     this.rho = c.effectiveRho();
     this.eps = c.effectiveEpsilon();
     this.meanSq = newSlot("meanSquaredGrad");
@@ -25,7 +23,7 @@ final class RmsProp extends AbstractOptimizer {
 
   @Override
   void update(double[] p, double[] g, int from, int to, double l2, long t) {
-    final double lr = this.lr;
+    final double lr = stepSize();
     final double rho = this.rho;
     final double oneMinusRho = 1 - rho;
     final double eps = this.eps;

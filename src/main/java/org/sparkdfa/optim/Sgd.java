@@ -10,16 +10,14 @@ import java.util.BitSet;
  */
 final class Sgd extends AbstractOptimizer {
 
-  private final double lr;
 
   Sgd(OptimizerConfig c, int numParams, BitSet regularized) {
     super(c, numParams, regularized);
-    this.lr = c.stepSize();
   }
 
   @Override
   void update(double[] p, double[] g, int from, int to, double l2, long t) {
-    final double lr = this.lr;
+    final double lr = stepSize();
     for (int i = from; i < to; i++) {
       p[i] -= lr * (g[i] + l2 * p[i]);
     }

@@ -98,6 +98,7 @@ public final class InProcessLoop implements AutoCloseable {
 
   /** Runs epoch {@code epoch} (0-based, it seeds the permutations) and returns its record. */
   public EpochRecord epoch(int epoch) {
+    optimizer.startEpoch(epoch); // per-epoch step-size schedules
     long start = System.nanoTime();
     double lossSum = 0;
     double weightSum = 0;

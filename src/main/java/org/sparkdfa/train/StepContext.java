@@ -224,8 +224,7 @@ final class StepContext implements Serializable {
             e.correctWeight += ch.weight(col);
           }
         }
-        e.loss += network.spec().loss().lossAndError(logits, c, ch.n, s.y, w,
-            s.error(c * ch.n));
+        e.loss += network.spec().lossAndError(logits, ch.n, s.y, w, s.error(c * ch.n));
         e.weight += ch.totalWeight();
         e.count += ch.n;
       }

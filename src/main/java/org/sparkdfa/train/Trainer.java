@@ -109,6 +109,7 @@ public final class Trainer {
     epochs:
     for (int epoch = firstEpoch; epoch < config.maxEpochs(); epoch++) {
       long start = System.nanoTime();
+      optimizer.startEpoch(epoch); // per-epoch step-size schedules
       group.describe("-epoch-" + epoch,
           config.jobLabel() + ": epoch " + (epoch + 1) + "/" + config.maxEpochs());
       double lossSum = 0;
