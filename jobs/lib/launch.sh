@@ -213,10 +213,11 @@ sparkdfa_submit() {
   local driver_opts=() driver_cp=""
   read -ra driver_opts <<<"$(sparkdfa_setting spark.driver.extraJavaOptions --driver-java-options)"
   driver_cp="$(sparkdfa_setting spark.driver.extraClassPath --driver-class-path)"
+  driver_cp="${driver_cp:+$driver_cp:}$SPARKDFA_JAR:$bench_cp"
   # shellcheck disable=SC2046
   exec java $(sparkdfa_java_opens) -Xmx"${driver_memory:-${SPARKDFA_DRIVER_MEMORY:-8g}}" \
     "$log_conf" ${JAVA_OPTS:-} "${driver_opts[@]}" \
-    -cp "${driver_cp:+$driver_cp:}$SPARKDFA_JAR:$bench_cp$(cat "$SPARKDFA_ROOT/target/classpath.txt")" \
+    -cp "$driver_cp$(cat "$SPARKDFA_ROOT/target/classpath.txt")" \
     org.apache.spark.deploy.SparkSubmit "${env_conf[@]}" "${submit_args[@]}" \
     --class "$main" "$SPARKDFA_JAR" "${app_args[@]}"
 }

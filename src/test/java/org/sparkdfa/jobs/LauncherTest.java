@@ -21,9 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * jobs/parity.sh and jobs/bench.sh as a user runs them, against stubs: a copy of the launchers in
- * a scratch checkout (a prebuilt app jar and bench jar, so nothing is built), a stub {@code $SPARK_HOME/bin/spark-submit} or a
- * stub {@code java} that print the arguments and environment they were given, and stub
+ * jobs/parity.sh and jobs/bench.sh as a user runs them, against stubs: a copy of the launchers
+ * in a scratch checkout (a prebuilt app jar and bench jar, so nothing is built), a stub
+ * {@code $SPARK_HOME/bin/spark-submit} or a stub {@code java} that print the arguments and
+ * environment they were given, and stub
  * {@code apt-get} / {@code ldconfig} / {@code python3} where the test needs them. No Spark starts.
  */
 class LauncherTest {
@@ -44,8 +45,8 @@ class LauncherTest {
     Files.createDirectories(root.resolve("conf"));
     Files.createDirectories(root.resolve("src/main"));
     Files.createDirectories(root.resolve("target"));
-    for (String f : List.of("jobs/parity.sh", "jobs/bench.sh", "jobs/lib/launch.sh", "jobs/lib/blas-env.sh",
-        "pom.xml", "conf/log4j2.properties")) {
+    for (String f : List.of("jobs/parity.sh", "jobs/bench.sh", "jobs/lib/launch.sh",
+        "jobs/lib/blas-env.sh", "pom.xml", "conf/log4j2.properties")) {
       Files.copy(repo.resolve(f), root.resolve(f), StandardCopyOption.REPLACE_EXISTING);
     }
     FileTime old = FileTime.fromMillis(System.currentTimeMillis() - 3_600_000);
