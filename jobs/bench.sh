@@ -39,14 +39,16 @@ usage() {
 SPARKDFA_GIT_DESCRIBE="$(git -C "$SPARKDFA_ROOT" describe --always --dirty 2>/dev/null || echo unknown)"
 export SPARKDFA_GIT_DESCRIBE
 
-# Builds if needed, then runs on a private copy of the app jar: a benchmark runs for minutes, and
-# a rebuild of target/ meanwhile (another checkout's mvn, an IDE) must not swap classes under it.
+# Builds if needed, then runs on private copies of the app jar and the bench jar: a benchmark
+# runs for minutes, and a rebuild of target/ meanwhile (another checkout's mvn, an IDE) must not
+# swap classes under it.
 SNAPSHOT_DIR=""
 snapshot_jar() {
   sparkdfa_build
   SNAPSHOT_DIR="$(mktemp -d "${TMPDIR:-/tmp}/sparkdfa-bench.XXXXXX")"
-  cp "$SPARKDFA_JAR" "$SNAPSHOT_DIR/"
+  cp "$SPARKDFA_JAR" "$SPARKDFA_BENCH_JAR" "$SNAPSHOT_DIR/"
   SPARKDFA_JAR="$SNAPSHOT_DIR/$(basename "$SPARKDFA_JAR")"
+  SPARKDFA_BENCH_JAR="$SNAPSHOT_DIR/$(basename "$SPARKDFA_BENCH_JAR")"
   sparkdfa_build() { :; }
 }
 CLUSTER_STARTED=0

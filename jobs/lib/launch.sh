@@ -15,17 +15,23 @@
 # $SPARKDFA_DRIVER_MEMORY or 8g (client mode; without spark-submit the driver is this JVM, so the
 # value becomes its -Xmx); SPARK_LOCAL_IP=127.0.0.1 for local masters and the project's own
 # cluster at spark://127.0.0.1 (jobs/cluster.sh), never for YARN, Kubernetes or a remote master,
-# whose executors must reach the driver; three --conf settings for training (below).
+# whose executors must reach the driver; three --conf settings for training (below); for a
+# benchmark main, the bench jar (--jars, merged with the user's own --jars or spark.jars).
 SPARKDFA_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 SPARKDFA_JAR="$SPARKDFA_ROOT/target/sparkdfa-0.1.0-SNAPSHOT.jar"
+# The benchmarks (org.sparkdfa.bench) are not in the app jar but in their own jar, which runs
+# beside it: the launchers add it for benchmark mains only (sparkdfa_bench_main).
+SPARKDFA_BENCH_JAR="$SPARKDFA_ROOT/target/sparkdfa-0.1.0-SNAPSHOT-bench.jar"
 # shellcheck source=jobs/lib/blas-env.sh
 source "$SPARKDFA_ROOT/jobs/lib/blas-env.sh"
 
-# Builds the app jar and the dependency classpath file unless both are newer than every source
-# (the jar carries conf/ and the shipped digits too).
+# Builds the app jar, the bench jar and the dependency classpath file unless all three exist and
+# the app jar is newer than every source (the jar carries conf/ and the shipped digits too; one
+# mvn package writes both jars).
 sparkdfa_build() {
   local cp_file="$SPARKDFA_ROOT/target/classpath.txt"
-  if [ -f "$SPARKDFA_JAR" ] && [ -f "$cp_file" ] && [ "${SPARKDFA_FORCE_BUILD:-0}" != "1" ] &&
+  if [ -f "$SPARKDFA_JAR" ] && [ -f "$SPARKDFA_BENCH_JAR" ] && [ -f "$cp_file" ] &&
+    [ "${SPARKDFA_FORCE_BUILD:-0}" != "1" ] &&
     [ -z "$(find "$SPARKDFA_ROOT/src/main" "$SPARKDFA_ROOT/pom.xml" "$SPARKDFA_ROOT/conf" \
       "$SPARKDFA_ROOT/datasets/mnist" -newer "$SPARKDFA_JAR" -print -quit)" ]; then
     return 0
@@ -38,6 +44,12 @@ sparkdfa_build() {
 # The JVM flags Spark needs on Java 17, kept in one place: the spark.java.opens property of pom.xml.
 sparkdfa_java_opens() {
   sed -n 's:.*<spark.java.opens>\(.*\)</spark.java.opens>.*:\1:p' "$SPARKDFA_ROOT/pom.xml"
+}
+
+# sparkdfa_bench_main MAIN_CLASS: true for a benchmark main, which needs the bench jar beside the
+# app jar.
+sparkdfa_bench_main() {
+  [[ "$1" == org.sparkdfa.bench.* ]]
 }
 
 # spark-submit's options (Spark 4.1's SparkSubmitOptionParser) that take a value, and its
@@ -180,6 +192,15 @@ sparkdfa_submit() {
   for v in OPENBLAS_CORETYPE OPENBLAS_NUM_THREADS SPARKDFA_BLAS_CORE SPARKDFA_BLAS_CORE_SOURCE; do
     if [ -n "${!v:-}" ]; then env_conf+=(--conf "spark.executorEnv.$v=${!v}"); fi
   done
+  local bench_cp=""
+  if sparkdfa_bench_main "$main"; then
+    # The bench jar goes with --jars, so executors on a cluster fetch it too. spark-submit keeps
+    # only the last --jars and then ignores spark.jars: merge the user's list into ours.
+    local jars
+    jars="$(sparkdfa_setting spark.jars --jars)"
+    submit_args+=(--jars "${jars:+$jars,}$SPARKDFA_BENCH_JAR")
+    bench_cp="$SPARKDFA_BENCH_JAR:"
+  fi
   local log_conf="-Dlog4j.configurationFile=${SPARKDFA_LOG_CONF:-$SPARKDFA_ROOT/conf/log4j2.properties}"
   if [ -n "${SPARK_HOME:-}" ]; then
     # Our driver JVM flags go through SPARK_SUBMIT_OPTS, so a user's --driver-java-options is
@@ -192,10 +213,11 @@ sparkdfa_submit() {
   local driver_opts=() driver_cp=""
   read -ra driver_opts <<<"$(sparkdfa_setting spark.driver.extraJavaOptions --driver-java-options)"
   driver_cp="$(sparkdfa_setting spark.driver.extraClassPath --driver-class-path)"
+  driver_cp="${driver_cp:+$driver_cp:}$SPARKDFA_JAR:$bench_cp"
   # shellcheck disable=SC2046
   exec java $(sparkdfa_java_opens) -Xmx"${driver_memory:-${SPARKDFA_DRIVER_MEMORY:-8g}}" \
     "$log_conf" ${JAVA_OPTS:-} "${driver_opts[@]}" \
-    -cp "${driver_cp:+$driver_cp:}$SPARKDFA_JAR:$(cat "$SPARKDFA_ROOT/target/classpath.txt")" \
+    -cp "$driver_cp$(cat "$SPARKDFA_ROOT/target/classpath.txt")" \
     org.apache.spark.deploy.SparkSubmit "${env_conf[@]}" "${submit_args[@]}" \
     --class "$main" "$SPARKDFA_JAR" "${app_args[@]}"
 }
@@ -221,13 +243,16 @@ sparkdfa_run_copy() {
 }
 
 # sparkdfa_java MAIN_CLASS [args...]: a plain JVM on the same classpath (benchmarks of the math
-# core, tools) — no Spark launcher in between.
+# core, tools) — no Spark launcher in between. A benchmark main gets the bench jar too.
 sparkdfa_java() {
   local main="$1"; shift
   sparkdfa_blas_env
   sparkdfa_build
+  local bench_cp=""
+  if sparkdfa_bench_main "$main"; then bench_cp="$SPARKDFA_BENCH_JAR:"; fi
   # shellcheck disable=SC2046
   exec java $(sparkdfa_java_opens) -Xmx"${SPARKDFA_DRIVER_MEMORY:-8g}" \
     -Dlog4j.configurationFile="${SPARKDFA_LOG_CONF:-$SPARKDFA_ROOT/conf/log4j2.properties}" \
-    ${JAVA_OPTS:-} -cp "$SPARKDFA_JAR:$(cat "$SPARKDFA_ROOT/target/classpath.txt")" "$main" "$@"
+    ${JAVA_OPTS:-} -cp "$SPARKDFA_JAR:$bench_cp$(cat "$SPARKDFA_ROOT/target/classpath.txt")" \
+    "$main" "$@"
 }

@@ -19,8 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The shaded app jar (target/sparkdfa-*.jar, built by {@code mvn package}; jobs/test.sh builds it
  * before the tests) is a proper spark-submit package: it runs the parity job by its manifest,
- * bundles no LGPL/GPL code and no module descriptors of the jars it shades, and carries its
- * licence and notice.
+ * bundles no LGPL/GPL code, no module descriptors of the jars it shades and no benchmarks, and
+ * carries its licence and notice. The benchmarks are in their own jar,
+ * target/sparkdfa-*-bench.jar, which runs beside the app jar.
  */
 class AppJarTest {
 
@@ -28,19 +29,37 @@ class AppJarTest {
   private static final List<String> FORBIDDEN = List.of("smile/", "de/erichseifert/",
       "de/rototor/", "org/apache/pdfbox/", "org/apache/fontbox/", "org/apache/commons/logging/");
 
+  private static final String BENCH_PREFIX = "org/sparkdfa/bench/";
+
   private static Path appJar() throws IOException {
+    return jar("sparkdfa-(?!.*-bench\\.jar$).*\\.jar",
+        "shaded app jar target/sparkdfa-<version>.jar");
+  }
+
+  private static Path benchJar() throws IOException {
+    return jar("sparkdfa-.*-bench\\.jar", "bench jar target/sparkdfa-<version>-bench.jar");
+  }
+
+  /** The one jar of target/ whose name matches {@code regex}. */
+  private static Path jar(String regex, String what) throws IOException {
     Path target = Path.of("target").toAbsolutePath();
     List<Path> jars = new ArrayList<>();
     if (Files.isDirectory(target)) {
       try (Stream<Path> s = Files.list(target)) {
-        s.filter(p -> p.getFileName().toString().matches("sparkdfa-.*\\.jar")).forEach(jars::add);
+        s.filter(p -> p.getFileName().toString().matches(regex)).forEach(jars::add);
       }
     }
     if (jars.size() != 1) {
-      fail("expected one shaded app jar target/sparkdfa-<version>.jar, found " + jars
+      fail("expected one " + what + ", found " + jars
           + ": build it first (jobs/test.sh does; or mvn -DskipTests package)");
     }
     return jars.get(0);
+  }
+
+  private static List<String> entries(Path jarFile) throws IOException {
+    try (JarFile jar = new JarFile(jarFile.toFile())) {
+      return jar.stream().map(e -> e.getName()).toList();
+    }
   }
 
   @Test
@@ -88,5 +107,48 @@ class AppJarTest {
     byte[] head = Files.readAllBytes(png);
     assertTrue(head.length > 8 && (head[0] & 0xff) == 0x89 && head[1] == 'P' && head[2] == 'N'
         && head[3] == 'G', "not a PNG: " + png);
+  }
+
+  @Test
+  void theBenchmarksAreInTheBenchJarNotInTheAppJar() throws IOException {
+    List<String> inApp = entries(appJar()).stream().filter(n -> n.startsWith(BENCH_PREFIX))
+        .toList();
+    assertTrue(inApp.isEmpty(), "the app jar must not carry the benchmarks: " + inApp.subList(0,
+        Math.min(inApp.size(), 10)));
+
+    List<String> bench = entries(benchJar());
+    for (String main : List.of("KernelBench", "OverheadBench", "ExperimentBench", "ScalingBench",
+        "ScalingReport", "Args")) {
+      assertTrue(bench.contains(BENCH_PREFIX + main + ".class"), main + " is not in the bench jar");
+    }
+    // Nothing else: the rest (our code, the libraries) comes from the app jar beside it.
+    List<String> other = bench.stream().filter(n -> !n.startsWith(BENCH_PREFIX)
+        && !n.startsWith("META-INF/") && !n.equals("org/") && !n.equals("org/sparkdfa/")).toList();
+    assertTrue(other.isEmpty(), "the bench jar should hold org/sparkdfa/bench/ only: " + other);
+  }
+
+  @Test
+  void theBenchJarCallsTheLibrariesUnderTheAppJarsShadedNames() throws IOException {
+    // The app jar carries picocli relocated; a benchmark compiled against picocli must name that
+    // copy, or its options fail with NoClassDefFoundError beside the app jar.
+    List<String> unrelocated = new ArrayList<>();
+    byte[] plain = "picocli/CommandLine".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    byte[] shaded = "org/sparkdfa/shaded/".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    boolean sawShaded = false;
+    try (JarFile jar = new JarFile(benchJar().toFile())) {
+      for (var e : java.util.Collections.list(jar.entries())) {
+        if (!e.getName().endsWith(".class")) continue;
+        byte[] b = jar.getInputStream(e).readAllBytes();
+        for (int i = 0; i + plain.length <= b.length; i++) {
+          if (!java.util.Arrays.equals(b, i, i + plain.length, plain, 0, plain.length)) continue;
+          boolean relocated = i >= shaded.length
+              && java.util.Arrays.equals(b, i - shaded.length, i, shaded, 0, shaded.length);
+          sawShaded |= relocated;
+          if (!relocated) unrelocated.add(e.getName());
+        }
+      }
+    }
+    assertTrue(unrelocated.isEmpty(), "unrelocated picocli references in " + unrelocated);
+    assertTrue(sawShaded, "the benchmarks' options (bench/Args) should use the shaded picocli");
   }
 }

@@ -21,14 +21,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * jobs/parity.sh as a user runs it, against stubs: a copy of the launchers in a scratch checkout
- * (a prebuilt app jar, so nothing is built), a stub {@code $SPARK_HOME/bin/spark-submit} or a
- * stub {@code java} that print the arguments and environment they were given, and stub
+ * jobs/parity.sh and jobs/bench.sh as a user runs them, against stubs: a copy of the launchers
+ * in a scratch checkout (a prebuilt app jar and bench jar, so nothing is built), a stub
+ * {@code $SPARK_HOME/bin/spark-submit} or a stub {@code java} that print the arguments and
+ * environment they were given, and stub
  * {@code apt-get} / {@code ldconfig} / {@code python3} where the test needs them. No Spark starts.
  */
 class LauncherTest {
 
   private static final String JAR = "sparkdfa-0.1.0-SNAPSHOT.jar";
+  private static final String BENCH_JAR = "sparkdfa-0.1.0-SNAPSHOT-bench.jar";
 
   @TempDir Path tmp;
   private Path root;
@@ -43,14 +45,15 @@ class LauncherTest {
     Files.createDirectories(root.resolve("conf"));
     Files.createDirectories(root.resolve("src/main"));
     Files.createDirectories(root.resolve("target"));
-    for (String f : List.of("jobs/parity.sh", "jobs/lib/launch.sh", "jobs/lib/blas-env.sh",
-        "pom.xml", "conf/log4j2.properties")) {
+    for (String f : List.of("jobs/parity.sh", "jobs/bench.sh", "jobs/lib/launch.sh",
+        "jobs/lib/blas-env.sh", "pom.xml", "conf/log4j2.properties")) {
       Files.copy(repo.resolve(f), root.resolve(f), StandardCopyOption.REPLACE_EXISTING);
     }
     FileTime old = FileTime.fromMillis(System.currentTimeMillis() - 3_600_000);
     Files.setLastModifiedTime(root.resolve("pom.xml"), old);
     Files.setLastModifiedTime(root.resolve("src/main"), old);
     Files.writeString(root.resolve("target/" + JAR), "not a real jar");
+    Files.writeString(root.resolve("target/" + BENCH_JAR), "not a real jar either");
     Files.writeString(root.resolve("target/classpath.txt"), "/spark/jars/spark-core.jar");
 
     sparkHome = tmp.resolve("spark");
@@ -78,7 +81,13 @@ class LauncherTest {
   /** Runs jobs/parity.sh with the stubs first on PATH; {@code spark} = with SPARK_HOME. */
   private Run parity(boolean spark, Map<String, String> extraEnv, String... args)
       throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("bash", root.resolve("jobs/parity.sh").toString()));
+    return launch("jobs/parity.sh", spark, extraEnv, args);
+  }
+
+  /** Runs a launcher script of the scratch checkout with the stubs first on PATH. */
+  private Run launch(String script, boolean spark, Map<String, String> extraEnv, String... args)
+      throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("bash", root.resolve(script).toString()));
     Collections.addAll(cmd, args);
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile()).redirectErrorStream(true);
     Map<String, String> env = pb.environment();
@@ -275,5 +284,67 @@ class LauncherTest {
     assertTrue(left.contains(used), used + " must stay: " + left);
     assertTrue(left.containsAll(List.of("sparkdfa-old7.jar", "sparkdfa-old6.jar",
         "sparkdfa-old5.jar", "sparkdfa-old4.jar")), left.toString());
+  }
+
+  /** The value after {@code option} (the last one given), or null. */
+  private static String valueOf(List<String> args, String option) {
+    String value = null;
+    for (int i = 0; i + 1 < args.size(); i++) {
+      if (args.get(i).equals(option)) value = args.get(i + 1);
+    }
+    return value;
+  }
+
+  private static boolean namesBenchJar(String s) {
+    return s != null && s.contains(BENCH_JAR);
+  }
+
+  @Test
+  void benchmarkMainsGetTheBenchJarAndTheParityJobDoesNot() throws Exception {
+    // spark-submit: the bench jar goes with --jars (executors on a cluster fetch it), after a
+    // user's own jars; the app jar stays the primary resource.
+    Run r = launch("jobs/bench.sh", true, Map.of(), "overhead", "--jars", "extra.jar", "--quick");
+    assertEquals(0, r.exit(), r.output());
+    List<String> submit = submitArgs(r);
+    String jars = valueOf(submit, "--jars");
+    assertTrue(jars != null && jars.startsWith("extra.jar,") && jars.endsWith("/" + BENCH_JAR),
+        "the last --jars should be the user's plus the bench jar: " + submit);
+    assertPair(submit, "--class", "org.sparkdfa.bench.OverheadBench");
+    assertTrue(submit.get(submit.size() - 1).endsWith("/" + JAR), submit.toString());
+    assertEquals(List.of("--quick"), appArgs(r));
+
+    // Without SPARK_HOME the driver is this JVM: the bench jar is on its class path too.
+    r = launch("jobs/bench.sh", false, Map.of(), "experiment", "--quick");
+    assertEquals(0, r.exit(), r.output());
+    assertTrue(namesBenchJar(valueOf(r.args(), "-cp")), r.args().toString());
+    assertTrue(namesBenchJar(valueOf(r.args(), "--jars")), r.args().toString());
+    assertPair(r.args(), "--class", "org.sparkdfa.bench.ExperimentBench");
+
+    // A plain-JVM benchmark (the kernel's forks reuse this class path).
+    r = launch("jobs/bench.sh", false, Map.of(), "kernel", "--forks", "1");
+    assertEquals(0, r.exit(), r.output());
+    String cp = valueOf(r.args(), "-cp");
+    assertTrue(namesBenchJar(cp) && cp.contains("/" + JAR + ":"), r.args().toString());
+    assertTrue(r.args().contains("org.sparkdfa.bench.KernelBench"), r.args().toString());
+
+    // The parity job runs on the app jar alone, and a user's --jars stay as given.
+    for (boolean spark : List.of(true, false)) {
+      r = parity(spark, Map.of(), "--jars", "extra.jar", "--dry-run");
+      assertEquals(0, r.exit(), r.output());
+      assertFalse(r.args().stream().anyMatch(LauncherTest::namesBenchJar), r.args().toString());
+      assertEquals("extra.jar", valueOf(r.args(), "--jars"), r.args().toString());
+    }
+  }
+
+  @Test
+  void aMissingBenchJarIsBuilt() throws Exception {
+    // The app jar alone is not enough for a benchmark: the launcher builds (here: a stub mvn).
+    Files.delete(root.resolve("target/" + BENCH_JAR));
+    script(stubs.resolve("mvn"), "touch '" + tmp.resolve("mvn-ran") + "'; touch '"
+        + root.resolve("target/" + BENCH_JAR) + "'");
+    Run r = launch("jobs/bench.sh", false, Map.of(), "kernel");
+    assertEquals(0, r.exit(), r.output());
+    assertTrue(Files.exists(tmp.resolve("mvn-ran")), r.output());
+    assertTrue(r.output().contains("[sparkdfa] building"), r.output());
   }
 }
