@@ -1,10 +1,8 @@
 package org.sparkdfa.ml;
 
 import org.apache.spark.ml.classification.BinaryClassificationSummary;
-import org.apache.spark.mllib.evaluation.BinaryClassificationMetrics;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 
 /**
  * The training summary of a binary classification model: Spark's {@link
@@ -14,13 +12,11 @@ import org.apache.spark.sql.SparkSession;
  * without the ties an mse model's clipped probability has.
  */
 public class MlpBinaryClassificationTrainingSummary extends MlpClassificationTrainingSummary
-    implements BinaryClassificationSummary {
+    implements BinarySummaryFields {
   private static final long serialVersionUID = 1L;
 
   private final String scoreCol;
-  /** The trait's private vals, which a Java class holds for it. */
-  private transient SparkSession sparkSession;
-  private transient BinaryClassificationMetrics binaryMetrics;
+  private final BinarySummaryFields.Values binaryValues = new BinarySummaryFields.Values();
 
   MlpBinaryClassificationTrainingSummary(Dataset<Row> predictions, String predictionCol,
       String labelCol, String weightCol, String scoreCol, TrainingHistory history) {
@@ -36,27 +32,7 @@ public class MlpBinaryClassificationTrainingSummary extends MlpClassificationTra
   }
 
   @Override
-  public SparkSession org$apache$spark$ml$classification$BinaryClassificationSummary$$sparkSession() {
-    return sparkSession;
-  }
-
-  @Override
-  public void
-      org$apache$spark$ml$classification$BinaryClassificationSummary$_setter_$org$apache$spark$ml$classification$BinaryClassificationSummary$$sparkSession_$eq(
-      SparkSession session) {
-    this.sparkSession = session;
-  }
-
-  @Override
-  public BinaryClassificationMetrics
-      org$apache$spark$ml$classification$BinaryClassificationSummary$$binaryMetrics() {
-    return binaryMetrics;
-  }
-
-  @Override
-  public void
-      org$apache$spark$ml$classification$BinaryClassificationSummary$_setter_$org$apache$spark$ml$classification$BinaryClassificationSummary$$binaryMetrics_$eq(
-      BinaryClassificationMetrics metrics) {
-    this.binaryMetrics = metrics;
+  public BinarySummaryFields.Values binaryValues() {
+    return binaryValues;
   }
 }

@@ -6,7 +6,7 @@ package org.sparkdfa.train;
  * partition's share of the step at the given weights and sums the shares in the fixed tree order
  * of {@link OrderedSum}, so which one runs changes the time a step takes, never its bits.
  */
-interface StepRunner extends AutoCloseable {
+interface StepRunner {
 
   /**
    * The summed gradient of step {@code step} of {@code epoch} at {@code params}. Steps of an
@@ -23,10 +23,4 @@ interface StepRunner extends AutoCloseable {
 
   /** How the steps run, for the fit's log line. */
   String describe();
-
-  /** Ends the runner's current epoch, if any; the runner is not used again. */
-  @Override
-  default void close() {
-    abandonEpoch();
-  }
 }
