@@ -17,8 +17,8 @@ import org.sparkdfa.train.Evaluator;
 import org.sparkdfa.train.InProcessLoop;
 import org.sparkdfa.train.Trainer;
 import org.sparkdfa.train.TrainingConfig;
-import org.sparkdfa.train.TrainingData;
 import org.sparkdfa.train.TrainingResult;
+import org.sparkdfa.train.blocks.TrainingData;
 
 /**
  * One epoch of the parity experiment as the job runs it — fresh MNIST-parity k = 3, 60,000 rows

@@ -13,7 +13,7 @@ import org.sparkdfa.data.MnistParity;
 import org.sparkdfa.nn.NetworkSpec;
 import org.sparkdfa.nn.Precision;
 import org.sparkdfa.train.Trainer;
-import org.sparkdfa.train.TrainingData;
+import org.sparkdfa.train.blocks.TrainingData;
 import scala.Tuple2;
 
 /**

@@ -15,9 +15,9 @@ import org.sparkdfa.nn.Network;
 import org.sparkdfa.nn.NetworkSpec;
 import org.sparkdfa.nn.Precision;
 import org.sparkdfa.optim.OptimizerConfig;
-import org.sparkdfa.train.BlockPacker;
 import org.sparkdfa.train.EpochRecord;
 import org.sparkdfa.train.TrainingConfig;
+import org.sparkdfa.train.blocks.BlockPacker;
 
 /**
  * The setup the "speed and scale" benchmarks share: MNIST-parity rows (k digits side by side,

@@ -12,12 +12,12 @@ import org.sparkdfa.nn.NetworkSpec;
 import org.sparkdfa.nn.Precision;
 import org.sparkdfa.train.EpochRecord;
 import org.sparkdfa.train.InProcessLoop;
-import org.sparkdfa.train.PartitionData;
 import org.sparkdfa.train.StepTimes;
 import org.sparkdfa.train.Trainer;
 import org.sparkdfa.train.TrainingConfig;
-import org.sparkdfa.train.TrainingData;
 import org.sparkdfa.train.TrainingResult;
+import org.sparkdfa.train.blocks.PartitionData;
+import org.sparkdfa.train.blocks.TrainingData;
 
 /**
  * What Spark costs per epoch: the trainer on Spark against {@link InProcessLoop} — the same math

@@ -16,8 +16,8 @@ import org.sparkdfa.data.MnistParity;
 import org.sparkdfa.nn.NetworkSpec;
 import org.sparkdfa.nn.Precision;
 import org.sparkdfa.train.Trainer;
-import org.sparkdfa.train.TrainingData;
 import org.sparkdfa.train.TrainingResult;
+import org.sparkdfa.train.blocks.TrainingData;
 
 /**
  * One JVM's share of the scaling benchmark; {@code jobs/bench.sh scaling} runs it several times

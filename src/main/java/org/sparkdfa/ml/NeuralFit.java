@@ -19,12 +19,12 @@ import org.sparkdfa.nn.Loss;
 import org.sparkdfa.nn.Network;
 import org.sparkdfa.nn.NetworkSpec;
 import org.sparkdfa.optim.OptimizerConfig;
-import org.sparkdfa.train.BlockPacker;
 import org.sparkdfa.train.EpochListener;
 import org.sparkdfa.train.Trainer;
 import org.sparkdfa.train.TrainingConfig;
-import org.sparkdfa.train.TrainingData;
 import org.sparkdfa.train.TrainingResult;
+import org.sparkdfa.train.blocks.BlockPacker;
+import org.sparkdfa.train.blocks.TrainingData;
 
 /**
  * One fit of a neural estimator, classifier or regressor alike: the checks that run before any

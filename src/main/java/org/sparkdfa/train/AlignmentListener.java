@@ -12,6 +12,8 @@ import org.sparkdfa.nn.DirectFeedback;
 import org.sparkdfa.nn.Feedback;
 import org.sparkdfa.nn.FeedbackAlignment;
 import org.sparkdfa.nn.Network;
+import org.sparkdfa.train.blocks.BlockPacker;
+import org.sparkdfa.train.blocks.PartitionData;
 
 /**
  * Alignment diagnostics as an {@link EpochListener}: after every epoch, compares the signal of a

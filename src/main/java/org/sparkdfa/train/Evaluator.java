@@ -11,6 +11,10 @@ import org.sparkdfa.nn.Feedback;
 import org.sparkdfa.nn.Network;
 import org.sparkdfa.nn.NetworkSpec;
 import org.sparkdfa.nn.Precision;
+import org.sparkdfa.train.blocks.BlockPacker;
+import org.sparkdfa.train.blocks.TrainingData;
+import org.sparkdfa.train.steps.Evaluation;
+import org.sparkdfa.train.steps.PartitionGradient;
 
 /**
  * Loss and accuracy of arbitrary weights on a fixed data set, packed and cached once per
@@ -27,7 +31,7 @@ public final class Evaluator implements AutoCloseable {
   private final Dataset<Row> df;
   private final BlockPacker.Columns columns;
   private final Map<Precision, TrainingData> packed = new EnumMap<>(Precision.class);
-  private final Map<Precision, Broadcast<StepContext>> contexts = new EnumMap<>(Precision.class);
+  private final Map<Precision, Broadcast<? extends PartitionGradient<?>>> contexts = new EnumMap<>(Precision.class);
   private final JavaSparkContext jsc;
   private Network lastNetwork;
 
@@ -79,10 +83,17 @@ public final class Evaluator implements AutoCloseable {
     TrainingData data = packed.computeIfAbsent(precision, p -> TrainingData.pack(df,
         new BlockPacker.Columns(columns.features(), columns.label(), columns.weight(),
             columns.inputs(), columns.loss(), columns.outputs(), p)));
-    Broadcast<StepContext> context = contexts.computeIfAbsent(precision, p -> jsc.broadcast(
-        new StepContext(net, Feedback.BACKPROP, 0, data.numPartitions(), p)));
-    StepContext.Evaluation e = Trainer.evaluate(data, context, params, jsc);
-    return new Result(e.loss / e.weight, e.correctWeight / e.weight, e.count);
+    Broadcast<? extends PartitionGradient<?>> context = contexts.computeIfAbsent(precision,
+        p -> jsc.broadcast(PartitionGradient.create(net, Feedback.BACKPROP, 0,
+            data.numPartitions(), p)));
+    Evaluation e = evaluate(data, context, params);
+    return new Result(e.meanLoss(), e.accuracy(), e.count());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <A> Evaluation evaluate(TrainingData data,
+      Broadcast<? extends PartitionGradient<?>> context, double[] params) {
+    return Trainer.evaluate(data, (Broadcast<PartitionGradient<A>>) context, params);
   }
 
   @Override

@@ -4,14 +4,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
 /** Waiting for the driver-side helper threads' work, with their failures rethrown unwrapped. */
-final class Futures {
+public final class Futures {
   private Futures() {}
 
   /**
    * The value of {@code f}; its task's unchecked exception or error as thrown, anything else as
    * an IllegalStateException saying {@code what} failed.
    */
-  static <T> T join(Future<T> f, String what) {
+  public static <T> T join(Future<T> f, String what) {
     try {
       return f.get();
     } catch (InterruptedException e) {

@@ -14,6 +14,10 @@ import org.apache.spark.mllib.optimization.LBFGS;
 import org.apache.spark.mllib.optimization.Updater;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sparkdfa.train.blocks.Chunk;
+import org.sparkdfa.train.blocks.TrainingData;
+import org.sparkdfa.train.steps.Evaluation;
+import org.sparkdfa.train.steps.PartitionGradient;
 import scala.Tuple2;
 
 /**
@@ -38,8 +42,8 @@ final class LbfgsSolver {
     this.config = config;
   }
 
-  TrainingResult solve(TrainingData train, TrainingData validation, Broadcast<StepContext> bctx,
-      JobGroup group) {
+  <A> TrainingResult solve(TrainingData train, TrainingData validation,
+      Broadcast<PartitionGradient<A>> bctx, JobGroup group) {
     double[] params = config.initialParams().clone();
     if (config.maxEpochs() == 0) {
       return new TrainingResult(params, new ArrayList<>(), 0, StopReason.MAX_ITER,
@@ -47,14 +51,16 @@ final class LbfgsSolver {
     }
     JavaSparkContext jsc = train.sparkContext();
     JavaRDD<Tuple2<Object, Vector>> stacked = train.blocks(0).flatMap(p -> {
-      List<Tuple2<Object, Vector>> out = new ArrayList<>(p.chunks.length);
-      for (Chunk c : p.chunks) out.add(new Tuple2<>((double) c.n, new DenseVector(c.data)));
+      List<Tuple2<Object, Vector>> out = new ArrayList<>(p.chunks().length);
+      for (Chunk c : p.chunks()) {
+        out.add(new Tuple2<>((double) c.rows(), new DenseVector(c.features64())));
+      }
       return out.iterator();
     });
     long numChunks = stacked.count();
     double totalWeight = train.blocks(0).map(p -> {
       double s = 0;
-      for (Chunk c : p.chunks) s += c.totalWeight();
+      for (Chunk c : p.chunks()) s += c.totalWeight();
       return s;
     }).reduce(Double::sum);
     // MLlib divides the summed loss by the number of stacked vectors; rescale rows so that the
@@ -84,10 +90,10 @@ final class LbfgsSolver {
               + "input scale or use a mini-batch optimizer with a small stepSize");
     }
     if (validation != null && !history.isEmpty()) {
-      StepContext.Evaluation ev = Trainer.evaluate(validation, bctx, finalParams, jsc);
+      Evaluation ev = Trainer.evaluate(validation, bctx, finalParams);
       EpochRecord last = history.remove(history.size() - 1);
-      history.add(new EpochRecord(last.epoch(), last.trainLoss(), ev.loss / ev.weight,
-          ev.correctWeight / ev.weight, last.seconds(), last.steps()));
+      history.add(new EpochRecord(last.epoch(), last.trainLoss(), ev.meanLoss(), ev.accuracy(),
+          last.seconds(), last.steps()));
     }
     LOG.info("{} L-BFGS: {} iterations, final loss {}, {} s", config.jobLabel(), iterations,
         lossHistory.length == 0 ? Double.NaN : lossHistory[lossHistory.length - 1],
@@ -102,11 +108,11 @@ final class LbfgsSolver {
   /** MLlib gradient over one stacked chunk: our network's gradient, rows rescaled. */
   static final class ChunkGradient extends Gradient {
     private static final long serialVersionUID = 1L;
-    private final Broadcast<StepContext> bctx;
+    private final Broadcast<? extends PartitionGradient<?>> bctx;
     private final double rowScale;
     private final int d;
 
-    ChunkGradient(Broadcast<StepContext> bctx, double rowScale, int d) {
+    ChunkGradient(Broadcast<? extends PartitionGradient<?>> bctx, double rowScale, int d) {
       this.bctx = bctx;
       this.rowScale = rowScale;
       this.d = d;
@@ -122,9 +128,9 @@ final class LbfgsSolver {
       double[] w = new double[n];
       c.unstack(y, w);
       for (int i = 0; i < n; i++) w[i] *= rowScale;
-      StepContext ctx = bctx.value();
-      return ctx.network.gradient(weights.toArray(), stackedData, y, w, n, ctx.feedback,
-          ((DenseVector) cumGradient).values(), ctx.network.newWorkspace(n));
+      PartitionGradient<?> ctx = bctx.value();
+      return ctx.network().gradient(weights.toArray(), stackedData, y, w, n, ctx.feedback(),
+          ((DenseVector) cumGradient).values(), ctx.network().newWorkspace(n));
     }
   }
 

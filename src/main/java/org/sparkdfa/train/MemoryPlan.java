@@ -7,6 +7,7 @@ import org.sparkdfa.nn.NetworkSpec;
 import org.sparkdfa.nn.Precision;
 import org.sparkdfa.optim.OptimizerConfig;
 import org.sparkdfa.optim.Optimizers;
+import org.sparkdfa.train.blocks.PartitionData;
 
 /**
  * The memory a fit certainly needs, counted from the spec before anything is allocated, so that

@@ -1,19 +1,23 @@
 package org.sparkdfa.train;
 
+import org.sparkdfa.train.steps.OrderedSum;
+import org.sparkdfa.train.steps.StepGradient;
+
 /**
  * How a fit gets the summed gradient of each optimizer step: the one seam between the training
- * loop ({@link Trainer}) and the way Spark runs the shares. An implementation runs each
+ * loop ({@link TrainingLoop}) and the way the shares run. An implementation runs each
  * partition's share of the step at the given weights and sums the shares in the fixed tree order
  * of {@link OrderedSum}, so which one runs changes the time a step takes, never its bits.
+ * Chosen once per fit by {@link StepRunners}.
  */
-interface StepRunner {
+public interface StepRunner extends AutoCloseable {
 
   /**
    * The summed gradient of step {@code step} of {@code epoch} at {@code params}. Steps of an
    * epoch are asked in order, 0 first; {@code params} must not change until the call returns.
-   * The caller recycles the sum ({@link GradientSum#recycle}) once it has applied it.
+   * The caller recycles the sum ({@link StepGradient#recycle}) once it has applied it.
    */
-  GradientSum gradient(double[] params, int epoch, int step);
+  StepGradient gradient(double[] params, int epoch, int step);
 
   /**
    * Ends the current epoch early (the loop stopped or failed): no task of it is left waiting or
@@ -23,4 +27,11 @@ interface StepRunner {
 
   /** How the steps run, for the fit's log line. */
   String describe();
+
+  /**
+   * Ends the fit's steps: abandons a running epoch and frees everything the runner holds (in a
+   * local master's exchange too, including arrays parked by tasks that outlived a cancel).
+   */
+  @Override
+  void close();
 }

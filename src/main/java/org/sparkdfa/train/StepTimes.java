@@ -23,13 +23,38 @@ public final class StepTimes {
   /** Epoch metric: mean ms per step of the driver's update (average, optimizer, checks). */
   public static final String UPDATE = "time.update_ms";
 
-  long weightsOut;
-  long job;
-  long update;
-  long task;
-  long steps;
+  private long weightsOut;
+  private long job;
+  private long update;
+  private long task;
+  private long steps;
 
-  StepTimes() {}
+  public StepTimes() {}
+
+  /** Adds time spent sending a step's weights out. */
+  public void addWeightsOut(long nanos) {
+    weightsOut += nanos;
+  }
+
+  /** Adds time spent in a step's job (or waiting for its shares). */
+  public void addJob(long nanos) {
+    job += nanos;
+  }
+
+  /** Adds a step's slowest task's own compute. */
+  public void addTask(long nanos) {
+    task += nanos;
+  }
+
+  /** Adds time spent in the driver's update. */
+  public void addUpdate(long nanos) {
+    update += nanos;
+  }
+
+  /** Counts one step done. */
+  public void countStep() {
+    steps++;
+  }
 
   void reset() {
     weightsOut = 0;

@@ -8,12 +8,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.sparkdfa.optim.Optimizer;
+import org.sparkdfa.train.steps.StepGradient;
 
 /**
  * The driver's part of a step once the shares are summed: average the gradient, keep the last
  * good weights, apply the optimizer rule and check every weight. For a large network these are
  * passes over several parameter-sized arrays, and the next step's tasks wait for their result
- * (see {@link StepJobs}), so the passes run chunk by chunk — a chunk's arrays are still in cache
+ * (see {@link StepRunner}), so the passes run chunk by chunk — a chunk's arrays are still in cache
  * from one pass to the next — and the chunks are shared between the calling thread and a helper
  * per further driver core (up to four in all): while the tasks wait, those cores are idle.
  * Every pass is element-wise, so the bits do not depend on how the chunks are split or ordered.
@@ -52,11 +53,10 @@ final class StepUpdate implements AutoCloseable {
    * Averages {@code sum} into {@code grad}, then copies {@code params} into {@code before} and
    * applies {@code optimizer}; the optimizer is not touched if the gradient is not finite.
    */
-  Outcome apply(Optimizer optimizer, GradientSum sum, double[] params, double[] grad,
+  Outcome apply(Optimizer optimizer, StepGradient sum, double[] params, double[] grad,
       double[] before) {
-    GradientSum s = sum.unpacked();
-    double inv = 1.0 / s.weight;
-    if (!forEachChunk(params.length, (from, to) -> s.averageInto(grad, inv, from, to))) {
+    double inv = 1.0 / sum.weight();
+    if (!forEachChunk(params.length, (from, to) -> sum.scaleInto(grad, inv, from, to))) {
       return Outcome.BAD_GRADIENT;
     }
     Optimizer.RangeStep rule = optimizer.begin(params, grad);

@@ -2,7 +2,6 @@ package org.sparkdfa.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -19,6 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.sparkdfa.SparkTestBase;
 import org.sparkdfa.data.SparseParity;
 import org.sparkdfa.ml.BpMlpClassifier;
+import org.sparkdfa.train.local.LocalExchange;
+
 
 /**
  * A user who runs fit under their own job group keeps it: the fit's jobs run in it, the group is

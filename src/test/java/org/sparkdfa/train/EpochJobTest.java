@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +22,9 @@ import org.sparkdfa.ml.BpMlpClassifier;
 import org.sparkdfa.ml.DfaMlpClassifier;
 import org.sparkdfa.ml.MlpClassificationModel;
 import org.sparkdfa.ml.NeuralClassifierBase;
+import org.sparkdfa.train.local.LocalExchange;
+import org.sparkdfa.train.steps.GradientSum;
+
 
 /**
  * On a local master whose slots hold every partition, an epoch's steps run as one Spark job whose

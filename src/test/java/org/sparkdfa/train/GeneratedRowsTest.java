@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
 import org.sparkdfa.SparkTestBase;
@@ -16,6 +15,9 @@ import org.sparkdfa.ml.BpMlpClassifier;
 import org.sparkdfa.ml.DfaMlpClassifier;
 import org.sparkdfa.nn.Loss;
 import org.sparkdfa.nn.Precision;
+import org.sparkdfa.train.blocks.BlockPacker;
+import org.sparkdfa.train.blocks.TrainingData;
+
 
 /**
  * Fresh rows generated straight into packed blocks are the blocks packing the generator's

@@ -3,7 +3,6 @@ package org.sparkdfa.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -19,6 +18,10 @@ import org.sparkdfa.nn.Network;
 import org.sparkdfa.nn.NetworkSpec;
 import org.sparkdfa.nn.Precision;
 import org.sparkdfa.optim.OptimizerConfig;
+import org.sparkdfa.train.blocks.BlockPacker;
+import org.sparkdfa.train.blocks.PartitionData;
+import org.sparkdfa.train.blocks.TrainingData;
+
 
 /**
  * The overhead benchmark divides Spark's epoch time by this loop's, which is only fair if both do

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import org.apache.spark.SparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -17,6 +16,8 @@ import org.sparkdfa.ml.BpMlpClassifier;
 import org.sparkdfa.ml.DfaMlpClassifier;
 import org.sparkdfa.ml.MlpClassificationModel;
 import org.sparkdfa.ml.NeuralClassifierBase;
+import org.sparkdfa.train.local.LocalExchange;
+
 
 /**
  * On a local master a step's weights and gradients travel by reference; with the exchange

@@ -3,7 +3,6 @@ package org.sparkdfa.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import org.junit.jupiter.api.Test;
 import org.sparkdfa.SparkTestBase;
 import org.sparkdfa.nn.Activation;
@@ -11,6 +10,8 @@ import org.sparkdfa.nn.Loss;
 import org.sparkdfa.nn.NetworkSpec;
 import org.sparkdfa.nn.Precision;
 import org.sparkdfa.optim.OptimizerConfig;
+import org.sparkdfa.train.blocks.PartitionData;
+
 
 /** What a fit needs in memory is counted from the spec, and a fit that cannot fit is refused. */
 class MemoryPlanTest extends SparkTestBase {

@@ -2,12 +2,13 @@ package org.sparkdfa.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.sparkdfa.optim.Optimizer;
 import org.sparkdfa.optim.OptimizerConfig;
 import org.sparkdfa.optim.Optimizers;
+import org.sparkdfa.train.steps.GradientSum;
+
 
 /** The driver's chunked, multi-threaded update is the plain sequential one, bit for bit. */
 class StepUpdateTest {

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
@@ -16,6 +15,10 @@ import java.util.SplittableRandom;
 import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
 import org.sparkdfa.nn.Precision;
+import org.sparkdfa.train.cluster.TransportSettings;
+import org.sparkdfa.train.local.LocalExchange;
+import org.sparkdfa.train.steps.GradientSum;
+
 
 /** Weights and gradients in transport form: bytes out, the same values back. */
 class TransportTest {

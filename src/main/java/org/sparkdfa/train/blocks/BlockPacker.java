@@ -1,4 +1,4 @@
-package org.sparkdfa.train;
+package org.sparkdfa.train.blocks;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,6 +15,7 @@ import org.apache.spark.sql.functions;
 import org.sparkdfa.data.ExampleGenerator;
 import org.sparkdfa.nn.Loss;
 import org.sparkdfa.nn.Precision;
+import org.sparkdfa.train.InvalidInputException;
 
 /**
  * Packs a DataFrame's (features, label, weight) rows once into one {@link PartitionData} per
@@ -84,7 +85,7 @@ public final class BlockPacker {
     }, true);
   }
 
-  static PartitionData packPartition(int partition, Iterator<Row> rows, Columns cols,
+  public static PartitionData packPartition(int partition, Iterator<Row> rows, Columns cols,
       boolean weighted) {
     List<Chunk> chunks = new ArrayList<>();
     ChunkBuilder chunk = null;

@@ -1,4 +1,4 @@
-package org.sparkdfa.train;
+package org.sparkdfa.train.blocks;
 
 import java.io.Serializable;
 
@@ -21,7 +21,8 @@ public final class Chunk implements Serializable {
   final double[] data;
   final float[] x32;
 
-  Chunk(int d, int n, boolean weighted, double[] data) {
+  /** A float64 chunk over {@code data}: features column-major, then labels, then weights. */
+  public Chunk(int d, int n, boolean weighted, double[] data) {
     this(d, n, weighted, data, null);
   }
 
@@ -43,7 +44,7 @@ public final class Chunk implements Serializable {
     return n;
   }
 
-  boolean isFloat() {
+  public boolean isFloat() {
     return x32 != null;
   }
 
@@ -61,7 +62,7 @@ public final class Chunk implements Serializable {
     return data[labelOffset() + j];
   }
 
-  double weight(int j) {
+  public double weight(int j) {
     return weighted ? data[weightOffset() + j] : 1.0;
   }
 
@@ -71,7 +72,7 @@ public final class Chunk implements Serializable {
   }
 
   /** Copies labels (and weights, or ones) into the given arrays. */
-  void unstack(double[] labels, double[] weights) {
+  public void unstack(double[] labels, double[] weights) {
     System.arraycopy(data, labelOffset(), labels, 0, n);
     if (weights != null) {
       if (weighted) {
@@ -82,16 +83,27 @@ public final class Chunk implements Serializable {
     }
   }
 
-  /** Copies row j's features into column col of a batch buffer of the chunk's precision. */
-  void gatherFeatures(int j, Object out, int col) {
-    if (x32 != null) {
-      System.arraycopy(x32, j * d, (float[]) out, col * d, d);
-    } else {
-      System.arraycopy(data, j * d, (double[]) out, col * d, d);
-    }
+  /** Copies row j's features into column col of a float64 batch buffer (a float64 chunk). */
+  void copyFeatures(int j, double[] out, int col) {
+    System.arraycopy(data, j * d, out, col * d, d);
   }
 
-  double totalWeight() {
+  /** Copies row j's features into column col of a float32 batch buffer (a float32 chunk). */
+  void copyFeatures(int j, float[] out, int col) {
+    System.arraycopy(x32, j * d, out, col * d, d);
+  }
+
+  /** The d × n features, column-major, at the start of this array (a float64 chunk). */
+  public double[] features64() {
+    return data;
+  }
+
+  /** The d × n features, column-major (a float32 chunk). */
+  public float[] features32() {
+    return x32;
+  }
+
+  public double totalWeight() {
     if (!weighted) return n;
     double s = 0;
     for (int j = 0; j < n; j++) s += data[weightOffset() + j];

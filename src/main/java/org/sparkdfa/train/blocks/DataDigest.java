@@ -1,4 +1,4 @@
-package org.sparkdfa.train;
+package org.sparkdfa.train.blocks;
 
 /**
  * A 64-bit digest of packed training rows, so that a checkpoint is resumed only on the data it

@@ -1,4 +1,4 @@
-package org.sparkdfa.train;
+package org.sparkdfa.train.blocks;
 
 import java.util.List;
 import java.util.function.IntFunction;
@@ -9,6 +9,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 import org.sparkdfa.data.ExampleGenerator;
+import org.sparkdfa.train.InvalidInputException;
+import org.sparkdfa.train.local.LocalExchange;
 
 /**
  * Packed training rows, cached (MEMORY_AND_DISK: blocks that do not fit spill rather than being

@@ -1,4 +1,4 @@
-package org.sparkdfa.train;
+package org.sparkdfa.train.steps;
 
 import org.sparkdfa.nn.Loss;
 

@@ -1,10 +1,11 @@
-package org.sparkdfa.train;
+package org.sparkdfa.train.local;
 
 import java.util.HashMap;
 import java.util.Map;
+import org.sparkdfa.train.steps.GradientSum;
 
 /**
- * Where the tasks of one epoch job ({@link EpochJob}) and the driver meet, step by step: the
+ * Where the tasks of one epoch ({@link EpochSteps}, {@link ThreadSteps}) and the driver meet, step by step: the
  * driver publishes each step's weights at that step's {@link WeightsGate}, every task computes
  * its share and delivers it here, and the driver takes the step's P shares once all are in.
  * Parked in the {@link LocalExchange} for the length of the epoch (tasks reach it by id).
@@ -12,40 +13,41 @@ import java.util.Map;
  * <p>A task may deliver steps ahead of the driver only when its shares are empty (no rows of its
  * partition fall in those steps), so shares are kept per step.
  */
-final class EpochChannel {
+public final class EpochChannel<A> {
   /** How often a waiting driver checks whether the job has ended without delivering. */
   private static final long POLL_MS = 20;
 
   private final int partitions;
-  private final Map<Integer, WeightsGate> gates = new HashMap<>();
-  private final Map<Integer, GradientSum[]> shares = new HashMap<>();
+  private final Map<Integer, WeightsGate<A>> gates = new HashMap<>();
+  private final Map<Integer, GradientSum<A>[]> shares = new HashMap<>();
   private final Map<Integer, Integer> delivered = new HashMap<>();
   private boolean abandoned;
 
-  EpochChannel(int partitions) {
+  public EpochChannel(int partitions) {
     this.partitions = partitions;
   }
 
-  /** Opens step {@code step}'s gate with its weights (double[] or float[]). */
-  void publish(int step, Object weights) {
+  /** Opens step {@code step}'s gate with its weights. */
+  public void publish(int step, A weights) {
     gate(step).publish(weights);
   }
 
   /** Step {@code step}'s weights for a task: waits for the driver; null once abandoned. */
-  Object weights(int step) {
+  A weights(int step) {
     return gate(step).await();
   }
 
-  private synchronized WeightsGate gate(int step) {
+  private synchronized WeightsGate<A> gate(int step) {
     return gates.computeIfAbsent(step, s -> {
-      WeightsGate g = new WeightsGate();
+      WeightsGate<A> g = new WeightsGate<>();
       if (abandoned) g.abandon();
       return g;
     });
   }
 
   /** A task's share of {@code step}; dropped when the epoch was abandoned. */
-  synchronized void deliver(int step, int partition, GradientSum share) {
+  @SuppressWarnings("unchecked")
+  public synchronized void deliver(int step, int partition, GradientSum<A> share) {
     if (abandoned) return;
     shares.computeIfAbsent(step, s -> new GradientSum[partitions])[partition] = share;
     delivered.merge(step, 1, Integer::sum);
@@ -53,7 +55,7 @@ final class EpochChannel {
   }
 
   /** The tasks that deliver, as the driver watches them while it waits. */
-  interface Tasks {
+  public interface Tasks {
     /** True once every task has ended; throws the first task's failure if one failed. */
     boolean ended();
 
@@ -66,7 +68,7 @@ final class EpochChannel {
    * (element i is partition i's). If a task fails first its failure is rethrown (tasks that end
    * without delivering are a bug, reported as such).
    */
-  synchronized GradientSum[] take(int step, Tasks tasks) {
+  public synchronized GradientSum<A>[] take(int step, Tasks tasks) {
     try {
       while (delivered.getOrDefault(step, 0) < partitions) {
         if (tasks.ended()) {
@@ -87,13 +89,13 @@ final class EpochChannel {
   }
 
   /** Opens every gate, now and later, without weights: the tasks stop at their next step. */
-  synchronized void abandon() {
+  public synchronized void abandon() {
     abandoned = true;
-    for (WeightsGate g : gates.values()) g.abandon();
+    for (WeightsGate<A> g : gates.values()) g.abandon();
     notifyAll();
   }
 
-  synchronized boolean abandoned() {
+  public synchronized boolean abandoned() {
     return abandoned;
   }
 }

@@ -1,4 +1,4 @@
-package org.sparkdfa.train;
+package org.sparkdfa.train.cluster;
 
 import org.apache.spark.SparkConf;
 import org.slf4j.Logger;
@@ -14,7 +14,7 @@ import org.sparkdfa.nn.Precision;
  * setting to change and why (the launchers in jobs/ set both). On a local master nothing travels
  * as bytes ({@link LocalExchange}) and the trainer does not ask.
  */
-final class TransportSettings {
+public final class TransportSettings {
   private static final Logger LOG = LoggerFactory.getLogger(TransportSettings.class);
   static final String MAX_DIRECT_RESULT = "spark.task.maxDirectResultSize";
   static final String BROADCAST_COMPRESS = "spark.broadcast.compress";
@@ -22,7 +22,7 @@ final class TransportSettings {
   private TransportSettings() {}
 
   /** The advice for a network of {@code numParams} parameters, or null when all is well. */
-  static String advice(SparkConf conf, long numParams, Precision precision) {
+  public static String advice(SparkConf conf, long numParams, Precision precision) {
     long vectorBytes = numParams * (precision == Precision.FLOAT32 ? Float.BYTES : Double.BYTES);
     StringBuilder fix = new StringBuilder();
     long direct = conf.getSizeAsBytes(MAX_DIRECT_RESULT, "1m");
@@ -43,7 +43,7 @@ final class TransportSettings {
     return fix.length() == 0 ? null : fix.substring(1);
   }
 
-  static void check(SparkConf conf, long numParams, Precision precision, String label) {
+  public static void check(SparkConf conf, long numParams, Precision precision, String label) {
     String advice = advice(conf, numParams, precision);
     if (advice != null) {
       LOG.warn("{}: Spark's transport settings slow every training step. {} (jobs/*.sh "

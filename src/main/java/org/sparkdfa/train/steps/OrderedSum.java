@@ -1,11 +1,12 @@
-package org.sparkdfa.train;
+package org.sparkdfa.train.steps;
 
 import java.io.Serializable;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Sums per-partition {@link GradientSum}s along a fixed binary tree over partition indices, so the
+ * Sums per-partition shares ({@link GradientSum}s in hand, {@link PackedSum}s as bytes) along
+ * a fixed binary tree over partition indices, so the
  * floating-point result is the same whatever order Spark's tasks finish and whatever shape
  * {@code treeAggregate} gives the reduction. Node (level j, index k) covers partitions
  * [k·2^j, (k+1)·2^j); two nodes merge only with their sibling. Without this, the same seed and
@@ -13,39 +14,41 @@ import java.util.Map;
  *
  * <p>Pending nodes wait for their sibling; in practice few are pending at once.
  */
-public final class OrderedSum implements Serializable {
+public final class OrderedSum<T extends Summable<T>> implements Serializable {
   private static final long serialVersionUID = 1L;
 
   private final int partitions;
-  private final Map<Long, GradientSum> pending = new HashMap<>();
+  private final Map<Long, T> pending = new HashMap<>();
 
   public OrderedSum(int partitions) {
     this.partitions = partitions;
   }
 
   /** The sum of one partition, as a leaf of the tree. */
-  static OrderedSum leaf(int partitions, int partition, GradientSum value) {
-    OrderedSum s = new OrderedSum(partitions);
+  public static <T extends Summable<T>> OrderedSum<T> leaf(int partitions, int partition,
+      T value) {
+    OrderedSum<T> s = new OrderedSum<>(partitions);
     s.insert(0, partition, value);
     return s;
   }
 
   /** The ordered sum of one share per partition, {@code shares[i]} being partition i's. */
-  static OrderedSum ofPartitions(GradientSum[] shares) {
-    OrderedSum s = new OrderedSum(shares.length);
+  public static <T extends Summable<T>> OrderedSum<T> ofPartitions(T[] shares) {
+    OrderedSum<T> s = new OrderedSum<>(shares.length);
     for (int i = 0; i < shares.length; i++) s.insert(0, i, shares[i]);
     return s;
   }
 
-  OrderedSum merge(OrderedSum other) {
-    for (Map.Entry<Long, GradientSum> e : other.pending.entrySet()) {
+  /** Adds {@code other}'s nodes into this tree and returns this. */
+  public OrderedSum<T> merge(OrderedSum<T> other) {
+    for (Map.Entry<Long, T> e : other.pending.entrySet()) {
       long key = e.getKey();
       insert((int) (key >>> 32), (int) key, e.getValue());
     }
     return this;
   }
 
-  private void insert(int level, int index, GradientSum value) {
+  private void insert(int level, int index, T value) {
     while (true) {
       if (rootLevel() <= level) {
         pending.put(key(level, index), value);
@@ -59,13 +62,13 @@ public final class OrderedSum implements Serializable {
         level++;
         continue;
       }
-      GradientSum other = pending.remove(key(level, sibling));
+      T other = pending.remove(key(level, sibling));
       if (other == null) {
         pending.put(key(level, index), value);
         return;
       }
       // Always left + right, whichever arrived first.
-      value = (index & 1) == 0 ? value.merge(other) : other.merge(value);
+      value = (index & 1) == 0 ? value.plus(other) : other.plus(value);
       index >>= 1;
       level++;
     }
@@ -81,9 +84,9 @@ public final class OrderedSum implements Serializable {
     return ((long) level << 32) | (index & 0xffffffffL);
   }
 
-  /** The total once every partition has been merged in. */
-  GradientSum result() {
-    if (pending.isEmpty()) return new GradientSum();
+  /** The total once every partition has been merged in; {@code ifEmpty} when none was. */
+  public T result(T ifEmpty) {
+    if (pending.isEmpty()) return ifEmpty;
     if (pending.size() != 1) {
       throw new IllegalStateException("ordered sum incomplete: " + pending.size() + " parts pending");
     }

@@ -1,4 +1,4 @@
-package org.sparkdfa.train;
+package org.sparkdfa.train.blocks;
 
 import java.io.Serializable;
 import java.util.List;
@@ -67,14 +67,34 @@ public final class PartitionData implements Serializable {
   }
 
   /**
-   * Copies row r's features (into a double[] or float[] batch buffer matching the chunks'
-   * precision), label and weight into column col of the batch buffers.
+   * Copies row r's features, label and weight (when {@code wOut} is not null) into column col
+   * of float64 batch buffers (float64 chunks).
    */
-  void gather(int r, Object xOut, double[] yOut, double[] wOut, int col) {
+  public void gather(int r, double[] xOut, double[] yOut, double[] wOut, int col) {
+    chunks[r / CHUNK_ROWS].copyFeatures(r % CHUNK_ROWS, xOut, col);
+    gatherLabel(r, yOut, wOut, col);
+  }
+
+  /** {@link #gather(int, double[], double[], double[], int)} for float32 chunks. */
+  public void gather(int r, float[] xOut, double[] yOut, double[] wOut, int col) {
+    chunks[r / CHUNK_ROWS].copyFeatures(r % CHUNK_ROWS, xOut, col);
+    gatherLabel(r, yOut, wOut, col);
+  }
+
+  private void gatherLabel(int r, double[] yOut, double[] wOut, int col) {
     Chunk c = chunks[r / CHUNK_ROWS];
     int j = r % CHUNK_ROWS;
-    c.gatherFeatures(j, xOut, col);
     yOut[col] = c.label(j);
     if (wOut != null) wOut[col] = c.weight(j);
+  }
+
+  /** Whether rows carry weights (else every weight is 1). */
+  public boolean weighted() {
+    return weighted;
+  }
+
+  /** The packed chunks, in row order (not to be modified). */
+  public Chunk[] chunks() {
+    return chunks;
   }
 }
