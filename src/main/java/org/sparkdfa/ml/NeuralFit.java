@@ -18,6 +18,7 @@ import org.sparkdfa.nn.Feedback;
 import org.sparkdfa.nn.Loss;
 import org.sparkdfa.nn.Network;
 import org.sparkdfa.nn.NetworkSpec;
+import org.sparkdfa.nn.Precision;
 import org.sparkdfa.optim.OptimizerConfig;
 import org.sparkdfa.train.EpochListener;
 import org.sparkdfa.train.Trainer;
@@ -173,11 +174,8 @@ abstract class NeuralFit {
    */
   private void checkLbfgsParams() {
     String fix = "; unset it or pick a mini-batch optimizer (e.g. adam)";
-    if (!"float64".equals(p.getPrecision())) {
-      throw new IllegalArgumentException("Param optimizer 'lbfgs' runs in float64 but precision "
-          + "is '" + p.getPrecision() + "'; set precision to float64 or pick a mini-batch "
-          + "optimizer");
-    }
+    TrainingConfig.requireLbfgsPrecision(Precision.fromName(p.getPrecision()),
+        "Param precision");
     if (p.isDefined(p.checkpointDir())) {
       throw new IllegalArgumentException("Param optimizer 'lbfgs' writes no checkpoints (one "
           + "Breeze run, no epochs to resume from) but checkpointDir is set to '"

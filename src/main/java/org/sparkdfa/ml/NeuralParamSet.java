@@ -191,15 +191,15 @@ final class NeuralParamSet implements Serializable {
   void setDefaults(Params owner) {
     owner.setDefault(hiddenActivation, "relu");
     owner.setDefault(loss, AUTO_LOSS);
-    owner.setDefault(optimizer, "adam");
+    owner.setDefault(optimizer, OptimizerKind.ADAM.canonicalName());
     owner.setDefault(stepSize, 0.001);
     owner.setDefault(stepSizeSchedule, "constant");
     owner.setDefault(decayRate, 0.95);
     owner.setDefault(minStepSize, 0.0);
     owner.setDefault(warmupSteps, 0);
-    owner.setDefault(momentum, 0.9);
-    owner.setDefault(beta1, 0.9);
-    owner.setDefault(beta2, 0.999);
+    owner.setDefault(momentum, OptimizerKind.MOMENTUM.defaultMomentum());
+    owner.setDefault(beta1, OptimizerKind.ADAM.defaultBeta1());
+    owner.setDefault(beta2, OptimizerKind.ADAM.defaultBeta2());
     owner.setDefault(regParam, 0.0);
     owner.setDefault(batchSize, 128);
     owner.setDefault(maxIter, 20);

@@ -49,23 +49,8 @@ final class LbfgsSolver {
       return new TrainingResult(params, new ArrayList<>(), 0, StopReason.MAX_ITER,
           "reached maxIter = 0");
     }
-    JavaSparkContext jsc = train.sparkContext();
-    JavaRDD<Tuple2<Object, Vector>> stacked = train.blocks(0).flatMap(p -> {
-      List<Tuple2<Object, Vector>> out = new ArrayList<>(p.chunks().length);
-      for (Chunk c : p.chunks()) {
-        out.add(new Tuple2<>((double) c.rows(), new DenseVector(c.features64())));
-      }
-      return out.iterator();
-    });
-    long numChunks = stacked.count();
-    double totalWeight = train.blocks(0).map(p -> {
-      double s = 0;
-      for (Chunk c : p.chunks()) s += c.totalWeight();
-      return s;
-    }).reduce(Double::sum);
-    // MLlib divides the summed loss by the number of stacked vectors; rescale rows so that the
-    // result is the exact weighted mean over rows.
-    double rowScale = numChunks / totalWeight;
+    JavaRDD<Tuple2<Object, Vector>> stacked = stacked(train);
+    double rowScale = rowScale(train, stacked.count());
     ChunkGradient gradient = new ChunkGradient(bctx, rowScale, config.network().spec().inputs());
     MaskedL2Updater updater = new MaskedL2Updater(config.network().spec().regularizedIndices());
     double regParam = config.optimizer() == null ? 0.0 : config.optimizer().regParam();
@@ -103,6 +88,30 @@ final class LbfgsSolver {
         converged ? StopReason.CONVERGED : StopReason.MAX_ITER,
         converged ? "L-BFGS converged after " + iterations + " iterations (tol = " + config.tol()
             + ")" : "reached maxIter = " + config.maxEpochs() + " iterations");
+  }
+
+  /** Each packed chunk as one MLlib example: (rows, the chunk's stacked array). */
+  private static JavaRDD<Tuple2<Object, Vector>> stacked(TrainingData train) {
+    return train.blocks(0).flatMap(p -> {
+      List<Tuple2<Object, Vector>> out = new ArrayList<>(p.chunks().length);
+      for (Chunk c : p.chunks()) {
+        out.add(new Tuple2<>((double) c.rows(), new DenseVector(c.features64())));
+      }
+      return out.iterator();
+    });
+  }
+
+  /**
+   * MLlib divides the summed loss by the number of stacked vectors; rows are rescaled by this so
+   * that the result is the exact weighted mean over rows.
+   */
+  private static double rowScale(TrainingData train, long numChunks) {
+    double totalWeight = train.blocks(0).map(p -> {
+      double s = 0;
+      for (Chunk c : p.chunks()) s += c.totalWeight();
+      return s;
+    }).reduce(Double::sum);
+    return numChunks / totalWeight;
   }
 
   /** MLlib gradient over one stacked chunk: our network's gradient, rows rescaled. */

@@ -64,12 +64,21 @@ public record TrainingConfig(
         seed, aggregationDepth, jobLabel, java.util.List.of());
   }
 
+  /**
+   * L-BFGS runs through MLlib's Breeze solver, in double only: the one place that says so
+   * ({@code param} names the setting in the caller's terms).
+   */
+  public static void requireLbfgsPrecision(org.sparkdfa.nn.Precision precision, String param) {
+    if (precision != org.sparkdfa.nn.Precision.FLOAT64) {
+      throw new IllegalArgumentException("Optimizer 'lbfgs' runs in float64 but " + param
+          + " is '" + precision.paramName() + "'; set " + param + " to float64 or pick a "
+          + "mini-batch optimizer");
+    }
+  }
+
   public TrainingConfig {
     listeners = java.util.List.copyOf(listeners);
-    if (lbfgs && precision != org.sparkdfa.nn.Precision.FLOAT64) {
-      throw new IllegalArgumentException("optimizer 'lbfgs' runs in float64; set precision to "
-          + "float64 or pick a mini-batch optimizer for float32");
-    }
+    if (lbfgs) requireLbfgsPrecision(precision, "precision");
     if (batchSize <= 0) {
       throw new IllegalArgumentException("batchSize must be positive, got " + batchSize);
     }

@@ -23,6 +23,8 @@ import org.sparkdfa.ml.DfaMlpClassifier;
 import org.sparkdfa.ml.MlpClassificationModel;
 import org.sparkdfa.ml.NeuralClassifierBase;
 import org.sparkdfa.train.local.LocalExchange;
+import org.sparkdfa.train.local.EpochChannel;
+import org.sparkdfa.train.steps.Flat;
 import org.sparkdfa.train.steps.GradientSum;
 
 
@@ -83,8 +85,8 @@ class EpochJobTest extends SparkTestBase {
     DfaMlpClassifier dfa = new DfaMlpClassifier().setLayers(new int[] {10, 16, 8, 1})
         .setStepSize(0.02).setBatchSize(100).setMaxIter(2).setSeed(7).setPrecision(precision);
     Fit perEpoch = fit(dfa, data, Map.of());
-    Fit perStepAhead = fit(dfa, data, Map.of(StepRunners.CONF_KEY, "false"));
-    Fit oneAtATime = fit(dfa, data, Map.of(StepJobs.CONF_KEY, "false"));
+    Fit perStepAhead = fit(dfa, data, Map.of(StepRunners.EPOCH_JOBS_KEY, "false"));
+    Fit oneAtATime = fit(dfa, data, Map.of(StepRunners.RUN_AHEAD_KEY, "false"));
     Fit asBytes = fit(dfa, data, Map.of(LocalExchange.CONF_KEY, "false"));
     assertArrayEquals(oneAtATime.weights(), perEpoch.weights(), 0.0, "one job per epoch");
     assertArrayEquals(oneAtATime.weights(), perStepAhead.weights(), 0.0, "per step, ahead");
@@ -111,7 +113,7 @@ class EpochJobTest extends SparkTestBase {
         .setStepSize(0.05).setBatchSize(20).setMaxIter(3).setSeed(7)
         .setValidationIndicatorCol("isVal");
     Fit perEpoch = fit(bp, data, Map.of());
-    Fit oneAtATime = fit(bp, data, Map.of(StepJobs.CONF_KEY, "false"));
+    Fit oneAtATime = fit(bp, data, Map.of(StepRunners.RUN_AHEAD_KEY, "false"));
     assertArrayEquals(oneAtATime.weights(), perEpoch.weights(), 0.0);
     assertTrue(perEpoch.jobs() < oneAtATime.jobs(), perEpoch.jobs() + " vs " + oneAtATime.jobs());
     data.unpersist();
@@ -170,8 +172,8 @@ class EpochJobTest extends SparkTestBase {
 
   @Test
   void aWaitingDriverGetsATaskFailureInsteadOfWaitingForever() {
-    EpochChannel channel = new EpochChannel(2);
-    channel.deliver(0, 0, new GradientSum());
+    EpochChannel channel = new EpochChannel<double[]>(2);
+    channel.deliver(0, 0, new GradientSum<>(Flat.F64));
     IllegalStateException failure = new IllegalStateException("task 1 failed");
     EpochChannel.Tasks failed = new EpochChannel.Tasks() {
       @Override
@@ -199,7 +201,7 @@ class EpochJobTest extends SparkTestBase {
 
   @Test
   void sharesAreKeptPerStepAndAnAbandonedChannelOpensEveryGateEmpty() {
-    EpochChannel channel = new EpochChannel(2);
+    EpochChannel channel = new EpochChannel<double[]>(2);
     EpochChannel.Tasks running = new EpochChannel.Tasks() {
       @Override
       public boolean ended() {
@@ -209,19 +211,19 @@ class EpochJobTest extends SparkTestBase {
       @Override
       public void cancel() {}
     };
-    GradientSum a = new GradientSum();
-    GradientSum b = new GradientSum();
-    GradientSum later = new GradientSum();
+    GradientSum<double[]> a = new GradientSum<>(Flat.F64);
+    GradientSum<double[]> b = new GradientSum<>(Flat.F64);
+    GradientSum<double[]> later = new GradientSum<>(Flat.F64);
     channel.deliver(1, 1, later); // a partition without rows in step 0 runs ahead
     channel.deliver(0, 1, b);
     channel.deliver(0, 0, a);
-    GradientSum[] step0 = channel.take(0, running);
+    GradientSum<double[]>[] step0 = channel.take(0, running);
     assertTrue(step0[0] == a && step0[1] == b);
     channel.publish(1, new double[] {1.0});
     assertArrayEquals(new double[] {1.0}, (double[]) channel.weights(1), 0.0);
     channel.abandon();
     assertEquals(null, channel.weights(1 + 1), "a gate opened after abandon must be empty");
-    channel.deliver(1, 0, new GradientSum()); // dropped: nobody takes it
+    channel.deliver(1, 0, new GradientSum<>(Flat.F64)); // dropped: nobody takes it
     assertTrue(channel.abandoned());
   }
 }

@@ -38,7 +38,7 @@ class LocalExchangeFitTest extends SparkTestBase {
       boolean exchange, boolean runAhead) {
     SparkContext sc = spark().sparkContext();
     sc.setLocalProperty(LocalExchange.CONF_KEY, Boolean.toString(exchange));
-    sc.setLocalProperty(StepJobs.CONF_KEY, Boolean.toString(runAhead));
+    sc.setLocalProperty(StepRunners.RUN_AHEAD_KEY, Boolean.toString(runAhead));
     long parkedBefore = LocalExchange.parkedTotal();
     int cachedBefore = sc.getPersistentRDDs().size();
     try {
@@ -55,7 +55,7 @@ class LocalExchangeFitTest extends SparkTestBase {
       return w;
     } finally {
       sc.setLocalProperty(LocalExchange.CONF_KEY, null);
-      sc.setLocalProperty(StepJobs.CONF_KEY, null);
+      sc.setLocalProperty(StepRunners.RUN_AHEAD_KEY, null);
     }
   }
 
@@ -105,12 +105,12 @@ class LocalExchangeFitTest extends SparkTestBase {
 
   @Test
   void onlyLocalMastersThatNeverRetryATaskRunAhead() {
-    assertFalse(StepJobs.retriesTasks("local[2]"));
-    assertFalse(StepJobs.retriesTasks("local[*]"));
-    assertFalse(StepJobs.retriesTasks("local"));
-    assertFalse(StepJobs.retriesTasks("local[4, 1]"));
-    assertTrue(StepJobs.retriesTasks("local[4,2]"));
-    assertTrue(StepJobs.retriesTasks("local[*, 3]"));
-    assertTrue(StepJobs.canRunAhead(spark().sparkContext()), "the tests' local[2] runs ahead");
+    assertFalse(StepRunners.retriesTasks("local[2]"));
+    assertFalse(StepRunners.retriesTasks("local[*]"));
+    assertFalse(StepRunners.retriesTasks("local"));
+    assertFalse(StepRunners.retriesTasks("local[4, 1]"));
+    assertTrue(StepRunners.retriesTasks("local[4,2]"));
+    assertTrue(StepRunners.retriesTasks("local[*, 3]"));
+    assertTrue(StepRunners.canRunAhead(spark().sparkContext()), "the tests' local[2] runs ahead");
   }
 }

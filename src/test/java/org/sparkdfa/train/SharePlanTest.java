@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import org.sparkdfa.train.steps.PartitionGradient;
+import org.sparkdfa.train.steps.SharePlan;
 import org.sparkdfa.nn.Activation;
 import org.sparkdfa.nn.Feedback;
 import org.sparkdfa.nn.Loss;
@@ -22,7 +24,7 @@ class SharePlanTest {
   /** Rows of each step summed over the partitions, checking that each row is used once. */
   private static long[] stepRows(int[] partitionRows, int steps, int epoch, long seed) {
     int parts = partitionRows.length;
-    StepContext ctx = new StepContext(new Network(NetworkSpec.mlp(new int[] {2, 1},
+    PartitionGradient<?> ctx = PartitionGradient.create(new Network(NetworkSpec.mlp(new int[] {2, 1},
         Activation.fromName("relu"), Loss.fromName("bce"))), Feedback.BACKPROP, seed, parts,
         Precision.FLOAT64);
     long[] perStep = new long[steps];
@@ -33,8 +35,8 @@ class SharePlanTest {
       phases[p] = phase;
       int[] used = new int[n];
       for (int s = 0; s < steps; s++) {
-        int lo = StepContext.shareStart(n, s, steps, phase, parts);
-        int hi = StepContext.shareStart(n, s + 1, steps, phase, parts);
+        int lo = SharePlan.shareStart(n, s, steps, phase, parts);
+        int hi = SharePlan.shareStart(n, s + 1, steps, phase, parts);
         assertTrue(lo <= hi && hi - lo <= (n + steps - 1) / steps,
             "partition " + p + " step " + s + ": [" + lo + ", " + hi + ")");
         for (int i = lo; i < hi; i++) used[i]++;

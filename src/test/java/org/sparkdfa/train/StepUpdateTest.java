@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.sparkdfa.optim.Optimizer;
 import org.sparkdfa.optim.OptimizerConfig;
 import org.sparkdfa.optim.Optimizers;
+import org.sparkdfa.train.steps.Flat;
 import org.sparkdfa.train.steps.GradientSum;
 
 
@@ -36,7 +37,7 @@ class StepUpdateTest {
     try (StepUpdate update = new StepUpdate(N)) {
       for (int step = 0; step < 3; step++) {
         double[] summed = random(10 + step, 50);
-        GradientSum sum = new GradientSum(summed.clone(), 1.0, 64, 64);
+        GradientSum sum = GradientSum.of(Flat.F64, summed.clone(), 1.0, 64, 64);
         double[] expectedBefore = params.clone();
         assertEquals(StepUpdate.Outcome.APPLIED,
             update.apply(chunked, sum, params, grad, before));
@@ -58,7 +59,7 @@ class StepUpdateTest {
     Optimizer opt = adam();
     try (StepUpdate update = new StepUpdate(N)) {
       assertEquals(StepUpdate.Outcome.BAD_GRADIENT, update.apply(opt,
-          new GradientSum(summed, 1.0, 8, 8), params, new double[N], new double[N]));
+          GradientSum.of(Flat.F64, summed, 1.0, 8, 8), params, new double[N], new double[N]));
     }
     assertArrayEquals(original, params, 0.0);
     assertEquals(0, opt.steps(), "the optimizer must not have stepped");
@@ -76,7 +77,7 @@ class StepUpdateTest {
     double[] before = new double[N];
     try (StepUpdate update = new StepUpdate(N)) {
       assertEquals(StepUpdate.Outcome.BAD_WEIGHT, update.apply(sgd,
-          new GradientSum(summed, 1.0, 1, 1), params, new double[N], before));
+          GradientSum.of(Flat.F64, summed, 1.0, 1, 1), params, new double[N], before));
     }
     assertArrayEquals(original, before, 0.0);
   }

@@ -22,7 +22,7 @@ public final class PartitionData implements Serializable {
   /** {@link DataDigest} of the chunks, taken when they were packed. */
   final long digest;
 
-  PartitionData(int partition, int d, List<Chunk> chunks, boolean weighted) {
+  public PartitionData(int partition, int d, List<Chunk> chunks, boolean weighted) {
     this.partition = partition;
     this.d = d;
     this.chunks = chunks.toArray(new Chunk[0]);

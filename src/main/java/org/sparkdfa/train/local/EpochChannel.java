@@ -33,7 +33,7 @@ public final class EpochChannel<A> {
   }
 
   /** Step {@code step}'s weights for a task: waits for the driver; null once abandoned. */
-  A weights(int step) {
+  public A weights(int step) {
     return gate(step).await();
   }
 

@@ -2,6 +2,7 @@ package org.sparkdfa.train.local;
 
 import org.apache.spark.SimpleFutureAction;
 import org.apache.spark.broadcast.Broadcast;
+import org.sparkdfa.train.StepRunners;
 import org.sparkdfa.train.StepTimes;
 import org.sparkdfa.train.blocks.TrainingData;
 import org.sparkdfa.train.steps.PartitionGradient;
@@ -32,6 +33,13 @@ public final class EpochSteps<A> extends ChannelSteps<A> {
   public EpochSteps(TrainingData train, Broadcast<PartitionGradient<A>> context,
       LocalExchange.Scope fit, GradientPool<A> pool, int stepsPerEpoch, StepTimes times) {
     super(pool, train.numPartitions(), stepsPerEpoch, times);
+    org.apache.spark.SparkContext sc = train.sparkContext().sc();
+    int slots = StepRunners.localSlots(sc.master(), sc.getConf().getInt("spark.task.cpus", 1));
+    if (train.numPartitions() > slots) { // its last tasks would wait for slots forever
+      throw new IllegalArgumentException("an epoch job needs a task slot per partition: "
+          + train.numPartitions() + " partitions, " + slots + " slots on master "
+          + sc.master());
+    }
     this.train = train;
     this.context = context;
     this.fit = fit;

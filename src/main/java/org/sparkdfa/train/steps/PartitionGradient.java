@@ -1,6 +1,7 @@
 package org.sparkdfa.train.steps;
 
 import java.io.Serializable;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.spark.TaskContext;
 import org.sparkdfa.nn.Feedback;
@@ -79,7 +80,7 @@ public final class PartitionGradient<A> implements Serializable {
    */
   public GradientSum<A> share(PartitionData p, Supplier<A> weights, int epoch, int step,
       int stepsPerEpoch, A zeroedGrad, ArrayHome<A> home) {
-    return compute(p, weights, epoch, step, stepsPerEpoch, zeroedGrad, home);
+    return compute(p, weights, epoch, step, stepsPerEpoch, zeroedGrad, home, sum -> sum);
   }
 
   /**
@@ -88,15 +89,19 @@ public final class PartitionGradient<A> implements Serializable {
    */
   public PackedSum sharePacked(PartitionData p, Supplier<A> weights, int epoch, int step,
       int stepsPerEpoch) {
-    return PackedSum.of(compute(p, weights, epoch, step, stepsPerEpoch, null, null));
+    return compute(p, weights, epoch, step, stepsPerEpoch, null, null, PackedSum::of);
   }
 
-  private GradientSum<A> compute(PartitionData p, Supplier<A> weights, int epoch, int step,
-      int stepsPerEpoch, A zeroedGrad, ArrayHome<A> home) {
+  /**
+   * The share, handed to {@code finish} while the scratch is still this task's: a share summed
+   * into the scratch's own gradient must be encoded before another task may borrow it.
+   */
+  private <R> R compute(PartitionData p, Supplier<A> weights, int epoch, int step,
+      int stepsPerEpoch, A zeroedGrad, ArrayHome<A> home, Function<GradientSum<A>, R> finish) {
     int phase = phase(epoch, p.partition());
     int lo = SharePlan.shareStart(p.rows(), step, stepsPerEpoch, phase, numPartitions);
     int hi = SharePlan.shareStart(p.rows(), step + 1, stepsPerEpoch, phase, numPartitions);
-    if (hi == lo) return new GradientSum<>(flat);
+    if (hi == lo) return finish.apply(new GradientSum<>(flat));
     long t0 = System.nanoTime();
     ScratchPool<A> pool = pool();
     Scratch<A> s = pool.borrow(p, stepsPerEpoch);
@@ -109,9 +114,9 @@ public final class PartitionGradient<A> implements Serializable {
       } else {
         gathered(p, pool.permutation(seed, epoch, p), lo, hi, w, sum, s);
       }
-      if (w.abandoned()) return new GradientSum<>(flat);
+      if (w.abandoned()) return finish.apply(new GradientSum<>(flat));
       sum.taskNanos = System.nanoTime() - t0 - w.waitedNanos;
-      return sum;
+      return finish.apply(sum);
     } finally {
       pool.giveBack(s);
     }
