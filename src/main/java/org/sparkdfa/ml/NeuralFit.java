@@ -164,8 +164,15 @@ abstract class NeuralFit {
     }
     resolveSpec(FeatureSize.forValidation(schema, p.getFeaturesCol(),
         derivesInputSizeFromData(), p.getLabelCol(), derivesClassesFromData()));
-    optimizerConfig();
+    OptimizerConfig optimizer = optimizerConfig();
     if (usesLbfgs()) checkLbfgsParams();
+    TrainingConfig.requireLocalStepsFit(localSgd(), usesLbfgs(), optimizer);
+  }
+
+  /** The localSteps / outer* params as the trainer takes them. */
+  private org.sparkdfa.train.LocalSgd localSgd() {
+    return org.sparkdfa.train.LocalSgd.of(p.getLocalSteps(), p.getOuterOptimizer(),
+        p.getOuterStepSize(), p.getOuterMomentum());
   }
 
   /**
@@ -366,7 +373,7 @@ abstract class NeuralFit {
         optimizerConfig(), usesLbfgs(), p.getBatchSize(), p.getMaxIter(), p.getTol(),
         p.getEarlyStoppingPatience(), p.getSeed(), p.getAggregationDepth(), jobLabel(),
         epochListeners());
-    config = config.withPrecision(precision);
+    config = config.withPrecision(precision).withLocalSgd(localSgd());
     if (p.isDefined(p.checkpointDir())) {
       config = config.withCheckpoint(new org.sparkdfa.train.CheckpointConfig(
           p.getOrDefault(p.checkpointDir()), p.getCheckpointInterval(), "features="

@@ -59,6 +59,10 @@ final class NeuralParamSet implements Serializable {
   final Param<String> checkpointDir;
   final Param<String> precision;
   final IntParam checkpointInterval;
+  final IntParam localSteps;
+  final Param<String> outerOptimizer;
+  final DoubleParam outerStepSize;
+  final DoubleParam outerMomentum;
   final BooleanParam alignmentDiagnostics;
   final IntParam alignmentProbeRows;
 
@@ -176,6 +180,18 @@ final class NeuralParamSet implements Serializable {
     checkpointInterval = new IntParam(owner, "checkpointInterval", "checkpoint every this many "
         + "epochs (>= 1; the last epoch is always checkpointed)",
         Validators.atLeast("checkpointInterval", 1));
+    localSteps = new IntParam(owner, "localSteps", "local SGD: mini-batch steps each partition "
+        + "runs on its own (from the same weights, with a fresh copy of the optimizer) before "
+        + "the driver averages the partitions' weight deltas and applies outerOptimizer (>= 1; "
+        + "1 = a synchronous step per mini-batch)", Validators.atLeast("localSteps", 1));
+    outerOptimizer = new Param<>(owner, "outerOptimizer", "with localSteps > 1, the driver's "
+        + "rule for the row-weighted mean weight delta: average (SGD with outerStepSize; 1 = "
+        + "plain model averaging) or nesterov (with outerMomentum, as DiLoCo)",
+        Validators.oneOf("outerOptimizer", org.sparkdfa.train.LocalSgd.OUTER_RULES));
+    outerStepSize = new DoubleParam(owner, "outerStepSize", "outer step size η (> 0)",
+        Validators.positive("outerStepSize"));
+    outerMomentum = new DoubleParam(owner, "outerMomentum", "outer Nesterov momentum μ, in "
+        + "[0, 1)", Validators.inUnitInterval("outerMomentum", false));
   }
 
   /** The regressors' Huber δ (regressor and regression model each own one), default 1. */
@@ -212,6 +228,10 @@ final class NeuralParamSet implements Serializable {
     owner.setDefault(feedbackScale, 1.0);
     owner.setDefault(feedbackNormalization, "glorot");
     owner.setDefault(checkpointInterval, 1);
+    owner.setDefault(localSteps, 1);
+    owner.setDefault(outerOptimizer, "average");
+    owner.setDefault(outerStepSize, 1.0);
+    owner.setDefault(outerMomentum, 0.9);
     owner.setDefault(precision, "float64");
     owner.setDefault(alignmentDiagnostics, false);
     owner.setDefault(alignmentProbeRows, 256);

@@ -59,6 +59,10 @@ public interface NeuralParams extends Params {
   default Param<String> feedbackNormalization() { return paramSet().feedbackNormalization; }
   default Param<String> checkpointDir() { return paramSet().checkpointDir; }
   default IntParam checkpointInterval() { return paramSet().checkpointInterval; }
+  default IntParam localSteps() { return paramSet().localSteps; }
+  default Param<String> outerOptimizer() { return paramSet().outerOptimizer; }
+  default DoubleParam outerStepSize() { return paramSet().outerStepSize; }
+  default DoubleParam outerMomentum() { return paramSet().outerMomentum; }
   default Param<String> precision() { return paramSet().precision; }
   default BooleanParam alignmentDiagnostics() { return paramSet().alignmentDiagnostics; }
   default IntParam alignmentProbeRows() { return paramSet().alignmentProbeRows; }
@@ -94,6 +98,10 @@ public interface NeuralParams extends Params {
   default double getFeedbackScale() { return (Double) getOrDefault(feedbackScale()); }
   default String getFeedbackNormalization() { return name(feedbackNormalization()); }
   default int getCheckpointInterval() { return (Integer) getOrDefault(checkpointInterval()); }
+  default int getLocalSteps() { return (Integer) getOrDefault(localSteps()); }
+  default String getOuterOptimizer() { return (String) getOrDefault(outerOptimizer()); }
+  default double getOuterStepSize() { return (Double) getOrDefault(outerStepSize()); }
+  default double getOuterMomentum() { return (Double) getOrDefault(outerMomentum()); }
   default String getPrecision() { return name(precision()); }
   default boolean getAlignmentDiagnostics() {
     return (Boolean) getOrDefault(alignmentDiagnostics());

@@ -56,6 +56,10 @@ public interface NeuralSetters<E extends NeuralSetters<E>> extends NeuralParams 
   default E setWeightInit(String value) { set(weightInit(), value); return self(); }
   default E setCheckpointDir(String value) { set(checkpointDir(), value); return self(); }
   default E setCheckpointInterval(int value) { set(checkpointInterval(), value); return self(); }
+  default E setLocalSteps(int value) { set(localSteps(), value); return self(); }
+  default E setOuterOptimizer(String value) { set(outerOptimizer(), value); return self(); }
+  default E setOuterStepSize(double value) { set(outerStepSize(), value); return self(); }
+  default E setOuterMomentum(double value) { set(outerMomentum(), value); return self(); }
   default E setPrecision(String value) { set(precision(), value); return self(); }
   default E setAlignmentDiagnostics(boolean value) {
     set(alignmentDiagnostics(), value);

@@ -6,7 +6,6 @@ import java.util.List;
 import org.sparkdfa.train.blocks.PartitionData;
 import org.sparkdfa.train.blocks.TrainingData;
 import org.sparkdfa.train.local.ThreadSteps;
-import org.sparkdfa.train.steps.PartitionGradient;
 
 /**
  * The trainer's own loop ({@link TrainingLoop}) over steps that run without Spark
@@ -45,10 +44,10 @@ public final class InProcessLoop implements AutoCloseable {
       rows += sorted.get(i).rows();
     }
     this.config = config;
-    this.stepsPerEpoch = TrainingLoop.stepsPerEpoch(rows, config.batchSize());
+    this.stepsPerEpoch = TrainingLoop.unitsPerEpoch(config, rows);
     StepTimes times = new StepTimes();
-    this.steps = new ThreadSteps<>(PartitionGradient.create(config.network(), config.feedback(),
-        config.seed(), sorted.size(), config.precision()), sorted, threads, stepsPerEpoch, times);
+    this.steps = new ThreadSteps<>(Trainer.context(config, sorted.size(), rows), sorted, threads,
+        stepsPerEpoch, times);
     this.loop = new TrainingLoop(config, steps, stepsPerEpoch, times, null, null, epoch -> { });
   }
 

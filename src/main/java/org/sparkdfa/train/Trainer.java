@@ -8,6 +8,7 @@ import org.sparkdfa.train.local.LocalExchange;
 import org.sparkdfa.train.steps.Evaluation;
 import org.sparkdfa.train.steps.Flat;
 import org.sparkdfa.train.steps.PartitionGradient;
+import org.sparkdfa.train.steps.RoundPlan;
 
 /**
  * Trains on Spark: checks the memory plan, broadcasts the per-partition math once
@@ -30,8 +31,20 @@ public final class Trainer {
   public TrainingResult train(TrainingData train, TrainingData validation) {
     MemoryPlan.require(train.sparkContext().sc(), config.network().spec(), config.optimizer(),
         config.lbfgs(), config.precision(), config.batchSize(), train.numPartitions());
-    return train(train, validation, PartitionGradient.create(config.network(),
-        config.feedback(), config.seed(), train.numPartitions(), config.precision()));
+    return train(train, validation, context(config, train.numPartitions(), train.rows()));
+  }
+
+  /**
+   * The per-partition work of a fit: one mini-batch step per unit, or with local steps a round
+   * of them ({@link LocalSgd}).
+   */
+  static PartitionGradient<?> context(TrainingConfig config, int partitions, long rows) {
+    PartitionGradient<?> steps = PartitionGradient.create(config.network(), config.feedback(),
+        config.seed(), partitions, config.precision());
+    LocalSgd local = config.localSgd();
+    if (!local.enabled()) return steps;
+    return steps.withRounds(new RoundPlan(local.localSteps(), config.optimizer(),
+        TrainingLoop.stepsPerEpoch(rows, config.batchSize())));
   }
 
   private <A> TrainingResult train(TrainingData train, TrainingData validation,
@@ -42,7 +55,7 @@ public final class Trainer {
       if (config.lbfgs()) {
         return new LbfgsSolver(config).solve(train, validation, bctx, group);
       }
-      int stepsPerEpoch = TrainingLoop.stepsPerEpoch(train.rows(), config.batchSize());
+      int stepsPerEpoch = TrainingLoop.unitsPerEpoch(config, train.rows());
       StepTimes times = new StepTimes();
       try (StepRunner runner = StepRunners.forFit(jsc, bctx, train, stepsPerEpoch, config,
           times); TrainingLoop loop = new TrainingLoop(config, runner, stepsPerEpoch, times,

@@ -19,6 +19,7 @@ import org.sparkdfa.optim.OptimizerConfig;
  * @param listeners     called after every epoch; their metrics go into the epoch's record
  * @param checkpoint    where to checkpoint and resume from, or null
  * @param precision     float64 or float32 blocks, step weights and gemm
+ * @param localSgd      local steps and the outer optimizer ({@link LocalSgd#NONE}: none)
  */
 public record TrainingConfig(
     Network network,
@@ -35,7 +36,18 @@ public record TrainingConfig(
     String jobLabel,
     java.util.List<EpochListener> listeners,
     CheckpointConfig checkpoint,
-    org.sparkdfa.nn.Precision precision) implements Serializable {
+    org.sparkdfa.nn.Precision precision,
+    LocalSgd localSgd) implements Serializable {
+
+  /** A configuration of synchronous steps. */
+  public TrainingConfig(Network network, Feedback feedback, double[] initialParams,
+      OptimizerConfig optimizer, boolean lbfgs, int batchSize, int maxEpochs, double tol,
+      int patience, long seed, int aggregationDepth, String jobLabel,
+      java.util.List<EpochListener> listeners, CheckpointConfig checkpoint,
+      org.sparkdfa.nn.Precision precision) {
+    this(network, feedback, initialParams, optimizer, lbfgs, batchSize, maxEpochs, tol, patience,
+        seed, aggregationDepth, jobLabel, listeners, checkpoint, precision, LocalSgd.NONE);
+  }
 
   /** A float64 configuration. */
   public TrainingConfig(Network network, Feedback feedback, double[] initialParams,
@@ -76,8 +88,26 @@ public record TrainingConfig(
     }
   }
 
+  /**
+   * Local steps run a mini-batch rule with a constant step size inside each partition (a fresh
+   * copy per round has no step count for a schedule to follow): the one place that says so.
+   */
+  public static void requireLocalStepsFit(LocalSgd localSgd, boolean lbfgs,
+      OptimizerConfig optimizer) {
+    if (!localSgd.enabled()) return;
+    if (lbfgs || !optimizer.schedule().isConstant()) {
+      throw new IllegalArgumentException("Param localSteps = " + localSgd.localSteps()
+          + " runs a mini-batch optimizer with a constant stepSize inside each partition, but "
+          + (lbfgs ? "optimizer is 'lbfgs'" : "stepSizeSchedule is '"
+              + optimizer.schedule().kind() + "'") + "; set localSteps to 1, or pick a "
+          + "mini-batch optimizer with a constant stepSize");
+    }
+  }
+
   public TrainingConfig {
     listeners = java.util.List.copyOf(listeners);
+    if (localSgd == null) localSgd = LocalSgd.NONE;
+    requireLocalStepsFit(localSgd, lbfgs, optimizer);
     if (lbfgs) requireLbfgsPrecision(precision, "precision");
     if (batchSize <= 0) {
       throw new IllegalArgumentException("batchSize must be positive, got " + batchSize);
@@ -98,19 +128,33 @@ public record TrainingConfig(
   public TrainingConfig withListeners(java.util.List<EpochListener> others) {
     return new TrainingConfig(network, feedback, initialParams, optimizer, lbfgs, batchSize,
         maxEpochs, tol, patience, seed, aggregationDepth, jobLabel, others, checkpoint,
-        precision);
+        precision, localSgd);
   }
 
   /** This configuration with checkpoints (null = none). */
   public TrainingConfig withCheckpoint(CheckpointConfig other) {
     return new TrainingConfig(network, feedback, initialParams, optimizer, lbfgs, batchSize,
-        maxEpochs, tol, patience, seed, aggregationDepth, jobLabel, listeners, other, precision);
+        maxEpochs, tol, patience, seed, aggregationDepth, jobLabel, listeners, other, precision,
+        localSgd);
   }
 
   /** This configuration in another precision. */
   public TrainingConfig withPrecision(org.sparkdfa.nn.Precision other) {
     return new TrainingConfig(network, feedback, initialParams, optimizer, lbfgs, batchSize,
-        maxEpochs, tol, patience, seed, aggregationDepth, jobLabel, listeners, checkpoint, other);
+        maxEpochs, tol, patience, seed, aggregationDepth, jobLabel, listeners, checkpoint, other,
+        localSgd);
+  }
+
+  /** This configuration with local steps (see {@link LocalSgd}). */
+  public TrainingConfig withLocalSgd(LocalSgd other) {
+    return new TrainingConfig(network, feedback, initialParams, optimizer, lbfgs, batchSize,
+        maxEpochs, tol, patience, seed, aggregationDepth, jobLabel, listeners, checkpoint,
+        precision, other);
+  }
+
+  /** The rule the driver applies to each unit's averaged result: the outer rule with local steps. */
+  public OptimizerConfig driverOptimizer() {
+    return localSgd.enabled() ? localSgd.outer() : optimizer;
   }
 
   /**
@@ -122,6 +166,7 @@ public record TrainingConfig(
     return "spec=" + network.spec() + "; params=" + network.spec().numParams() + "; feedback="
         + feedback + "; optimizer=" + optimizer + "; lbfgs=" + lbfgs + "; batchSize=" + batchSize
         + "; seed=" + seed + "; precision=" + precision + "; tol=" + tol + "; patience=" + patience + "; rows=" + rows
-        + "; partitions=" + java.util.Arrays.toString(partitionRows);
+        + "; partitions=" + java.util.Arrays.toString(partitionRows)
+        + (localSgd.enabled() ? "; localSgd=" + localSgd : "");
   }
 }

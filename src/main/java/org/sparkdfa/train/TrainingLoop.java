@@ -57,10 +57,19 @@ final class TrainingLoop implements AutoCloseable {
     this.grad = new double[params.length];
     this.before = new double[params.length];
     this.update = new StepUpdate(params.length);
-    this.optimizer = Optimizers.create(config.optimizer(), params.length,
+    this.optimizer = Optimizers.create(config.driverOptimizer(), params.length,
         config.network().spec().regularizedIndices());
     this.stopping = new EarlyStopping(config.tol(), config.patience());
     this.detail = "reached maxIter = " + config.maxEpochs() + " epochs";
+  }
+
+  /**
+   * Units of work per epoch, each one call of the runner and one driver update: the mini-batch
+   * steps, or with local steps the rounds of them.
+   */
+  static int unitsPerEpoch(TrainingConfig config, long rows) {
+    int steps = stepsPerEpoch(rows, config.batchSize());
+    return config.localSgd().enabled() ? config.localSgd().roundsPerEpoch(steps) : steps;
   }
 
   /** Steps per epoch: the rows over the global batch, rounded up. */

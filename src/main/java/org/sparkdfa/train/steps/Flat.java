@@ -62,6 +62,9 @@ public abstract class Flat<A> implements Serializable {
    */
   public abstract A fromParams(double[] params, A reuse);
 
+  /** out[i] = scale · (a[i] − b[i]), computed in double and stored in this precision. */
+  public abstract void scaledDifference(double[] a, double[] b, double scale, A out);
+
   /** A copy in double. */
   public abstract double[] toDouble(A a);
 
@@ -135,6 +138,11 @@ public abstract class Flat<A> implements Serializable {
 
     @Override public double[] fromParams(double[] params, double[] reuse) {
       return params;
+    }
+
+    @Override public void scaledDifference(double[] a, double[] b, double scale,
+        double[] out) {
+      for (int i = 0; i < out.length; i++) out[i] = scale * (a[i] - b[i]);
     }
 
     @Override public double[] toDouble(double[] a) {
@@ -226,6 +234,11 @@ public abstract class Flat<A> implements Serializable {
           : new float[params.length];
       for (int i = 0; i < f.length; i++) f[i] = (float) params[i];
       return f;
+    }
+
+    @Override public void scaledDifference(double[] a, double[] b, double scale,
+        float[] out) {
+      for (int i = 0; i < out.length; i++) out[i] = (float) (scale * (a[i] - b[i]));
     }
 
     @Override public double[] toDouble(float[] a) {

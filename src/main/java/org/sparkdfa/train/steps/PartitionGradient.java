@@ -28,15 +28,18 @@ public final class PartitionGradient<A> implements Serializable {
   private final long seed;
   private final int numPartitions;
   private final Flat<A> flat;
+  /** Rounds of local steps as the unit of work; null: one mini-batch step per unit. */
+  private final RoundPlan rounds;
   private transient volatile ScratchPool<A> pool;
 
   private PartitionGradient(Network network, Feedback feedback, long seed, int numPartitions,
-      Flat<A> flat) {
+      Flat<A> flat, RoundPlan rounds) {
     this.network = network;
     this.feedback = feedback;
     this.seed = seed;
     this.numPartitions = numPartitions;
     this.flat = flat;
+    this.rounds = rounds;
   }
 
   /** The shares of a fit over {@code numPartitions} partitions, in {@code precision}. */
@@ -47,7 +50,15 @@ public final class PartitionGradient<A> implements Serializable {
 
   public static <A> PartitionGradient<A> create(Network network, Feedback feedback, long seed,
       int numPartitions, Flat<A> flat) {
-    return new PartitionGradient<>(network, feedback, seed, numPartitions, flat);
+    return new PartitionGradient<>(network, feedback, seed, numPartitions, flat, null);
+  }
+
+  /**
+   * These shares with rounds of local steps as the unit of work: unit u of an epoch is round u
+   * of {@code plan} ({@link LocalRound}), and its result is a weighted weight delta.
+   */
+  public PartitionGradient<A> withRounds(RoundPlan plan) {
+    return new PartitionGradient<>(network, feedback, seed, numPartitions, flat, plan);
   }
 
   public Network network() {
@@ -72,13 +83,21 @@ public final class PartitionGradient<A> implements Serializable {
   }
 
   /**
-   * Partition p's share of global step {@code step} of S, summed into {@code zeroedGrad} (all
+   * Partition p's share of unit {@code step} of S (a mini-batch step, or with
+   * {@link #withRounds} a round of local steps), summed into {@code zeroedGrad} (all
    * zeros), which the returned sum holds and sends to {@code home} once spent. {@code weights}
    * is asked only after the first block of rows is gathered (it may wait for the driver to
    * publish them, and gives null when the step was abandoned); the share is empty when the step
    * holds no rows of p or was abandoned, and {@code zeroedGrad} is then the caller's again.
    */
   public GradientSum<A> share(PartitionData p, Supplier<A> weights, int epoch, int step,
+      int stepsPerEpoch, A zeroedGrad, ArrayHome<A> home) {
+    if (rounds != null) return round(p, weights, epoch, step, zeroedGrad, home);
+    return stepShare(p, weights, epoch, step, stepsPerEpoch, zeroedGrad, home);
+  }
+
+  /** Partition p's share of mini-batch step {@code step} of S (see {@link #share}). */
+  GradientSum<A> stepShare(PartitionData p, Supplier<A> weights, int epoch, int step,
       int stepsPerEpoch, A zeroedGrad, ArrayHome<A> home) {
     return compute(p, weights, epoch, step, stepsPerEpoch, zeroedGrad, home, sum -> sum);
   }
@@ -89,7 +108,19 @@ public final class PartitionGradient<A> implements Serializable {
    */
   public PackedSum sharePacked(PartitionData p, Supplier<A> weights, int epoch, int step,
       int stepsPerEpoch) {
+    if (rounds != null) {
+      return PackedSum.of(round(p, weights, epoch, step,
+          flat.alloc(network.spec().numParams()), null));
+    }
     return compute(p, weights, epoch, step, stepsPerEpoch, null, null, PackedSum::of);
+  }
+
+  /** A round of local steps; empty if the weights never came (the round was abandoned). */
+  private GradientSum<A> round(PartitionData p, Supplier<A> weights, int epoch, int round,
+      A out, ArrayHome<A> home) {
+    A w = weights.get();
+    if (w == null) return new GradientSum<>(flat);
+    return LocalRound.run(this, rounds, p, w, epoch, round, out, home);
   }
 
   /**
