@@ -16,6 +16,9 @@
 #       one epoch of the parity experiment (fresh MNIST-parity k=3, 2352-512-1, batch 128,
 #       float32, local[2]) split into drawing+packing the rows, the training steps and the
 #       evaluation; the steps also against the same steps in the plain in-process loop.
+#   jobs/bench.sh localsgd [--quick] [--local-steps 1,4,16] [--outer nesterov] ...
+#       local SGD's time to accuracy on MNIST-parity k=2 (2352-512-1, batch 512, float32): H = 1
+#       against H = 4, 16 (localSteps), each until H = 1's best test accuracy less 0.5 points.
 #   jobs/bench.sh memory [--quick] [--rows 60000] ...
 #       cached block bytes per row (Spark's storage info) against the raw feature size, and the
 #       driver heap after GC with N and 2N rows, float64 and float32, local[2].
@@ -31,8 +34,8 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/launch.sh"
 
 usage() {
-  sed -n '2,29p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
-  echo "usage: jobs/bench.sh {kernel|trainer|float32|overhead|experiment|memory|scaling|all}" \
+  sed -n '2,32p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  echo "usage: jobs/bench.sh {kernel|trainer|float32|overhead|experiment|localsgd|memory|scaling|all}" \
     "[options]" >&2
 }
 
@@ -86,6 +89,8 @@ bench_overhead() { bench_local2 org.sparkdfa.bench.OverheadBench "$@"; }
 bench_memory() { bench_local2 org.sparkdfa.bench.MemoryBench "$@"; }
 
 bench_experiment() { bench_local2 org.sparkdfa.bench.ExperimentBench "$@"; }
+
+bench_localsgd() { bench_local2 org.sparkdfa.bench.LocalSgdBench "$@"; }
 
 # The scaling benchmark runs ScalingBench in several JVMs, each writing its figures to $out, then
 # ScalingReport prints the table, draws target/bench/scaling/scaling.png and the RESULT line:
@@ -158,7 +163,7 @@ bench_scaling() {
 cmd="${1:-}"
 [ $# -gt 0 ] && shift
 case "$cmd" in
-  kernel|trainer|float32|overhead|experiment|memory|scaling|all) snapshot_jar ;;
+  kernel|trainer|float32|overhead|experiment|localsgd|memory|scaling|all) snapshot_jar ;;
 esac
 case "$cmd" in
   kernel) bench_kernel "$@" ;;
@@ -166,6 +171,7 @@ case "$cmd" in
   float32) bench_float32 "$@" ;;
   overhead) bench_overhead "$@" ;;
   experiment) bench_experiment "$@" ;;
+  localsgd) bench_localsgd "$@" ;;
   memory) bench_memory "$@" ;;
   scaling) bench_scaling "$@" ;;
   all) bench_kernel && bench_trainer "$@" && bench_float32 "$@" && bench_overhead "$@" &&
