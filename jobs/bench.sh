@@ -19,6 +19,11 @@
 #   jobs/bench.sh localsgd [--quick] [--local-steps 1,4,16] [--outer nesterov] ...
 #       local SGD's time to accuracy on MNIST-parity k=2 (2352-512-1, batch 512, float32): H = 1
 #       against H = 4, 16 (localSteps), each until H = 1's best test accuracy less 0.5 points.
+#   jobs/bench.sh cluster [--quick] [--master spark://...] [--skip-localsgd] ...
+#       a standalone cluster (jobs/cluster.sh on ports 7277/8280, 2 workers x 1 core, started
+#       unless --master names one) against local[2]: the same float32 fit (MNIST-parity k=3,
+#       2352-512-1, batch 1024) with default executor memory, the empty-job latency, same weights,
+#       ERROR lines in the logs, and local SGD's time to accuracy (as localsgd) on the cluster.
 #   jobs/bench.sh memory [--quick] [--rows 60000] ...
 #       cached block bytes per row (Spark's storage info) against the raw feature size, and the
 #       driver heap after GC with N and 2N rows, float64 and float32, local[2].
@@ -34,8 +39,8 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/launch.sh"
 
 usage() {
-  sed -n '2,32p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
-  echo "usage: jobs/bench.sh {kernel|trainer|float32|overhead|experiment|localsgd|memory|scaling|all}" \
+  sed -n '2,37p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  echo "usage: jobs/bench.sh {kernel|trainer|float32|overhead|experiment|localsgd|cluster|memory|scaling|all}" \
     "[options]" >&2
 }
 
@@ -91,6 +96,37 @@ bench_memory() { bench_local2 org.sparkdfa.bench.MemoryBench "$@"; }
 bench_experiment() { bench_local2 org.sparkdfa.bench.ExperimentBench "$@"; }
 
 bench_localsgd() { bench_local2 org.sparkdfa.bench.LocalSgdBench "$@"; }
+
+# The cluster benchmark: one driver JVM submitted to the cluster, which runs the local[2] fit in
+# a session of its own first. Without --master it starts (and on exit stops) a cluster of this
+# checkout on ports 7277/8280 (the tests' cluster uses 7077), or reuses one running there.
+bench_cluster() {
+  local master="" a prev=""
+  for a in "$@"; do
+    [ "$prev" = "--master" ] && master="$a"
+    case "$a" in --master=*) master="${a#--master=}" ;; esac
+    prev="$a"
+  done
+  if [ -z "$master" ]; then
+    export SPARKDFA_MASTER_PORT="${SPARKDFA_MASTER_PORT:-7277}"
+    export SPARKDFA_MASTER_UI_PORT="${SPARKDFA_MASTER_UI_PORT:-8280}"
+    master="spark://127.0.0.1:$SPARKDFA_MASTER_PORT"
+    if bash "$SPARKDFA_ROOT/jobs/cluster.sh" status >/dev/null 2>&1; then
+      echo "[bench] reusing the running cluster of this checkout" >&2
+    else
+      bash "$SPARKDFA_ROOT/jobs/cluster.sh" stop >/dev/null 2>&1 || true
+      CLUSTER_STARTED=1
+      bash "$SPARKDFA_ROOT/jobs/cluster.sh" start >&2 || return 1
+    fi
+    set -- --master "$master" "$@"
+  fi
+  local state="$SPARKDFA_ROOT/target/cluster" dirs
+  dirs="$(ls -d "$state"/worker-* 2>/dev/null | paste -sd, -)"
+  (export SPARKDFA_DRIVER_MEMORY="${SPARKDFA_DRIVER_MEMORY:-4g}"
+   export SPARKDFA_MNIST_DIR="${SPARKDFA_MNIST_DIR:-$SPARKDFA_ROOT/datasets/mnist}"
+   export SPARKDFA_WORKER_DIRS="$dirs" # where the executors' stderr is, for the ERROR count
+   sparkdfa_submit org.sparkdfa.bench.ClusterBench "$@")
+}
 
 # The scaling benchmark runs ScalingBench in several JVMs, each writing its figures to $out, then
 # ScalingReport prints the table, draws target/bench/scaling/scaling.png and the RESULT line:
@@ -163,7 +199,7 @@ bench_scaling() {
 cmd="${1:-}"
 [ $# -gt 0 ] && shift
 case "$cmd" in
-  kernel|trainer|float32|overhead|experiment|localsgd|memory|scaling|all) snapshot_jar ;;
+  kernel|trainer|float32|overhead|experiment|localsgd|cluster|memory|scaling|all) snapshot_jar ;;
 esac
 case "$cmd" in
   kernel) bench_kernel "$@" ;;
@@ -172,6 +208,7 @@ case "$cmd" in
   overhead) bench_overhead "$@" ;;
   experiment) bench_experiment "$@" ;;
   localsgd) bench_localsgd "$@" ;;
+  cluster) bench_cluster "$@" ;;
   memory) bench_memory "$@" ;;
   scaling) bench_scaling "$@" ;;
   all) bench_kernel && bench_trainer "$@" && bench_float32 "$@" && bench_overhead "$@" &&
