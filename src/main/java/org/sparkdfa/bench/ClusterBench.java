@@ -120,6 +120,8 @@ public final class ClusterBench {
     NetworkSpec spec = MlpSetup.spec(gen.numFeatures(), MlpSetup.HIDDEN);
     TrainingConfig config = MlpSetup.config(spec, Precision.FLOAT32, batch, warmup + timed, seed);
     TrainingResult r;
+    TaskPhases phases = new TaskPhases();
+    spark.sparkContext().addSparkListener(phases);
     try (TrainingData data = TrainingData.pack(
         MlpSetup.mnistRows(spark, gen, rows, 0, partitions()),
         MlpSetup.columns(spec, Precision.FLOAT32))) {
@@ -137,6 +139,9 @@ public final class ClusterBench {
         + "(slowest task's compute %.1f), update %.1f; beyond the compute %.1f%n", rows,
         Arrays.toString(spec.layers()), batch, partitions(), MlpSetup.seconds(r.epochs()),
         warmup, f.weightsOutMs(), f.jobMs(), f.taskMs(), f.updateMs(), f.beyondTaskMs());
+    System.out.println("  Spark's phases of a step: " + phases.describe(spark.sparkContext(),
+        warmup * f.steps()));
+    spark.sparkContext().removeSparkListener(phases);
     return f;
   }
 

@@ -7,17 +7,21 @@ import org.sparkdfa.train.StepRunner;
 import org.sparkdfa.train.StepTimes;
 import org.sparkdfa.train.blocks.PartitionData;
 import org.sparkdfa.train.blocks.TrainingData;
+import org.sparkdfa.train.local.SparkJobs;
+import org.sparkdfa.train.steps.Flat;
 import org.sparkdfa.train.steps.OrderedSum;
 import org.sparkdfa.train.steps.PackedSum;
 import org.sparkdfa.train.steps.PartitionGradient;
 
 /**
  * Steps for tasks in other JVMs (any master; the path of every cluster): one Spark job per
- * step. The weights are broadcast as bytes ({@link ShippedWeights}), each task returns its share
- * as bytes ({@link PackedSum}, which every {@code spark.serializer} copies in bulk), and
- * {@code treeAggregate} (with {@code aggregationDepth}) sums them along the fixed tree of
- * {@link OrderedSum} from a zero value that holds no array. The driver averages straight from
- * the summed bytes.
+ * step. The weights go out as one block of bytes ({@link WeightsBlock}), each task returns its share
+ * as bytes ({@link PackedSum}, which every {@code spark.serializer} copies in bulk), and the
+ * shares add up along the fixed tree of {@link OrderedSum}, so the bits do not depend on the
+ * order tasks finish. Where {@code treeAggregate} (with {@code aggregationDepth}) would add no
+ * stage — few partitions ({@link #treeAddsStage}) — the step is one plain job of a named task
+ * ({@link RemoteShareTask}, through {@link SparkJobs}) whose shares the driver sums; otherwise
+ * {@code treeAggregate} sums them on executors first.
  */
 public final class BroadcastSteps<A> implements StepRunner {
   private final JavaSparkContext jsc;
@@ -26,6 +30,13 @@ public final class BroadcastSteps<A> implements StepRunner {
   private final int stepsPerEpoch;
   private final int depth;
   private final StepTimes times;
+  /**
+   * The names of this fit's weights blocks: unique in every JVM, also across SparkContexts (whose
+   * broadcast ids restart from 0) — an executor keeps the last weights it decoded by name.
+   */
+  private final String blockPrefix =
+      "weights_" + java.util.UUID.randomUUID().toString().replace("-", "") + "_";
+  private long published;
 
   public BroadcastSteps(JavaSparkContext jsc, TrainingData train,
       Broadcast<PartitionGradient<A>> context, int stepsPerEpoch, int depth, StepTimes times) {
@@ -40,27 +51,49 @@ public final class BroadcastSteps<A> implements StepRunner {
   @Override
   public PackedSum gradient(double[] params, int epoch, int step) {
     long t0 = System.nanoTime();
-    Broadcast<ShippedWeights<A>> weights =
-        jsc.broadcast(ShippedWeights.of(params, context.value().flat()));
+    Flat<A> flat = context.value().flat();
+    WeightsBlock weights = WeightsBlock.publish(context.id(), blockPrefix + (published++),
+        flat.encode(flat.fromParams(params, null)));
     long t1 = System.nanoTime();
     times.addWeightsOut(t1 - t0);
     try {
       JavaRDD<PartitionData> blocks = train.blocks(epoch);
       int parts = blocks.getNumPartitions();
-      Broadcast<PartitionGradient<A>> ctx = context;
-      int s = stepsPerEpoch;
-      OrderedSum<PackedSum> total = blocks
-          .map(p -> OrderedSum.leaf(parts, p.partition(), ctx.value().sharePacked(p,
-              () -> weights.value().values(), epoch, step, s)))
-          .treeAggregate(new OrderedSum<>(parts), OrderedSum::merge, OrderedSum::merge, depth);
+      OrderedSum<PackedSum> total = treeAddsStage(parts, depth)
+          ? treeSum(blocks, weights, epoch, step)
+          : OrderedSum.ofPartitions(SparkJobs.await(SparkJobs.submit(blocks,
+              new RemoteShareTask<>(context, weights, epoch, step, stepsPerEpoch),
+              new PackedSum[parts])));
       PackedSum sum = total.result(new PackedSum(context.value().flat()));
       times.addTask(sum.taskNanos());
       return sum;
     } finally {
-      weights.destroy();
+      weights.remove();
       times.addJob(System.nanoTime() - t1);
       times.countStep();
     }
+  }
+
+  private OrderedSum<PackedSum> treeSum(JavaRDD<PartitionData> blocks,
+      WeightsBlock weights, int epoch, int step) {
+    int parts = blocks.getNumPartitions();
+    Broadcast<PartitionGradient<A>> ctx = context;
+    int s = stepsPerEpoch;
+    return blocks
+        .map(p -> OrderedSum.leaf(parts, p.partition(), ctx.value().sharePacked(p,
+            () -> weights.values(ctx.value().flat()), epoch, step, s)))
+        .treeAggregate(new OrderedSum<>(parts), OrderedSum::merge, OrderedSum::merge, depth);
+  }
+
+  /**
+   * Whether {@code treeAggregate} over {@code partitions} at {@code depth} sums partial results
+   * in an extra stage before the driver's (Spark's own rule, RDD.treeAggregate): otherwise it is
+   * one stage whose results the driver folds, which a plain job does with less driver work.
+   */
+  static boolean treeAddsStage(int partitions, int depth) {
+    if (depth < 2) return false;
+    int scale = Math.max((int) Math.ceil(Math.pow(partitions, 1.0 / depth)), 2);
+    return partitions > scale + (int) Math.ceil((double) partitions / scale);
   }
 
   @Override
@@ -68,7 +101,7 @@ public final class BroadcastSteps<A> implements StepRunner {
 
   @Override
   public String describe() {
-    return "one Spark job per step, weights broadcast and gradients summed as bytes";
+    return "one Spark job per step, weights and gradients as bytes";
   }
 
   @Override

@@ -9,7 +9,8 @@ import org.sparkdfa.nn.Precision;
  * Spark settings that decide what moving the weights and gradients costs every step. The
  * defaults suit small task results, not parameter-sized ones: a task result above
  * {@code spark.task.maxDirectResultSize} (1 MiB) is parked in the block manager and fetched back
- * over the network stack, and broadcast blocks are LZ4-compressed although trained weights do
+ * over the network stack, and broadcast blocks (the weights of every evaluation; a step's go as
+ * one uncompressed block, {@link WeightsBlock}) are LZ4-compressed although trained weights do
  * not compress. Training still works either way, so this only tells the user, once per fit, which
  * setting to change and why (the launchers in jobs/ set both). On a local master nothing travels
  * as bytes ({@link LocalExchange}) and the trainer does not ask.
@@ -36,8 +37,8 @@ public final class TransportSettings {
           + " direct results.");
     }
     if (vectorBytes > (1 << 20) && conf.getBoolean(BROADCAST_COMPRESS, true)) {
-      fix.append(String.format(java.util.Locale.ROOT, " Every step broadcasts %.1f MB of weights,"
-          + " which LZ4 cannot shrink: set --conf %s=false.", vectorBytes / 1e6,
+      fix.append(String.format(java.util.Locale.ROOT, " Every evaluation broadcasts %.1f MB of"
+          + " weights, which LZ4 cannot shrink: set --conf %s=false.", vectorBytes / 1e6,
           BROADCAST_COMPRESS));
     }
     return fix.length() == 0 ? null : fix.substring(1);

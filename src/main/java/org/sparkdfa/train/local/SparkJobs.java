@@ -10,20 +10,20 @@ import scala.runtime.AbstractFunction2;
 import scala.runtime.BoxedUnit;
 
 /**
- * Submits the local runners' jobs with {@code SparkContext.submitJob} and named function
+ * Submits the runners' jobs with {@code SparkContext.submitJob} and named function
  * classes. Spark's ClosureCleaner reads and parses (with ASM) the class file that declares every
  * lambda it is given, on every job: for treeAggregate or fold that is Spark's RDD class, for the
  * short runJob overloads SparkContext's own wrapper lambda. Profiled, that was nearly all of the
  * driver's CPU time per step. Named classes are skipped.
  */
-final class SparkJobs {
+public final class SparkJobs {
   private SparkJobs() {}
 
   /**
    * Runs {@code task} on every partition of {@code rdd} without waiting; element i of the
    * future's value is partition i's result.
    */
-  static <T, R> SimpleFutureAction<R[]> submit(JavaRDD<T> rdd,
+  public static <T, R> SimpleFutureAction<R[]> submit(JavaRDD<T> rdd,
       AbstractFunction1<Iterator<T>, R> task, R[] results) {
     int n = rdd.getNumPartitions();
     Collect<R> collect = new Collect<>(results);
@@ -35,7 +35,7 @@ final class SparkJobs {
    * Waits for a submitted job; a failure is rethrown as {@code runJob} throws it (Spark's
    * SparkException, unchecked here as in Scala).
    */
-  static <R> R await(SimpleFutureAction<R> action) {
+  public static <R> R await(SimpleFutureAction<R> action) {
     try {
       scala.concurrent.Await.ready(action, scala.concurrent.duration.Duration.Inf());
     } catch (InterruptedException e) {
