@@ -62,47 +62,99 @@ public final class BlockPacker {
       ExampleGenerator g = gen.value();
       long lo = idx * rows / partitions;
       long hi = (idx + 1) * rows / partitions;
-      double[] features = new double[g.numFeatures()];
-      List<Chunk> chunks = new ArrayList<>();
-      ChunkBuilder chunk = null;
-      for (long i = lo; i < hi; i++) {
-        double label = g.fill(epoch, i, features);
-        String problem = cols.loss().labelProblem(label, cols.outputs());
-        if (problem != null) {
-          throw new InvalidInputException("Column '" + cols.label() + "': " + problem
-              + where(idx, i - lo) + "; pick a loss/layers matching the generator's labels");
+      Packing packing = new Packing(idx, cols, false);
+      return Collections.singletonList(ExecutorMemory.guard(packing::describe, () -> {
+        double[] features = new double[g.numFeatures()];
+        for (long i = lo; i < hi; i++) {
+          double label = g.fill(epoch, i, features);
+          String problem = cols.loss().labelProblem(label, cols.outputs());
+          if (problem != null) {
+            throw new InvalidInputException("Column '" + cols.label() + "': " + problem
+                + where(idx, i - lo) + "; pick a loss/layers matching the generator's labels");
+          }
+          packing.add(features, label);
         }
-        if (chunk == null) chunk = new ChunkBuilder(cols.inputs(), false, cols.precision());
-        chunk.add(features, label);
-        if (chunk.full()) {
-          chunks.add(chunk.build());
-          chunk = null;
-        }
-      }
-      if (chunk != null) chunks.add(chunk.build());
-      return Collections.singletonList(new PartitionData(idx, cols.inputs(), chunks, false))
-          .iterator();
+        return packing.finish();
+      })).iterator();
     }, true);
   }
 
+  /**
+   * Packs one partition's rows as they stream in: a row is copied once, into the chunk being
+   * filled, so the partition exists once (in its chunks), however large it is. An executor that
+   * runs out of heap doing it fails the task with an {@link ExecutorMemory.Exhausted} naming
+   * the partition, what it held and the fixes.
+   */
   public static PartitionData packPartition(int partition, Iterator<Row> rows, Columns cols,
       boolean weighted) {
-    List<Chunk> chunks = new ArrayList<>();
-    ChunkBuilder chunk = null;
-    long rowNo = 0;
-    while (rows.hasNext()) {
-      Row r = rows.next();
-      Vector v = check(r, partition, rowNo, cols, weighted);
-      if (chunk == null) chunk = new ChunkBuilder(cols.inputs(), weighted, cols.precision());
-      chunk.add(v, r.getDouble(1), weighted ? r.getDouble(2) : 0);
-      rowNo++;
-      if (chunk.full()) {
-        chunks.add(chunk.build());
-        chunk = null;
+    Packing packing = new Packing(partition, cols, weighted);
+    return ExecutorMemory.guard(packing::describe, () -> {
+      long rowNo = 0;
+      while (rows.hasNext()) {
+        Row r = rows.next();
+        Vector v = check(r, partition, rowNo++, cols, weighted);
+        packing.add(v, r.getDouble(1), weighted ? r.getDouble(2) : 0);
       }
+      return packing.finish();
+    });
+  }
+
+  /** One partition's chunks as they fill, and what they hold so far (for an out-of-memory error). */
+  private static final class Packing {
+    private final int partition;
+    private final Columns cols;
+    private final boolean weighted;
+    private final List<Chunk> chunks = new ArrayList<>();
+    private ChunkBuilder chunk;
+    private long rows;
+    private long bytes;
+
+    Packing(int partition, Columns cols, boolean weighted) {
+      this.partition = partition;
+      this.cols = cols;
+      this.weighted = weighted;
     }
-    if (chunk != null) chunks.add(chunk.build());
-    return new PartitionData(partition, cols.inputs(), chunks, weighted);
+
+    void add(Vector v, double label, double weight) {
+      open().add(v, label, weight);
+      added();
+    }
+
+    void add(double[] features, double label) {
+      open().add(features, label);
+      added();
+    }
+
+    private ChunkBuilder open() {
+      if (chunk == null) chunk = new ChunkBuilder(cols.inputs(), weighted, cols.precision());
+      return chunk;
+    }
+
+    private void added() {
+      rows++;
+      if (chunk.full()) close();
+    }
+
+    private void close() {
+      Chunk c = chunk.build();
+      chunks.add(c);
+      bytes += c.bytes();
+      chunk = null;
+    }
+
+    PartitionData finish() {
+      if (chunk != null) close();
+      return new PartitionData(partition, cols.inputs(), chunks, weighted);
+    }
+
+    String describe() {
+      long perRow = (long) cols.inputs() * (cols.precision() == Precision.FLOAT32 ? 4 : 8);
+      return String.format(java.util.Locale.ROOT, "packing partition %d of the training data: "
+          + "%d rows packed so far (%s in %d chunks of up to %d rows) when a chunk of %d rows x %d"
+          + " %s inputs (%s) was next", partition, rows, ExecutorMemory.mb(bytes), chunks.size(),
+          PartitionData.CHUNK_ROWS, PartitionData.CHUNK_ROWS, cols.inputs(),
+          cols.precision().paramName(), ExecutorMemory.mb(perRow * PartitionData.CHUNK_ROWS));
+    }
   }
 
   /**

@@ -129,6 +129,10 @@ public final class TrainingData implements AutoCloseable {
       release(packed);
       InvalidInputException bad = InvalidInputException.find(e);
       if (bad != null) throw new InvalidInputException(bad.getMessage());
+      RuntimeException oom = ExecutorMemory.explain(e, "packing the " + role.name() + " into "
+          + packed.getNumPartitions() + " partitions of " + columns.inputs() + " "
+          + columns.precision().paramName() + " inputs per row", jsc.getConf());
+      if (oom != null) throw oom;
       if (e instanceof RuntimeException re) throw re;
       throw new IllegalStateException("Packing the training data failed: " + e.getMessage(), e);
     }

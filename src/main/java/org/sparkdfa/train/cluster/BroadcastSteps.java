@@ -5,6 +5,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.sparkdfa.train.StepRunner;
 import org.sparkdfa.train.StepTimes;
+import org.sparkdfa.train.blocks.ExecutorMemory;
 import org.sparkdfa.train.blocks.PartitionData;
 import org.sparkdfa.train.blocks.TrainingData;
 import org.sparkdfa.train.local.SparkJobs;
@@ -59,14 +60,19 @@ public final class BroadcastSteps<A> implements StepRunner {
     try {
       JavaRDD<PartitionData> blocks = train.blocks(epoch);
       int parts = blocks.getNumPartitions();
-      OrderedSum<PackedSum> total = treeAddsStage(parts, depth)
-          ? treeSum(blocks, weights, epoch, step)
-          : OrderedSum.ofPartitions(SparkJobs.await(SparkJobs.submit(blocks,
-              new RemoteShareTask<>(context, weights, epoch, step, stepsPerEpoch),
+      RemoteShareTask<A> task = new RemoteShareTask<>(context, weights, epoch, step,
+          stepsPerEpoch);
+      OrderedSum<PackedSum> total = treeAddsStage(parts, depth) ? treeSum(blocks, task)
+          : OrderedSum.ofPartitions(SparkJobs.await(SparkJobs.submit(blocks, task,
               new PackedSum[parts])));
       PackedSum sum = total.result(new PackedSum(context.value().flat()));
       times.addTask(sum.taskNanos());
       return sum;
+    } catch (RuntimeException e) { // Spark's task failures arrive unchecked here
+      RuntimeException oom = ExecutorMemory.explain(e, "computing step " + step + " of epoch "
+          + epoch + " over " + train.numPartitions() + " partitions of " + train.rows()
+          + " rows in all", jsc.getConf());
+      throw oom != null ? oom : e;
     } finally {
       weights.remove();
       times.addJob(System.nanoTime() - t1);
@@ -74,14 +80,9 @@ public final class BroadcastSteps<A> implements StepRunner {
     }
   }
 
-  private OrderedSum<PackedSum> treeSum(JavaRDD<PartitionData> blocks,
-      WeightsBlock weights, int epoch, int step) {
+  private OrderedSum<PackedSum> treeSum(JavaRDD<PartitionData> blocks, RemoteShareTask<A> task) {
     int parts = blocks.getNumPartitions();
-    Broadcast<PartitionGradient<A>> ctx = context;
-    int s = stepsPerEpoch;
-    return blocks
-        .map(p -> OrderedSum.leaf(parts, p.partition(), ctx.value().sharePacked(p,
-            () -> weights.values(ctx.value().flat()), epoch, step, s)))
+    return blocks.map(p -> OrderedSum.leaf(parts, p.partition(), task.share(p)))
         .treeAggregate(new OrderedSum<>(parts), OrderedSum::merge, OrderedSum::merge, depth);
   }
 

@@ -2,6 +2,7 @@ package org.sparkdfa.train.cluster;
 
 import java.io.Serializable;
 import org.apache.spark.broadcast.Broadcast;
+import org.sparkdfa.train.blocks.ExecutorMemory;
 import org.sparkdfa.train.blocks.PartitionData;
 import org.sparkdfa.train.steps.PackedSum;
 import org.sparkdfa.train.steps.PartitionGradient;
@@ -34,9 +35,16 @@ final class RemoteShareTask<A> extends AbstractFunction1<Iterator<PartitionData>
 
   @Override
   public PackedSum apply(Iterator<PartitionData> partition) {
+    if (!partition.hasNext()) return new PackedSum(context.value().flat());
+    return share(partition.next()); // one PartitionData per partition
+  }
+
+  /** Partition p's share; out of memory, an error naming the partition and the fixes. */
+  PackedSum share(PartitionData p) {
     PartitionGradient<A> ctx = context.value();
-    if (!partition.hasNext()) return new PackedSum(ctx.flat());
-    PartitionData p = partition.next(); // one PartitionData per partition
-    return ctx.sharePacked(p, () -> weights.values(ctx.flat()), epoch, step, stepsPerEpoch);
+    return ExecutorMemory.guard(() -> String.format(java.util.Locale.ROOT, "computing step %d "
+        + "of epoch %d on partition %d (%d rows, %s packed)", step, epoch, p.partition(),
+        p.rows(), ExecutorMemory.mb(p.packedBytes())),
+        () -> ctx.sharePacked(p, () -> weights.values(ctx.flat()), epoch, step, stepsPerEpoch));
   }
 }

@@ -6,37 +6,33 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.apache.spark.SparkConf;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
+import org.sparkdfa.SparkTestBase;
 import org.sparkdfa.train.steps.Flat;
 import org.sparkdfa.train.steps.TransportFormsTest;
 
 /** A step's weights as one block, and when a step is a plain job. */
-class WeightsBlockTest {
+class WeightsBlockTest extends SparkTestBase {
 
   @Test
   void aBlockHoldsTheStepsWeightsUntilRemoved() throws Exception {
-    SparkConf conf = new SparkConf().setMaster("local[1]").setAppName("weights-block")
-        .set("spark.ui.enabled", "false");
-    try (JavaSparkContext jsc = new JavaSparkContext(conf)) {
-      double[] params = TransportFormsTest.random(5000, 7);
-      WeightsBlock w64 = WeightsBlock.publish(1, "weights0", Flat.F64.encode(params.clone()));
-      WeightsBlock w32 = WeightsBlock.publish(1, "weights1",
-          Flat.F32.encode(Flat.F32.fromParams(params, null)));
-      assertArrayEquals(params, w64.values(Flat.F64));
-      float[] f = w32.values(Flat.F32);
-      for (int i = 0; i < f.length; i++) assertEquals((float) params[i], f[i]);
-      double[] seen = TransportFormsTest.javaRoundTrip(w64).values(Flat.F64);
-      assertArrayEquals(params, seen); // as a task gets it
-      w32.values(Flat.F32); // the JVM's decoded copy is now w32's
-      w64.remove();
-      w32.remove();
-      WeightsBlock gone = TransportFormsTest.javaRoundTrip(w64);
-      IllegalStateException e = assertThrows(IllegalStateException.class,
-          () -> gone.values(Flat.F64));
-      assertTrue(e.getMessage().contains("broadcast_1_weights0"), e.getMessage());
-    }
+    spark(); // the driver's block manager
+    double[] params = TransportFormsTest.random(5000, 7);
+    WeightsBlock w64 = WeightsBlock.publish(1, "weights0", Flat.F64.encode(params.clone()));
+    WeightsBlock w32 = WeightsBlock.publish(1, "weights1",
+        Flat.F32.encode(Flat.F32.fromParams(params, null)));
+    assertArrayEquals(params, w64.values(Flat.F64));
+    float[] f = w32.values(Flat.F32);
+    for (int i = 0; i < f.length; i++) assertEquals((float) params[i], f[i]);
+    double[] seen = TransportFormsTest.javaRoundTrip(w64).values(Flat.F64);
+    assertArrayEquals(params, seen); // as a task gets it
+    w32.values(Flat.F32); // the JVM's decoded copy is now w32's
+    w64.remove();
+    w32.remove();
+    WeightsBlock gone = TransportFormsTest.javaRoundTrip(w64);
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> gone.values(Flat.F64));
+    assertTrue(e.getMessage().contains("broadcast_1_weights0"), e.getMessage());
   }
 
   @Test
