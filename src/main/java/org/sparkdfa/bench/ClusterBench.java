@@ -121,7 +121,9 @@ public final class ClusterBench {
     TrainingConfig config = MlpSetup.config(spec, Precision.FLOAT32, batch, warmup + timed, seed);
     TrainingResult r;
     TaskPhases phases = new TaskPhases();
+    ResultTransport transport = new ResultTransport();
     spark.sparkContext().addSparkListener(phases);
+    spark.sparkContext().addSparkListener(transport);
     try (TrainingData data = TrainingData.pack(
         MlpSetup.mnistRows(spark, gen, rows, 0, partitions()),
         MlpSetup.columns(spec, Precision.FLOAT32))) {
@@ -141,7 +143,11 @@ public final class ClusterBench {
         warmup, f.weightsOutMs(), f.jobMs(), f.taskMs(), f.updateMs(), f.beyondTaskMs());
     System.out.println("  Spark's phases of a step: " + phases.describe(spark.sparkContext(),
         warmup * f.steps()));
+    System.out.println("  a task's launch and result transport (its wall time on the driver "
+        + "less deserialization, run and result serialization on the executor): "
+        + transport.describe(spark.sparkContext(), warmup * f.steps()));
     spark.sparkContext().removeSparkListener(phases);
+    spark.sparkContext().removeSparkListener(transport);
     return f;
   }
 
@@ -182,6 +188,37 @@ public final class ClusterBench {
       }
     }
     return n;
+  }
+
+  /**
+   * Per task: the driver's launch-to-finish time less the executor's deserialization, run and
+   * result serialization — what sending the task and getting its result back cost (RPC, the
+   * driver's deserialization of the result), which no Spark metric reports on its own.
+   */
+  static final class ResultTransport extends org.apache.spark.scheduler.SparkListener {
+    private final List<Double> ms = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    @Override
+    public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd e) {
+      if (e.taskMetrics() == null) return;
+      long wall = e.taskInfo().finishTime() - e.taskInfo().launchTime();
+      ms.add((double) (wall - e.taskMetrics().executorDeserializeTime()
+          - e.taskMetrics().executorRunTime() - e.taskMetrics().resultSerializationTime()));
+    }
+
+    String describe(org.apache.spark.SparkContext sc, int skip) {
+      try {
+        sc.listenerBus().waitUntilEmpty(60_000);
+      } catch (java.util.concurrent.TimeoutException e) {
+        return "not available";
+      }
+      synchronized (ms) {
+        if (ms.size() <= 2 * skip) return "no tasks";
+        double[] v = ms.subList(2 * skip, ms.size()).stream().mapToDouble(d -> d).toArray();
+        return String.format(Locale.ROOT, "median %.1f ms over %d tasks",
+            new Samples("transport", v).median(), v.length);
+      }
+    }
   }
 
   /**
