@@ -38,7 +38,8 @@ import org.sparkdfa.train.blocks.TrainingData;
  * <p>Figures: r = cluster epoch / local epoch (steady epochs); o = the cluster step's cost
  * beyond its slowest task's compute (weights out + job − task) over the empty job's median;
  * the weights of both fits must be bit-identical; ERROR lines are counted in the driver's log
- * (every session) and in the executors' stderr under {@code --worker-dirs} (default: $SPARKDFA_WORKER_DIRS). Last line:
+ * (every session) and in the executors' stderr under {@code --worker-dirs} (default:
+ * $SPARKDFA_WORKER_DIRS). Last line:
  * {@code RESULT cluster_vs_local_1024=<r> cluster_overhead_vs_empty=<o>
  * localsgd_tta_speedup=<s> same_weights=<bool> spark_error_lines=<n>}.
  */

@@ -99,7 +99,7 @@ public final class BlockPacker {
     });
   }
 
-  /** One partition's chunks as they fill, and what they hold so far (for an out-of-memory error). */
+  /** One partition's chunks as they fill, and what they hold so far (for out-of-memory errors). */
   private static final class Packing {
     private final int partition;
     private final Columns cols;

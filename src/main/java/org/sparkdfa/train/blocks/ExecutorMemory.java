@@ -37,7 +37,7 @@ public final class ExecutorMemory {
     String describe();
   }
 
-  /** Runs {@code body}; an OutOfMemoryError in it becomes an {@link Exhausted} saying {@code doing}. */
+  /** Runs {@code body}; an OutOfMemoryError in it becomes an {@link Exhausted} naming doing. */
   public static <T> T guard(Doing doing, Supplier<T> body) {
     try {
       return body.get();

@@ -16,8 +16,8 @@ import org.sparkdfa.train.steps.PartitionGradient;
 
 /**
  * Steps for tasks in other JVMs (any master; the path of every cluster): one Spark job per
- * step. The weights go out as one block of bytes ({@link WeightsBlock}), each task returns its share
- * as bytes ({@link PackedSum}, which every {@code spark.serializer} copies in bulk), and the
+ * step. The weights go out as one block of bytes ({@link WeightsBlock}), each task returns its
+ * share as bytes ({@link PackedSum}, which every {@code spark.serializer} copies in bulk), and the
  * shares add up along the fixed tree of {@link OrderedSum}, so the bits do not depend on the
  * order tasks finish. Where {@code treeAggregate} (with {@code aggregationDepth}) would add no
  * stage — few partitions ({@link #treeAddsStage}) — the step is one plain job of a named task

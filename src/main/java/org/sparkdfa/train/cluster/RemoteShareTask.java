@@ -11,8 +11,9 @@ import scala.runtime.AbstractFunction1;
 
 /**
  * One step's work in one partition on an executor in another JVM ({@link BroadcastSteps}): the
- * partition's share at the step's weights ({@link WeightsBlock}), returned as bytes. A named function class,
- * so Spark's ClosureCleaner does not parse a class file per job ({@code SparkJobs}).
+ * partition's share at the step's weights ({@link WeightsBlock}), returned as bytes. A named
+ * function class, so Spark's ClosureCleaner does not parse a class file per job
+ * ({@code SparkJobs}).
  */
 final class RemoteShareTask<A> extends AbstractFunction1<Iterator<PartitionData>, PackedSum>
     implements Serializable {

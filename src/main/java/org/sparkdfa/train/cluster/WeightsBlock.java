@@ -37,7 +37,7 @@ final class WeightsBlock implements Serializable {
     this.id = id;
   }
 
-  /** Puts {@code bytes} into the driver's block manager: block {@code field} of broadcast {@code owner}. */
+  /** Puts {@code bytes} in the driver's block manager: block {@code field} of {@code owner}. */
   static WeightsBlock publish(long owner, String field, byte[] bytes) {
     BroadcastBlockId id = new BroadcastBlockId(owner, field);
     boolean stored = blocks().putBytes(id, new ChunkedByteBuffer(ByteBuffer.wrap(bytes)),
