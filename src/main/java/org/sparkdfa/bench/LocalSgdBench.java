@@ -90,7 +90,9 @@ public final class LocalSgdBench {
         .union(MlpSetup.mnistRows(spark, gen.withPool(DigitPool.shipped(DigitPool.Split.TEST)),
             testRows, ExampleGenerator.TEST_EPOCH, partitions)
             .withColumn("isTest", functions.lit(true)))
-        .cache();
+        // On disk only: each fit keeps its packed copy in memory, and a default 1g executor
+        // cannot also hold the rows (it ran out of heap packing beside them: bench.sh cluster).
+        .persist(org.apache.spark.storage.StorageLevel.DISK_ONLY());
     all.count();
     try {
       List<Fit> fits = new ArrayList<>();

@@ -63,7 +63,7 @@ public final class BlockPacker {
       long lo = idx * rows / partitions;
       long hi = (idx + 1) * rows / partitions;
       Packing packing = new Packing(idx, cols, false);
-      return Collections.singletonList(ExecutorMemory.guard(packing::describe, () -> {
+      PartitionData packed = ExecutorMemory.guard(packing::describe, cols.precision(), () -> {
         double[] features = new double[g.numFeatures()];
         for (long i = lo; i < hi; i++) {
           double label = g.fill(epoch, i, features);
@@ -75,7 +75,8 @@ public final class BlockPacker {
           packing.add(features, label);
         }
         return packing.finish();
-      })).iterator();
+      });
+      return Collections.singletonList(packed).iterator();
     }, true);
   }
 
@@ -88,7 +89,7 @@ public final class BlockPacker {
   public static PartitionData packPartition(int partition, Iterator<Row> rows, Columns cols,
       boolean weighted) {
     Packing packing = new Packing(partition, cols, weighted);
-    return ExecutorMemory.guard(packing::describe, () -> {
+    return ExecutorMemory.guard(packing::describe, cols.precision(), () -> {
       long rowNo = 0;
       while (rows.hasNext()) {
         Row r = rows.next();

@@ -4,6 +4,7 @@ import java.util.Locale;
 import java.util.function.Supplier;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkEnv;
+import org.sparkdfa.nn.Precision;
 
 /**
  * An executor running out of heap while it packs or trains on a partition, said as what did not
@@ -17,9 +18,6 @@ import org.apache.spark.SparkEnv;
 public final class ExecutorMemory {
   /** Spark's exit code of an executor killed by an OutOfMemoryError (SparkExitCode.OOM). */
   static final String OOM_EXIT = "exited with code 52";
-  private static final String FIXES = "Fixes: more partitions (df.repartition(n) before fit, so "
-      + "each holds fewer rows), precision=float32 (half the bytes per row), or a larger "
-      + "spark.executor.memory (--executor-memory).";
 
   private ExecutorMemory() {}
 
@@ -37,15 +35,31 @@ public final class ExecutorMemory {
     String describe();
   }
 
-  /** Runs {@code body}; an OutOfMemoryError in it becomes an {@link Exhausted} naming doing. */
-  public static <T> T guard(Doing doing, Supplier<T> body) {
+  /**
+   * The ways to make a partition fit, for data packed in {@code precision}: fewer rows per
+   * partition, half the bytes per row (if not float32 already), no second copy of the input
+   * in memory, or more heap.
+   */
+  static String fixes(Precision precision) {
+    return "Fixes: more partitions (df.repartition(n) before fit, so each holds fewer rows)"
+        + (precision == Precision.FLOAT32 ? "" : ", precision=float32 (half the bytes per row)")
+        + ", an input DataFrame cached on disk only (persist(StorageLevel.DISK_ONLY()): the fit"
+        + " keeps its own packed copy in memory), or a larger spark.executor.memory"
+        + " (--executor-memory).";
+  }
+
+  /**
+   * Runs {@code body} on rows packed in {@code precision}; an OutOfMemoryError in it becomes an
+   * {@link Exhausted} naming doing.
+   */
+  public static <T> T guard(Doing doing, Precision precision, Supplier<T> body) {
     try {
       return body.get();
     } catch (OutOfMemoryError e) {
       // Not chained as the cause: an executor kills itself for a fatal error anywhere in the
       // first spark.executor.killOnFatalError.depth causes of a task's failure.
       throw new Exhausted("An executor ran out of memory (" + e + ") " + doing.describe()
-          + "; " + heap() + ". " + FIXES, null);
+          + "; " + heap() + ". " + fixes(precision), null);
     }
   }
 
@@ -79,14 +93,15 @@ public final class ExecutorMemory {
    * (Spark's own code, exit code 52) while {@code doing} (e.g. "packing the training data into
    * 2 partitions of 2352 float32 inputs per row").
    */
-  public static RuntimeException explain(Throwable failure, String doing, SparkConf conf) {
+  public static RuntimeException explain(Throwable failure, String doing, Precision precision,
+      SparkConf conf) {
     Exhausted x = find(failure);
     if (x != null) return new Exhausted(x.getMessage(), failure);
     String m = String.valueOf(failure.getMessage());
     if (m.contains(OOM_EXIT) || m.contains("OutOfMemoryError")) {
       return new Exhausted("An executor ran out of memory (it died of an OutOfMemoryError) while "
           + doing + "; spark.executor.memory = " + conf.get("spark.executor.memory",
-          "1g (default)") + ". " + FIXES, failure);
+          "1g (default)") + ". " + fixes(precision), failure);
     }
     return null;
   }

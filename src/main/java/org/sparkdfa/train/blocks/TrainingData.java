@@ -131,7 +131,8 @@ public final class TrainingData implements AutoCloseable {
       if (bad != null) throw new InvalidInputException(bad.getMessage());
       RuntimeException oom = ExecutorMemory.explain(e, "packing the " + role.name() + " into "
           + packed.getNumPartitions() + " partitions of " + columns.inputs() + " "
-          + columns.precision().paramName() + " inputs per row", jsc.getConf());
+          + columns.precision().paramName() + " inputs per row", columns.precision(),
+          jsc.getConf());
       if (oom != null) throw oom;
       if (e instanceof RuntimeException re) throw re;
       throw new IllegalStateException("Packing the training data failed: " + e.getMessage(), e);

@@ -71,7 +71,7 @@ public final class BroadcastSteps<A> implements StepRunner {
     } catch (RuntimeException e) { // Spark's task failures arrive unchecked here
       RuntimeException oom = ExecutorMemory.explain(e, "computing step " + step + " of epoch "
           + epoch + " over " + train.numPartitions() + " partitions of " + train.rows()
-          + " rows in all", jsc.getConf());
+          + " rows in all", context.value().flat().precision(), jsc.getConf());
       throw oom != null ? oom : e;
     } finally {
       weights.remove();

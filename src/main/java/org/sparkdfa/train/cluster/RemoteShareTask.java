@@ -45,7 +45,7 @@ final class RemoteShareTask<A> extends AbstractFunction1<Iterator<PartitionData>
     PartitionGradient<A> ctx = context.value();
     return ExecutorMemory.guard(() -> String.format(java.util.Locale.ROOT, "computing step %d "
         + "of epoch %d on partition %d (%d rows, %s packed)", step, epoch, p.partition(),
-        p.rows(), ExecutorMemory.mb(p.packedBytes())),
+        p.rows(), ExecutorMemory.mb(p.packedBytes())), ctx.flat().precision(),
         () -> ctx.sharePacked(p, () -> weights.values(ctx.flat()), epoch, step, stepsPerEpoch));
   }
 }

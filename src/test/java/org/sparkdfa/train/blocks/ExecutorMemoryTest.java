@@ -44,8 +44,14 @@ class ExecutorMemoryTest extends SparkTestBase {
     for (String part : new String[] {"ran out of memory", "packing partition 0",
         "0 rows packed so far", "4096 rows x 300000 float64 inputs (9830.4 MB)",
         "spark.driver.memory", "its heap holds", "df.repartition(n)", "precision=float32",
-        "spark.executor.memory"}) {
+        "StorageLevel.DISK_ONLY()", "spark.executor.memory"}) {
       assertTrue(m.contains(part), "missing '" + part + "' in: " + m);
     }
+  }
+
+  @Test
+  void float32DataIsNotToldToUseFloat32() {
+    assertTrue(ExecutorMemory.fixes(Precision.FLOAT64).contains("precision=float32"));
+    assertTrue(!ExecutorMemory.fixes(Precision.FLOAT32).contains("precision=float32"));
   }
 }
