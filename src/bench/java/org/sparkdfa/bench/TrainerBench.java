@@ -74,7 +74,6 @@ public final class TrainerBench {
   private final boolean quick;
   private final int partitions;
   private final long seed;
-  private final Sink sink = new Sink();
 
   private double vsMlpcPass = Double.NaN;
   private double vsMlpcTimeToAcc = Double.NaN;
@@ -144,8 +143,7 @@ public final class TrainerBench {
       heap("after (2)");
     }
     System.out.println();
-    System.out.println("load average at the end " + Provenance.loadAverage() + "; sink "
-        + sink.value());
+    System.out.println("load average at the end " + Provenance.loadAverage());
     System.out.printf(Locale.ROOT, "RESULT vs_mlpc_pass=%s vs_mlpc_time_to_acc=%s "
         + "roofline_1024=%s overhead_vs_empty_job=%s%n", fmt(vsMlpcPass), fmt(vsMlpcTimeToAcc),
         fmt(roofline1024), fmt(overheadVsEmptyJob));
@@ -322,9 +320,9 @@ public final class TrainerBench {
     Samples back = probe.transportHalf(spec.numParams(), false, 3, 15);
     Samples driver = SparkProbe.driverUpdate(spec.numParams(), "adam", 3, 15);
     int refM = 1024;
-    Samples gemm1 = GemmReference.concurrentPairs(1, HIDDEN, d, refM, 3, 10, sink);
+    Samples gemm1 = GemmReference.concurrentPairs(1, HIDDEN, d, refM, 3, 10);
     double wallCpu1 = GemmReference.lastWallOverCpu;
-    Samples gemm2 = GemmReference.concurrentPairs(slots, HIDDEN, d, refM, 3, 10, sink);
+    Samples gemm2 = GemmReference.concurrentPairs(slots, HIDDEN, d, refM, 3, 10);
     double wallCpu2 = GemmReference.lastWallOverCpu;
     double pairFlops = Flops.gemm(HIDDEN, refM, d) + Flops.gemm(HIDDEN, d, refM);
     double coresRate = slots * pairFlops / gemm2.median();
@@ -383,7 +381,7 @@ public final class TrainerBench {
         int share = (batch + partitions - 1) / partitions;
         // Small blocks are measured over more rounds: a few milliseconds each, easily disturbed.
         Samples blocks = BlockCompute.concurrentSteps(spec, fb, Math.min(slots, partitions),
-            share, 5, batch >= 1024 ? 15 : 60, sink);
+            share, 5, batch >= 1024 ? 15 : 60);
         double flops = rows * Flops.trainingStep(spec, 1, dfa);
         double rate = flops / epochSec;
         // The step's own blocks: the slowest task's compute in each step (gather and math,
@@ -408,7 +406,7 @@ public final class TrainerBench {
             steadyMetric(model, StepTimes.UPDATE)));
       }
     }
-    Samples gather = BlockCompute.gather(d, 512, 3, 10, sink);
+    Samples gather = BlockCompute.gather(d, 512, 3, 10);
     phases.clear(jsc.sc());
     Samples emptyAfter = probe.emptyJob(20, 40);
     String emptyPhases = phases.describe(jsc.sc(), 21);
