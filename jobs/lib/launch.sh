@@ -31,12 +31,13 @@ source "$SPARKDFA_ROOT/jobs/lib/blas-env.sh"
 # mvn package writes both jars). The classpath file lists the provided dependencies (Spark and
 # its libraries) less JMH and its option parser, which only the bench jar carries.
 sparkdfa_build() {
-  local cp_file="$SPARKDFA_ROOT/target/classpath.txt"
+  local cp_file="$SPARKDFA_ROOT/target/classpath.txt" inputs=() p
+  for p in src/main src/bench pom.xml conf datasets/mnist; do
+    [ -e "$SPARKDFA_ROOT/$p" ] && inputs+=("$SPARKDFA_ROOT/$p")
+  done
   if [ -f "$SPARKDFA_JAR" ] && [ -f "$SPARKDFA_BENCH_JAR" ] && [ -f "$cp_file" ] &&
     [ "${SPARKDFA_FORCE_BUILD:-0}" != "1" ] &&
-    [ -z "$(find "$SPARKDFA_ROOT/src/main" "$SPARKDFA_ROOT/src/bench" "$SPARKDFA_ROOT/pom.xml" \
-      "$SPARKDFA_ROOT/conf" "$SPARKDFA_ROOT/datasets/mnist" -newer "$SPARKDFA_JAR" -print \
-      -quit)" ]; then
+    [ -z "$(find "${inputs[@]}" -newer "$SPARKDFA_JAR" -print -quit)" ]; then
     return 0
   fi
   echo "[sparkdfa] building (mvn package)" >&2
