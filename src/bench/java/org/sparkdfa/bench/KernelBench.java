@@ -2,8 +2,10 @@ package org.sparkdfa.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -35,22 +37,26 @@ import org.sparkdfa.nn.NetworkSpec;
  * then, unless {@code --no-breakdown}, the step's pieces ({@link KernelBreakdown}).
  *
  * <p>Every invocation is sampled (mode SampleTime, one step takes tens of ms) and the figures are
- * medians over all forks. A "step" is what the trainer does per block: zero the gradient vector
+ * medians over all rounds. JMH runs one benchmark after another, so a slow period of a shared
+ * machine would hit one case and not the others; the run is therefore split into
+ * {@code --rounds} (3) JMH runs of all four benchmarks, one fork each, which spreads every case
+ * over the whole run, and the ratio of each round is printed beside the pooled one. A "step" is what the trainer does per block: zero the gradient vector
  * and call {@code Network.gradient}. Run single-threaded with {@code OPENBLAS_NUM_THREADS=1}, as
  * every Spark task runs it.
  *
  * <pre>
- *   jobs/bench.sh kernel [--layers 2352,512,1] [--block 1024] [--forks 3] [--warmup 5]
+ *   jobs/bench.sh kernel [--layers 2352,512,1] [--block 1024] [--rounds 3] [--warmup 5]
  *                        [--iterations 10] [--time-ms 500] [--out target/bench/kernel]
  *                        [--no-breakdown] [--verbose]
  * </pre>
  *
- * JMH's results go to {@code <out>/jmh-kernel.json} (and {@code jmh-breakdown.json}); JMH's own
+ * JMH's results go to {@code <out>/jmh-kernel-round<r>.json} (and {@code jmh-breakdown.json});
+ * {@code --forks} sets JMH's forks per round. JMH's own
  * per-iteration report is printed with {@code --verbose} only. The last line is {@code RESULT kernel_bp_ratio=<x> kernel_dfa_ratio=<y>}.
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(3)
+@Fork(1)
 @Warmup(iterations = 5, time = 500, timeUnit = TimeUnit.MILLISECONDS)
 @Measurement(iterations = 10, time = 500, timeUnit = TimeUnit.MILLISECONDS)
 public class KernelBench {
@@ -95,15 +101,20 @@ public class KernelBench {
     KernelReport report = new KernelReport(spec, m);
     report.printFlops();
 
-    Map<String, RunResult> main = run(options(args, KernelBench.class, layers, m,
-        out.resolve("jmh-kernel.json")));
+    int rounds = args.integer("rounds", 3);
+    if (rounds < 1) throw new IllegalArgumentException("--rounds " + rounds + ": must be >= 1");
+    List<Map<String, RunResult>> main = new ArrayList<>();
+    for (int r = 1; r <= rounds; r++) {
+      main.add(run(options(args, KernelBench.class, layers, m,
+          out.resolve("jmh-kernel-round" + r + ".json"))));
+    }
     double[] ratios = report.printMain(main);
     System.out.println("BLAS core type: " + Blas.coreType() + (Blas.isNative() ? ""
         : " -- Java fallback, NOT native"));
     if (!args.flag("no-breakdown")) {
       Map<String, RunResult> pieces = run(options(args, KernelBreakdown.class, layers, m,
           out.resolve("jmh-breakdown.json")));
-      report.printBreakdown(pieces, main.get(BP));
+      report.printBreakdown(pieces, KernelReport.pooled(main, BP));
     }
     System.out.println("load average at the end " + Provenance.loadAverage()
         + "; JMH results in " + out);
@@ -121,7 +132,7 @@ public class KernelBench {
         .resultFormat(ResultFormatType.JSON).result(json.toString())
         .shouldFailOnError(true)
         .verbosity(args.flag("verbose") ? VerboseMode.NORMAL : VerboseMode.SILENT);
-    if (args.has("forks")) o.forks(args.integer("forks", 3));
+    if (args.has("forks")) o.forks(args.integer("forks", 1));
     if (args.has("warmup")) o.warmupIterations(args.integer("warmup", 5));
     if (args.has("iterations")) o.measurementIterations(args.integer("iterations", 10));
     if (args.has("time-ms")) {

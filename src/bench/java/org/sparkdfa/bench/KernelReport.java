@@ -1,16 +1,18 @@
 package org.sparkdfa.bench;
 
+import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.openjdk.jmh.results.BenchmarkResult;
 import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.util.MultisetStatistics;
 import org.openjdk.jmh.util.Statistics;
 import org.sparkdfa.nn.NetworkSpec;
 
 /**
  * The kernel benchmark's figures from JMH's results: medians of the sampled invocations (ms),
  * GFLOP/s from the counted FLOPs ({@link Flops}), the ratio of the BP and DFA steps' rate to the
- * bare dgemm pair's rate (per fork and over all forks), and the breakdown of a BP step.
+ * bare dgemm pair's rate (per round and over all rounds), and the breakdown of a BP step.
  */
 final class KernelReport {
   private final NetworkSpec spec;
@@ -42,33 +44,47 @@ final class KernelReport {
     return s.getPercentile(50);
   }
 
-  /** Prints the main table and ratios; returns {BP ratio, DFA ratio} over all forks. */
-  double[] printMain(Map<String, RunResult> r) {
-    int forks = r.get(KernelBench.BP).getBenchmarkResults().size();
-    for (int f = 0; f < forks; f++) {
+  /** The samples of one benchmark pooled over every round's run (all forks). */
+  static Statistics pooled(List<Map<String, RunResult>> rounds, String benchmark) {
+    MultisetStatistics all = new MultisetStatistics();
+    for (Map<String, RunResult> r : rounds) {
+      Iterator<Map.Entry<Double, Long>> it = r.get(benchmark).getPrimaryResult().getStatistics()
+          .getRawData();
+      while (it.hasNext()) {
+        Map.Entry<Double, Long> e = it.next();
+        all.addValue(e.getKey(), e.getValue());
+      }
+    }
+    return all;
+  }
+
+  /** Prints the main table and ratios; returns {BP ratio, DFA ratio} over all rounds. */
+  double[] printMain(List<Map<String, RunResult>> rounds) {
+    String[] names = {KernelBench.NN, KernelBench.NT, KernelBench.BP, KernelBench.DFA};
+    for (int f = 0; f < rounds.size(); f++) {
       double[] t = new double[4];
-      String[] names = {KernelBench.NN, KernelBench.NT, KernelBench.BP, KernelBench.DFA};
       for (int i = 0; i < 4; i++) {
-        BenchmarkResult b = r.get(names[i]).getBenchmarkResults().stream().toList().get(f);
-        t[i] = median(b.getPrimaryResult().getStatistics());
+        t[i] = median(rounds.get(f).get(names[i]).getPrimaryResult().getStatistics());
       }
       double[] q = ratios(t[0], t[1], t[2], t[3]);
-      System.out.printf(Locale.ROOT, "fork %d: NN %.2f ms, NT %.2f ms, BP %.2f ms, DFA %.2f ms "
+      System.out.printf(Locale.ROOT, "round %d: NN %.2f ms, NT %.2f ms, BP %.2f ms, DFA %.2f ms "
           + "-> ratio BP %.3f, DFA %.3f%n", f + 1, t[0], t[1], t[2], t[3], q[0], q[1]);
     }
     int h = spec.size(1);
     int d = spec.inputs();
-    System.out.printf(Locale.ROOT, "%nover %d fork(s), medians of every sampled invocation:%n",
-        forks);
+    System.out.printf(Locale.ROOT, "%nover %d round(s), medians of every sampled invocation:%n",
+        rounds.size());
     System.out.printf(Locale.ROOT, "  %-46s %s%n", "case", "median ms (p25..p75, n)  GFLOP/s");
     double tNn = row(String.format(Locale.ROOT, "dgemm NN %dx%dx%d (forward shape)", h, m, d),
-        r.get(KernelBench.NN), flopsNn);
+        pooled(rounds, KernelBench.NN), flopsNn);
     double tNt = row(String.format(Locale.ROOT, "dgemm NT %dx%dx%d (gradient shape)", h, d, m),
-        r.get(KernelBench.NT), flopsNt);
+        pooled(rounds, KernelBench.NT), flopsNt);
     System.out.printf(Locale.ROOT, "  %-46s %9.3f %31.2f%n", "reference: bare dgemm pair NN+NT",
         tNn + tNt, (flopsNn + flopsNt) / (tNn + tNt) / 1e6);
-    double tBp = row("BP step (zero grad + Network.gradient)", r.get(KernelBench.BP), flopsBp);
-    double tDfa = row("DFA step (zero grad + Network.gradient)", r.get(KernelBench.DFA), flopsDfa);
+    double tBp = row("BP step (zero grad + Network.gradient)", pooled(rounds, KernelBench.BP),
+        flopsBp);
+    double tDfa = row("DFA step (zero grad + Network.gradient)", pooled(rounds, KernelBench.DFA),
+        flopsDfa);
     double[] q = ratios(tNn, tNt, tBp, tDfa);
     System.out.printf(Locale.ROOT, "GFLOP/s ratio to the dgemm pair: BP %.3f, DFA %.3f; targets "
         + "BP >= 0.8, DFA >= BP%n", q[0], q[1]);
@@ -82,8 +98,7 @@ final class KernelReport {
   }
 
   /** Prints one row; returns its median ms. */
-  private static double row(String label, RunResult r, double flops) {
-    Statistics s = r.getPrimaryResult().getStatistics();
+  private static double row(String label, Statistics s, double flops) {
     double med = median(s);
     System.out.printf(Locale.ROOT, "  %-46s %9.3f (%.3f..%.3f, n=%d) %8.2f%n", label, med,
         s.getPercentile(25), s.getPercentile(75), s.getN(), flops / med / 1e6);
@@ -91,7 +106,7 @@ final class KernelReport {
   }
 
   /** The pieces of a BP step, their sum, and the rest of the step (step − sum). */
-  void printBreakdown(Map<String, RunResult> pieces, RunResult step) {
+  void printBreakdown(Map<String, RunResult> pieces, Statistics step) {
     System.out.println();
     System.out.println("breakdown of a BP step (each piece on its own, medians; the DFA signal "
         + "replaces BP's, so it is not part of the sum):");
@@ -104,9 +119,9 @@ final class KernelReport {
           median(s), s.getPercentile(25), s.getPercentile(75),
           alternative ? "  (instead of bpSignalGemm)" : "");
     }
-    double whole = median(step.getPrimaryResult().getStatistics());
+    double whole = median(step);
     System.out.printf(Locale.ROOT, "  %-46s %9.3f ms%n", "sum of the pieces", sum);
-    System.out.printf(Locale.ROOT, "  %-46s %9.3f ms%n", "BP step (from the main run)", whole);
+    System.out.printf(Locale.ROOT, "  %-46s %9.3f ms%n", "BP step (from the main rounds)", whole);
     System.out.printf(Locale.ROOT, "  %-46s %9.3f ms%n",
         "rest: bias broadcast + row sums, output layer", whole - sum);
   }
