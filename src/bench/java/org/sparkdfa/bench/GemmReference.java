@@ -60,14 +60,6 @@ public final class GemmReference {
     return a;
   }
 
-  public double forwardFlops() {
-    return Flops.gemm(h, m, d);
-  }
-
-  public double gradientFlops() {
-    return Flops.gemm(h, d, m);
-  }
-
   /** Z += W·X; returns an entry of Z (a result to consume). */
   public double forward() {
     if (single != null) {

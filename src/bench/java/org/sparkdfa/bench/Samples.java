@@ -12,20 +12,14 @@ import org.apache.commons.math3.stat.descriptive.rank.Percentile;
  * benchmarks run on JMH instead.
  */
 public final class Samples {
-  private final String name;
   private final double[] sorted;
 
   public Samples(String name, double[] seconds) {
     if (seconds.length == 0) {
       throw new IllegalArgumentException("no samples for " + name);
     }
-    this.name = name;
     this.sorted = seconds.clone();
     Arrays.sort(sorted);
-  }
-
-  public String name() {
-    return name;
   }
 
   public int count() {
