@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks (docs/BENCHMARKS.md explains every figure).
-#   jobs/bench.sh kernel  [--block 1024] [--layers 2352,512,1] [--forks 3] [--iterations 10] ...
+#   jobs/bench.sh kernel  [--block 1024] [--layers 2352,512,1] [--rounds 3] [--iterations 10] ...
 #       one training step of the math core (forward, backward, gradient) in one thread, BP and
-#       DFA, against a bare dgemm of the same shapes measured in the same run.
+#       DFA, against a bare dgemm of the same shapes measured in the same run (JMH).
 #   jobs/bench.sh trainer [--quick] [--parts pass,accuracy,minibatch] [--master local[2]] ...
 #       the Spark estimators against MLlib's MultilayerPerceptronClassifier on the same cached
 #       data and BLAS, in local[2]; --quick shrinks rows and MLPC's iterations for a smoke run.

@@ -19,26 +19,31 @@
 # benchmark main, the bench jar (--jars, merged with the user's own --jars or spark.jars).
 SPARKDFA_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 SPARKDFA_JAR="$SPARKDFA_ROOT/target/sparkdfa-0.1.0-SNAPSHOT.jar"
-# The benchmarks (org.sparkdfa.bench) are not in the app jar but in their own jar, which runs
-# beside it: the launchers add it for benchmark mains only (sparkdfa_bench_main).
+# The benchmarks (org.sparkdfa.bench, sources in src/bench/java) are not in the app jar but in
+# their own jar with JMH, which runs beside it: the launchers add it for benchmark mains only
+# (sparkdfa_bench_main).
 SPARKDFA_BENCH_JAR="$SPARKDFA_ROOT/target/sparkdfa-0.1.0-SNAPSHOT-bench.jar"
 # shellcheck source=jobs/lib/blas-env.sh
 source "$SPARKDFA_ROOT/jobs/lib/blas-env.sh"
 
 # Builds the app jar, the bench jar and the dependency classpath file unless all three exist and
 # the app jar is newer than every source (the jar carries conf/ and the shipped digits too; one
-# mvn package writes both jars).
+# mvn package writes both jars). The classpath file lists the provided dependencies (Spark and
+# its libraries) less JMH and its option parser, which only the bench jar carries.
 sparkdfa_build() {
-  local cp_file="$SPARKDFA_ROOT/target/classpath.txt"
+  local cp_file="$SPARKDFA_ROOT/target/classpath.txt" inputs=() p
+  for p in src/main src/bench pom.xml conf datasets/mnist; do
+    [ -e "$SPARKDFA_ROOT/$p" ] && inputs+=("$SPARKDFA_ROOT/$p")
+  done
   if [ -f "$SPARKDFA_JAR" ] && [ -f "$SPARKDFA_BENCH_JAR" ] && [ -f "$cp_file" ] &&
     [ "${SPARKDFA_FORCE_BUILD:-0}" != "1" ] &&
-    [ -z "$(find "$SPARKDFA_ROOT/src/main" "$SPARKDFA_ROOT/pom.xml" "$SPARKDFA_ROOT/conf" \
-      "$SPARKDFA_ROOT/datasets/mnist" -newer "$SPARKDFA_JAR" -print -quit)" ]; then
+    [ -z "$(find "${inputs[@]}" -newer "$SPARKDFA_JAR" -print -quit)" ]; then
     return 0
   fi
   echo "[sparkdfa] building (mvn package)" >&2
   (cd "$SPARKDFA_ROOT" && mvn -q -B -DskipTests package dependency:build-classpath \
-    -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=provided) >&2
+    -Dmdep.outputFile=target/classpath.txt -DincludeScope=provided \
+    -DexcludeGroupIds=org.openjdk.jmh,net.sf.jopt-simple) >&2
 }
 
 # The JVM flags Spark needs on Java 17, kept in one place: the spark.java.opens property of pom.xml.

@@ -114,6 +114,32 @@ public enum Activation {
   /** Single-precision twin of {@link #multiplyDerivative(double[], double[], int)}. */
   abstract void multiplyDerivative(float[] z, float[] delta, int len);
 
+  /**
+   * z[0..len) = f(z[0..len)) in place: the loop the forward pass runs, for callers outside the
+   * package (the kernel benchmark times it on its own).
+   */
+  public void applyInPlace(double[] z, int len) {
+    checkLength("z", z, len);
+    apply(z, len);
+  }
+
+  /**
+   * delta[i] *= f'(a_i) for i &lt; len, f' taken from the layer's output z = f(a): the loop the
+   * backward pass runs, for callers outside the package. Refused for {@link #COS}.
+   */
+  public void multiplyDerivativeInPlace(double[] z, double[] delta, int len) {
+    checkLength("z", z, len);
+    checkLength("delta", delta, len);
+    multiplyDerivative(z, delta, len);
+  }
+
+  private void checkLength(String name, double[] a, int len) {
+    if (len < 0 || len > a.length) {
+      throw new IllegalArgumentException(paramName + ": len " + len + " is outside " + name
+          + " of length " + a.length + "; pass 0 <= len <= " + name + ".length");
+    }
+  }
+
   boolean hasDerivativeFromOutput() {
     return true;
   }

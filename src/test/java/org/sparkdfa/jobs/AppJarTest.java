@@ -10,7 +10,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -20,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The shaded app jar (target/sparkdfa-*.jar, built by {@code mvn package}; jobs/test.sh builds it
  * before the tests) is a proper spark-submit package: it runs the parity job by its manifest,
  * bundles no LGPL/GPL code, no module descriptors of the jars it shades and no benchmarks, and
- * carries its licence and notice. The benchmarks are in their own jar,
+ * carries its licence and notice. The benchmarks (src/bench/java) are in their own jar with JMH,
  * target/sparkdfa-*-bench.jar, which runs beside the app jar.
  */
 class AppJarTest {
@@ -30,6 +32,9 @@ class AppJarTest {
       "de/rototor/", "org/apache/pdfbox/", "org/apache/fontbox/", "org/apache/commons/logging/");
 
   private static final String BENCH_PREFIX = "org/sparkdfa/bench/";
+
+  /** JMH (GPL-2.0 with the classpath exception) and its option parser: bench jar only. */
+  private static final List<String> JMH_PREFIXES = List.of("org/openjdk/jmh/", "joptsimple/");
 
   private static Path appJar() throws IOException {
     return jar("sparkdfa-(?!.*-bench\\.jar$).*\\.jar",
@@ -111,20 +116,40 @@ class AppJarTest {
 
   @Test
   void theBenchmarksAreInTheBenchJarNotInTheAppJar() throws IOException {
-    List<String> inApp = entries(appJar()).stream().filter(n -> n.startsWith(BENCH_PREFIX))
-        .toList();
-    assertTrue(inApp.isEmpty(), "the app jar must not carry the benchmarks: " + inApp.subList(0,
-        Math.min(inApp.size(), 10)));
+    List<String> app = entries(appJar());
+    List<String> inApp = app.stream().filter(n -> n.startsWith(BENCH_PREFIX)
+        || JMH_PREFIXES.stream().anyMatch(n::startsWith)).toList();
+    assertTrue(inApp.isEmpty(), "the app jar must carry neither the benchmarks nor JMH: "
+        + inApp.subList(0, Math.min(inApp.size(), 10)));
+    assertTrue(app.contains("org/sparkdfa/nn/Network.class"), "the app jar lost its own classes");
 
     List<String> bench = entries(benchJar());
-    for (String main : List.of("KernelBench", "OverheadBench", "ExperimentBench", "ScalingBench",
-        "ScalingReport", "Args")) {
+    for (String main : List.of("KernelBench", "TrainerBench", "OverheadBench", "ExperimentBench",
+        "ScalingBench", "ScalingReport", "Args")) {
       assertTrue(bench.contains(BENCH_PREFIX + main + ".class"), main + " is not in the bench jar");
     }
+    // JMH's runner and the code its annotation processor generated for the kernel benchmarks.
+    assertTrue(bench.contains("META-INF/BenchmarkList"), "no JMH BenchmarkList in the bench jar");
+    assertTrue(bench.contains("org/openjdk/jmh/runner/Runner.class"), "no JMH in the bench jar");
+    assertTrue(bench.stream().anyMatch(n -> n.startsWith(BENCH_PREFIX + "jmh_generated/")),
+        "no JMH-generated benchmark classes in the bench jar");
     // Nothing else: the rest (our code, the libraries) comes from the app jar beside it.
+    Set<String> jmh = new HashSet<>(entries(jarOf(org.openjdk.jmh.runner.Runner.class)));
+    jmh.addAll(entries(jarOf(joptsimple.OptionParser.class)));
     List<String> other = bench.stream().filter(n -> !n.startsWith(BENCH_PREFIX)
-        && !n.startsWith("META-INF/") && !n.equals("org/") && !n.equals("org/sparkdfa/")).toList();
-    assertTrue(other.isEmpty(), "the bench jar should hold org/sparkdfa/bench/ only: " + other);
+        && !jmh.contains(n) && !n.startsWith("META-INF/") && !n.equals("org/")
+        && !n.equals("org/sparkdfa/")).toList();
+    assertTrue(other.isEmpty(), "the bench jar should hold org/sparkdfa/bench/ and JMH only: "
+        + other.subList(0, Math.min(other.size(), 10)));
+  }
+
+  /** The jar a class of a dependency was loaded from (JMH is provided-scoped: on the tests' path). */
+  private static Path jarOf(Class<?> c) {
+    try {
+      return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI());
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test

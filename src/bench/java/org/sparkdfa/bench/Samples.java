@@ -5,40 +5,25 @@ import java.util.Locale;
 import org.apache.commons.math3.stat.descriptive.rank.Percentile;
 
 /**
- * Timings of one benchmark case: one sample per timed invocation, in seconds. Reported as
- * median (robust against the occasional outlier a shared machine produces) with the spread as
- * min/max and the interquartile range relative to the median.
+ * Timings of one Spark-level measurement (epochs, jobs, probes timed by the benchmark itself:
+ * whole Spark jobs and concurrent threads, which JMH's single-JVM benchmarks do not fit), in
+ * seconds. Reported as median (robust against the occasional outlier a shared machine produces)
+ * with the spread as min/max and the interquartile range relative to the median. The kernel
+ * benchmarks run on JMH instead.
  */
 public final class Samples {
-  private final String name;
-  private final double[] raw;
   private final double[] sorted;
 
   public Samples(String name, double[] seconds) {
     if (seconds.length == 0) {
       throw new IllegalArgumentException("no samples for " + name);
     }
-    this.name = name;
-    this.raw = seconds.clone();
     this.sorted = seconds.clone();
     Arrays.sort(sorted);
   }
 
-  /** The samples in measurement order. */
-  public double[] rawValues() {
-    return raw.clone();
-  }
-
-  public String name() {
-    return name;
-  }
-
   public int count() {
     return sorted.length;
-  }
-
-  public double[] values() {
-    return sorted.clone();
   }
 
   /** Linear-interpolated quantile, q in [0, 1] (R-7, the spreadsheet definition). */
@@ -69,17 +54,5 @@ public final class Samples {
   public String describeMillis() {
     return String.format(Locale.ROOT, "median %9.3f ms  (min %.3f, max %.3f, IQR %.1f%%, n=%d)",
         median() * 1e3, min() * 1e3, max() * 1e3, iqrPercent(), count());
-  }
-
-  /** Pools the samples of several runs (e.g. forks) of the same case. */
-  public static Samples pool(String name, java.util.List<Samples> parts) {
-    int n = 0;
-    for (Samples s : parts) n += s.count();
-    double[] all = new double[n];
-    int k = 0;
-    for (Samples s : parts) {
-      for (double v : s.raw) all[k++] = v;
-    }
-    return new Samples(name, all);
   }
 }

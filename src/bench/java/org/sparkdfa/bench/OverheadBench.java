@@ -104,7 +104,7 @@ public final class OverheadBench {
     int h = spec.size(1);
     int d = spec.size(0);
     try {
-      Samples pairs = GemmReference.concurrentPairs(threads, h, d, m, 3, 10, new Sink(), true);
+      Samples pairs = GemmReference.concurrentPairs(threads, h, d, m, 3, 10, true);
       double rate = threads * (Flops.gemm(h, m, d) + Flops.gemm(h, d, m)) / pairs.median();
       double seconds = rows * Flops.trainingStep(spec, 1, false) / rate;
       System.out.printf(Locale.ROOT, "%n  %d-core sgemm: %.1f GFLOP/s (%d x %d x %d pairs, one "

@@ -77,7 +77,7 @@ final class Args {
     return out;
   }
 
-  /** The arguments as given (a fork gets them unchanged, plus --child). */
+  /** The arguments as given (a benchmark prints them in its header). */
   List<String> raw() {
     return raw;
   }

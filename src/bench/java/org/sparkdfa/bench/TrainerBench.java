@@ -45,7 +45,7 @@ import org.sparkdfa.train.StepTimes;
  * <ol>
  *   <li><b>pass</b> — throughput of one full-batch pass (gradient over all rows + one update) on
  *       random {0,1} data, layers [d, 512, 2], sigmoid + softmax: ours with batchSize = all rows
- *       and sgd; MLPC with solver gd. Both per-iteration times come from fits with maxIter 1 and
+ *       and sgd, in float64 and in float32 (MLPC has no float32 path); MLPC with solver gd. All per-iteration times come from fits with maxIter 1 and
  *       maxIter k: (t_k − t_1) / (k − 1), which cancels each fit's fixed cost; each fit is
  *       repeated ({@code --pass-rounds}, 3) and the median time per maxIter is used.
  *   <li><b>accuracy</b> — time to accuracy on MNIST-parity k = 2: MLPC with l-bfgs reaches test
@@ -61,8 +61,8 @@ import org.sparkdfa.train.StepTimes;
  *       printed as a cross-check.
  * </ol>
  *
- * Last line: {@code RESULT vs_mlpc_pass=<x> vs_mlpc_time_to_acc=<y> roofline_1024=<z>
- * overhead_vs_empty_job=<w>}.
+ * Last line: {@code RESULT vs_mlpc_pass=<x> vs_mlpc_pass_f32=<x32> vs_mlpc_time_to_acc=<y>
+ * roofline_1024=<z> overhead_vs_empty_job=<w>}.
  */
 public final class TrainerBench {
 
@@ -74,9 +74,9 @@ public final class TrainerBench {
   private final boolean quick;
   private final int partitions;
   private final long seed;
-  private final Sink sink = new Sink();
 
   private double vsMlpcPass = Double.NaN;
+  private double vsMlpcPassF32 = Double.NaN;
   private double vsMlpcTimeToAcc = Double.NaN;
   private double roofline1024 = Double.NaN;
   private double overheadVsEmptyJob = Double.NaN;
@@ -144,11 +144,10 @@ public final class TrainerBench {
       heap("after (2)");
     }
     System.out.println();
-    System.out.println("load average at the end " + Provenance.loadAverage() + "; sink "
-        + sink.value());
-    System.out.printf(Locale.ROOT, "RESULT vs_mlpc_pass=%s vs_mlpc_time_to_acc=%s "
-        + "roofline_1024=%s overhead_vs_empty_job=%s%n", fmt(vsMlpcPass), fmt(vsMlpcTimeToAcc),
-        fmt(roofline1024), fmt(overheadVsEmptyJob));
+    System.out.println("load average at the end " + Provenance.loadAverage());
+    System.out.printf(Locale.ROOT, "RESULT vs_mlpc_pass=%s vs_mlpc_pass_f32=%s "
+        + "vs_mlpc_time_to_acc=%s roofline_1024=%s overhead_vs_empty_job=%s%n", fmt(vsMlpcPass),
+        fmt(vsMlpcPassF32), fmt(vsMlpcTimeToAcc), fmt(roofline1024), fmt(overheadVsEmptyJob));
   }
 
   /**
@@ -211,72 +210,106 @@ public final class TrainerBench {
     NetworkSpec spec = NetworkSpec.mlp(ours, Activation.SIGMOID, Loss.CROSS_ENTROPY);
     double flopsPerPass = rows * Flops.trainingStep(spec, 1, false);
     System.out.printf(Locale.ROOT, "%n== (1) full-batch pass: %d rows, layers %s sigmoid + "
-        + "softmax, float64; per-iteration time = (t(maxIter %d) - t(maxIter 1)) / %d ==%n",
-        rows, Arrays.toString(ours), k, k - 1);
+        + "softmax; ours in float64 and in float32 against MLPC (float64 only); per-iteration "
+        + "time = (t(maxIter %d) - t(maxIter 1)) / %d ==%n", rows, Arrays.toString(ours), k,
+        k - 1);
+    List<PassPeer> peers = List.of(
+        new PassPeer("ours float64", it -> oursPass(ours, (int) rows, it, step, "float64")
+            .fit(data)),
+        new PassPeer("ours float32", it -> oursPass(ours, (int) rows, it, step, "float32")
+            .fit(data)),
+        new PassPeer("MLPC (gd)", it -> mlpcGd(ours, it, step).fit(data)));
     // Untimed warm-up fits (maxIter 1, full data): class loading, JIT and first-time buffer
-    // allocation of both code paths, so that neither peer's first timed fit pays for them.
-    double wOurs = time(() -> oursPass(ours, (int) rows, 1, step).fit(data));
-    double wMlpc = time(() -> mlpcGd(ours, 1, step).fit(data));
-    System.out.printf(Locale.ROOT, "  warm-up fits (untimed for the result): ours %.2f s, MLPC "
-        + "%.2f s%n", wOurs, wMlpc);
+    // allocation of every code path, so that no peer's first timed fit pays for them.
+    for (PassPeer p : peers) {
+      System.out.printf(Locale.ROOT, "  warm-up fit (untimed for the result): %s %.2f s%n",
+          p.name(), time(() -> p.fit().apply(1)));
+    }
+    passRounds(peers, k);
+    double[] per = new double[peers.size()];
+    for (int i = 0; i < peers.size(); i++) {
+      PassPeer p = peers.get(i);
+      per[i] = (p.median(1) - p.median(0)) / (k - 1);
+      System.out.printf(Locale.ROOT, "  %-13s median fit seconds: maxIter 1 %.2f, maxIter %d "
+          + "%.2f -> %.3f s per pass, %.1f GFLOP/s; Spark jobs of its last maxIter-%d fit %s%n",
+          p.name(), p.median(0), k, p.median(1), per[i], flopsPerPass / per[i] / 1e9, k,
+          secs(p.jobs));
+    }
+    for (int i = 0; i < 2; i++) {
+      Object model = peers.get(i).lastModel;
+      if (model instanceof MlpClassificationModel m) {
+        System.out.printf(Locale.ROOT, "  %s epoch seconds from the summary: %s%n",
+            peers.get(i).name(), secs(m.summary().secondsPerEpoch()));
+      }
+    }
+    // Cross-check, robust to a slow fit-level outlier: the last k jobs of each maxIter-k fit are
+    // its k iterations (ours: one job per full-batch step; MLPC gd: one treeAggregate each).
+    double jobMlpc = lastJobsMedian(peers.get(2).jobs, k);
+    System.out.printf(Locale.ROOT, "  cross-check from job durations (median of the last %d "
+        + "jobs): MLPC / ours float64 %.3f, MLPC / ours float32 %.3f%n", k,
+        jobMlpc / lastJobsMedian(peers.get(0).jobs, k),
+        jobMlpc / lastJobsMedian(peers.get(1).jobs, k));
+    vsMlpcPass = per[2] / per[0];
+    vsMlpcPassF32 = per[2] / per[1];
+    System.out.printf(Locale.ROOT, "  throughput ours / MLPC = %.3f in float64 (target >= 1.2), "
+        + "%.3f in float32 (target >= 2.0)%n", vsMlpcPass, vsMlpcPassF32);
+  }
 
-    // Every fit is repeated (interleaved, ours then MLPC) and the median fit time per maxIter
-    // is used: on this kind of machine one fit in a few runs 40% slow, and a single slow
-    // maxIter-1 fit would swing the difference t(k) - t(1) by a whole iteration.
+  /** One peer of the full-batch pass and its fit times (seconds) per maxIter (1, k) and round. */
+  private static final class PassPeer {
+    private final String name;
+    private final java.util.function.IntFunction<Object> fit;
+    double[][] seconds;
+    double[] jobs = new double[0];
+    Object lastModel;
+
+    PassPeer(String name, java.util.function.IntFunction<Object> fit) {
+      this.name = name;
+      this.fit = fit;
+    }
+
+    String name() {
+      return name;
+    }
+
+    java.util.function.IntFunction<Object> fit() {
+      return fit;
+    }
+
+    /** The median fit time of maxIter index i (0: maxIter 1, 1: maxIter k). */
+    double median(int i) {
+      return new Samples(name, seconds[i]).median();
+    }
+  }
+
+  /**
+   * Every fit is repeated (interleaved: each peer in turn, per maxIter) and the median fit time
+   * per maxIter is used: on this kind of machine one fit in a few runs 40% slow, and a single slow
+   * maxIter-1 fit would swing the difference t(k) - t(1) by a whole iteration.
+   */
+  private void passRounds(List<PassPeer> peers, int k) throws Exception {
     int rounds = args.integer("pass-rounds", quick ? 1 : 3);
-    double[][] tOursRuns = new double[2][rounds];
-    double[][] tMlpcRuns = new double[2][rounds];
-    double[] mlpcJobs = new double[0];
-    double[] oursJobs = new double[0];
-    MlpClassificationModel last = null;
+    for (PassPeer p : peers) p.seconds = new double[2][rounds];
     JobTimes jobs = new JobTimes();
     spark.sparkContext().addSparkListener(jobs);
     int[] iters = {1, k};
     for (int r = 0; r < rounds; r++) {
       for (int i = 0; i < 2; i++) {
         final int it = iters[i];
-        MlpClassificationModel[] holder = new MlpClassificationModel[1];
-        jobs.clear(spark.sparkContext());
-        tOursRuns[i][r] = time(() -> holder[0] = oursPass(ours, (int) rows, it, step).fit(data));
-        oursJobs = jobs.durations(spark.sparkContext());
-        last = holder[0];
-        jobs.clear(spark.sparkContext());
-        tMlpcRuns[i][r] = time(() -> mlpcGd(ours, it, step).fit(data));
-        mlpcJobs = jobs.durations(spark.sparkContext());
-        System.out.printf(Locale.ROOT, "  round %d, maxIter %d: ours fit %.2f s, MLPC (gd) fit "
-            + "%.2f s%n", r + 1, it, tOursRuns[i][r], tMlpcRuns[i][r]);
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
+            "  round %d, maxIter %d:", r + 1, it));
+        for (PassPeer p : peers) {
+          jobs.clear(spark.sparkContext());
+          Object[] model = new Object[1];
+          p.seconds[i][r] = time(() -> model[0] = p.fit().apply(it));
+          p.jobs = jobs.durations(spark.sparkContext());
+          p.lastModel = model[0];
+          line.append(String.format(Locale.ROOT, " %s %.2f s", p.name(), p.seconds[i][r]));
+        }
+        System.out.println(line);
       }
     }
     spark.sparkContext().removeSparkListener(jobs);
-    double[] tOurs = new double[2];
-    double[] tMlpc = new double[2];
-    for (int i = 0; i < 2; i++) {
-      tOurs[i] = new Samples("ours", tOursRuns[i]).median();
-      tMlpc[i] = new Samples("mlpc", tMlpcRuns[i]).median();
-    }
-    System.out.printf(Locale.ROOT, "  median fit seconds over %d rounds: maxIter 1 ours %.2f / "
-        + "MLPC %.2f, maxIter %d ours %.2f / MLPC %.2f%n", rounds, tOurs[0], tMlpc[0], k,
-        tOurs[1], tMlpc[1]);
-    System.out.printf(Locale.ROOT, "  Spark jobs of the maxIter %d fits (seconds): ours %s, MLPC "
-        + "%s%n", k, secs(oursJobs), secs(mlpcJobs));
-    double perOurs = (tOurs[1] - tOurs[0]) / (k - 1);
-    double perMlpc = (tMlpc[1] - tMlpc[0]) / (k - 1);
-    double[] epochSecs = last.summary().secondsPerEpoch();
-    System.out.printf(Locale.ROOT, "  ours (BP, sgd, batchSize = %d): %.3f s per pass, %.1f "
-        + "GFLOP/s (epoch seconds from the summary: %s)%n", rows, perOurs,
-        flopsPerPass / perOurs / 1e9, secs(epochSecs));
-    System.out.printf(Locale.ROOT, "  MLPC (solver gd, blockSize 128): %.3f s per iteration, "
-        + "%.1f GFLOP/s for the same counted work%n", perMlpc, flopsPerPass / perMlpc / 1e9);
-    // Cross-check, robust to a slow fit-level outlier: the last k jobs of each maxIter-k fit are
-    // its k iterations (ours: one job per full-batch step; MLPC gd: one treeAggregate each).
-    double jobOurs = lastJobsMedian(oursJobs, k);
-    double jobMlpc = lastJobsMedian(mlpcJobs, k);
-    System.out.printf(Locale.ROOT, "  cross-check from job durations (median of the last %d "
-        + "jobs): ours %.3f s, MLPC %.3f s -> ratio %.3f%n", k, jobOurs, jobMlpc,
-        jobMlpc / jobOurs);
-    vsMlpcPass = perMlpc / perOurs;
-    System.out.printf(Locale.ROOT, "  throughput ours / MLPC = %.3f  (target >= 1.2)%n",
-        vsMlpcPass);
   }
 
   private static double lastJobsMedian(double[] jobs, int k) {
@@ -284,9 +317,10 @@ public final class TrainerBench {
     return new Samples("jobs", Arrays.copyOfRange(jobs, jobs.length - k, jobs.length)).median();
   }
 
-  private BpMlpClassifier oursPass(int[] layers, int batch, int maxIter, double step) {
+  private BpMlpClassifier oursPass(int[] layers, int batch, int maxIter, double step,
+      String precision) {
     return configure(new BpMlpClassifier(), layers, "sigmoid", "cross_entropy", "sgd", step,
-        batch, maxIter, seed);
+        batch, maxIter, seed).setPrecision(precision);
   }
 
   private MultilayerPerceptronClassifier mlpcGd(int[] layers, int maxIter, double step) {
@@ -322,9 +356,9 @@ public final class TrainerBench {
     Samples back = probe.transportHalf(spec.numParams(), false, 3, 15);
     Samples driver = SparkProbe.driverUpdate(spec.numParams(), "adam", 3, 15);
     int refM = 1024;
-    Samples gemm1 = GemmReference.concurrentPairs(1, HIDDEN, d, refM, 3, 10, sink);
+    Samples gemm1 = GemmReference.concurrentPairs(1, HIDDEN, d, refM, 3, 10);
     double wallCpu1 = GemmReference.lastWallOverCpu;
-    Samples gemm2 = GemmReference.concurrentPairs(slots, HIDDEN, d, refM, 3, 10, sink);
+    Samples gemm2 = GemmReference.concurrentPairs(slots, HIDDEN, d, refM, 3, 10);
     double wallCpu2 = GemmReference.lastWallOverCpu;
     double pairFlops = Flops.gemm(HIDDEN, refM, d) + Flops.gemm(HIDDEN, d, refM);
     double coresRate = slots * pairFlops / gemm2.median();
@@ -383,7 +417,7 @@ public final class TrainerBench {
         int share = (batch + partitions - 1) / partitions;
         // Small blocks are measured over more rounds: a few milliseconds each, easily disturbed.
         Samples blocks = BlockCompute.concurrentSteps(spec, fb, Math.min(slots, partitions),
-            share, 5, batch >= 1024 ? 15 : 60, sink);
+            share, 5, batch >= 1024 ? 15 : 60);
         double flops = rows * Flops.trainingStep(spec, 1, dfa);
         double rate = flops / epochSec;
         // The step's own blocks: the slowest task's compute in each step (gather and math,
@@ -408,7 +442,7 @@ public final class TrainerBench {
             steadyMetric(model, StepTimes.UPDATE)));
       }
     }
-    Samples gather = BlockCompute.gather(d, 512, 3, 10, sink);
+    Samples gather = BlockCompute.gather(d, 512, 3, 10);
     phases.clear(jsc.sc());
     Samples emptyAfter = probe.emptyJob(20, 40);
     String emptyPhases = phases.describe(jsc.sc(), 21);

@@ -1,6 +1,8 @@
 package org.sparkdfa.bench;
 
 import dev.ludovic.netlib.blas.BLAS;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.SplittableRandom;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CyclicBarrier;
@@ -11,7 +13,9 @@ import org.sparkdfa.nn.Blas;
  * the forward product Z(h×m) += W(h×d)·X(d×m) ("N","N", beta 1 as the kernel does) and the weight
  * gradient G(h×d) += Δ(h×m)·Xᵀ ("N","T"). Same shapes, same transposes, same BLAS instance as the
  * kernel, so its rate is the ceiling the kernel is compared with. Buffers are its own (each thread
- * has a private set), filled with random values once.
+ * has a private set), filled with random values once. The kernel benchmark runs one instance
+ * under JMH; {@link #concurrentPairs} times threads running it at once (the Spark benchmarks'
+ * 2-core rate), which a single JMH benchmark thread cannot.
  */
 public final class GemmReference {
   final int h;
@@ -56,15 +60,7 @@ public final class GemmReference {
     return a;
   }
 
-  public double forwardFlops() {
-    return Flops.gemm(h, m, d);
-  }
-
-  public double gradientFlops() {
-    return Flops.gemm(h, d, m);
-  }
-
-  /** Z += W·X; returns an entry of Z for the sink. */
+  /** Z += W·X; returns an entry of Z (a result to consume). */
   public double forward() {
     if (single != null) {
       float[] zf = single[2];
@@ -75,7 +71,7 @@ public final class GemmReference {
     return z[z.length - 1];
   }
 
-  /** G += Δ·Xᵀ; returns an entry of G for the sink. */
+  /** G += Δ·Xᵀ; returns an entry of G (a result to consume). */
   public double gradient() {
     if (single != null) {
       float[] gf = single[4];
@@ -84,6 +80,14 @@ public final class GemmReference {
     }
     Blas.get().dgemm("N", "T", h, d, m, 1.0, delta, 0, h, x, 0, d, 1.0, g, 0, h);
     return g[g.length - 1];
+  }
+
+  /** Refuses a non-finite result of a timed computation (random finite inputs cannot give one). */
+  static void checkFinite(double v, String what) {
+    if (!Double.isFinite(v)) {
+      throw new IllegalStateException(what + " produced " + v + " from finite inputs: the BLAS "
+          + "or the kernel is broken");
+    }
   }
 
   /** Resets the accumulators (untimed; keeps magnitudes bounded across rounds). */
@@ -110,13 +114,23 @@ public final class GemmReference {
    * the round wall times.
    */
   public static Samples concurrentPairs(int threads, int h, int d, int m, int warmup,
-      int iterations, Sink sink) throws InterruptedException {
-    return concurrentPairs(threads, h, d, m, warmup, iterations, sink, false);
+      int iterations) throws InterruptedException {
+    return concurrentPairs(threads, h, d, m, warmup, iterations, false);
   }
 
-  /** {@link #concurrentPairs} in sgemm when {@code float32}. */
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+  /** CPU time of the current thread in ns. */
+  private static long threadCpuNanos() {
+    return THREADS.getCurrentThreadCpuTime();
+  }
+
+  /**
+   * {@link #concurrentPairs} in sgemm when {@code float32}. The products' results are checked
+   * finite, which also keeps them live.
+   */
   public static Samples concurrentPairs(int threads, int h, int d, int m, int warmup,
-      int iterations, Sink sink, boolean float32) throws InterruptedException {
+      int iterations, boolean float32) throws InterruptedException {
     GemmReference[] refs = new GemmReference[threads];
     for (int t = 0; t < threads; t++) refs[t] = new GemmReference(h, d, m, 100 + t, float32);
     int rounds = warmup + iterations;
@@ -134,11 +148,11 @@ public final class GemmReference {
           for (int r = 0; r < rounds; r++) {
             refs[id].reset();
             barrier.await();
-            long c0 = Harness.threadCpuNanos();
+            long c0 = threadCpuNanos();
             start[id][r] = System.nanoTime();
             double v = refs[id].forward() + refs[id].gradient();
             end[id][r] = System.nanoTime();
-            cpu[id][r] = Harness.threadCpuNanos() - c0;
+            cpu[id][r] = threadCpuNanos() - c0;
             sunk[id] += v;
             barrier.await();
           }
@@ -165,7 +179,7 @@ public final class GemmReference {
       }
       wall[r - warmup] = (e - s) / 1e9;
     }
-    for (double v : sunk) sink.consume(v);
+    for (double v : sunk) checkFinite(v, "gemm reference");
     lastWallOverCpu = busy / cpuSum;
     return new Samples(threads + "-thread " + (float32 ? "sgemm" : "dgemm") + " pair", wall);
   }
