@@ -6,42 +6,55 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.sparkdfa.optim.Optimizer;
 import org.sparkdfa.train.steps.StepGradient;
+import org.sparkdfa.train.steps.WeightsCopy;
 
 /**
- * The driver's part of a step once the shares are summed: average the gradient, keep the last
- * good weights, apply the optimizer rule and check every weight. For a large network these are
- * passes over several parameter-sized arrays, and the next step's tasks wait for their result
- * (see {@link StepRunner}), so the passes run chunk by chunk — a chunk's arrays are still in cache
- * from one pass to the next — and the chunks are shared between the calling thread and a helper
- * per further driver core (up to four in all): while the tasks wait, those cores are idle.
- * Every pass is element-wise, so the bits do not depend on how the chunks are split or ordered.
+ * The driver's part of a step once the shares are summed: check the gradient, average it, apply
+ * the optimizer rule out of place, check every new weight and write the tasks' copy of the
+ * weights for the next step. These are memory-bound passes over several parameter-sized arrays
+ * and the next step's tasks wait for them (see {@link StepRunner}), so after a read-only check
+ * of the summed gradient everything else is one pass, range by range: a range's averaged
+ * gradient goes into a small per-thread buffer, the rule reads it and the weights and writes the
+ * new weights, and the new weights are checked and copied while that range is still in cache.
+ * The rule writes into a second weights array, so the weights before the step stay as they were
+ * (the last good ones, if a weight became NaN) without a copy of their own. The ranges are
+ * shared between the calling thread and a helper per further driver core (up to four in all):
+ * while the tasks wait, those cores are idle. Every step is element-wise, so the bits do not
+ * depend on how the ranges are split or ordered.
  */
 final class StepUpdate implements AutoCloseable {
   /** What happened to the weights. */
   enum Outcome {
-    /** The step was applied. */
+    /** The step was applied: the new weights are in {@code into}. */
     APPLIED,
     /** The averaged gradient holds NaN or infinity: nothing was changed. */
     BAD_GRADIENT,
-    /** A weight became NaN or infinite: {@code before} holds the last good weights. */
+    /** A new weight is NaN or infinite: {@code params} still holds the last good weights. */
     BAD_WEIGHT
   }
 
-  /** 256 KB of doubles: a few such chunks (weights, gradient, optimizer slots) fit in L2. */
-  static final int CHUNK = 1 << 15;
+  /**
+   * Parameters per range of the pass: the arrays one range touches (the summed gradient, its
+   * averaged buffer, the weights before and after, up to two optimizer slots, the tasks' copy),
+   * 64 KB or less each, stay in L2 from one loop over the range to the next.
+   */
+  static final int PARAMS_PER_RANGE = 1 << 13;
   private static final int MAX_THREADS = 4;
+  /** Below this many parameters per thread, handing ranges to a helper costs more than it saves. */
+  private static final int MIN_PARAMS_PER_THREAD = 1 << 17;
 
   private final int threads;
   private final ExecutorService helpers;
+  /** One averaged-gradient buffer per thread of the pass (index 0: the caller's). */
+  private final double[][] buffers;
 
-  /** For vectors of {@code numParams}; below a few chunks per thread the caller works alone. */
+  /** For vectors of {@code numParams}; small ones the caller updates alone. */
   StepUpdate(int numParams) {
-    int chunks = (numParams + CHUNK - 1) / CHUNK;
     int cores = Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors());
-    this.threads = Math.max(1, Math.min(cores, chunks / 4));
+    this.threads = Math.max(1, Math.min(cores, numParams / MIN_PARAMS_PER_THREAD));
+    this.buffers = new double[threads][Math.min(numParams, PARAMS_PER_RANGE)];
     this.helpers = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
       Thread t = new Thread(r, "sparkdfa-step-update");
       t.setDaemon(true);
@@ -50,22 +63,31 @@ final class StepUpdate implements AutoCloseable {
   }
 
   /**
-   * Averages {@code sum} into {@code grad}, then copies {@code params} into {@code before} and
-   * applies {@code optimizer}; the optimizer is not touched if the gradient is not finite.
+   * Applies {@code optimizer} to {@code params} with the average of {@code sum}, writing the new
+   * weights to {@code into} (and, when not null, the tasks' copy of them to {@code copy});
+   * {@code params} is left as it was. The optimizer is not touched if the gradient is not
+   * finite.
    */
-  Outcome apply(Optimizer optimizer, StepGradient sum, double[] params, double[] grad,
-      double[] before) {
+  Outcome apply(Optimizer optimizer, StepGradient sum, double[] params, double[] into,
+      WeightsCopy copy) {
     double inv = 1.0 / sum.weight();
-    if (!forEachChunk(params.length, (from, to) -> sum.scaleInto(grad, inv, from, to))) {
+    int n = params.length;
+    if (!forEachRange(n, (thread, from, to) -> sum.finite(inv, from, to))) {
       return Outcome.BAD_GRADIENT;
     }
-    Optimizer.RangeStep rule = optimizer.begin(params, grad);
-    boolean finite = forEachChunk(params.length, (from, to) -> {
-      System.arraycopy(params, from, before, from, to - from);
-      rule.apply(from, to);
-      return allFinite(params, from, to);
+    Optimizer.IntoStep rule = optimizer.beginInto(params, into);
+    if (copy != null) copy.invalidate();
+    boolean finite = forEachRange(n, (thread, from, to) -> {
+      double[] g = buffers[thread];
+      sum.scaleTo(g, 0, inv, from, to);
+      rule.apply(g, 0, from, to);
+      boolean ok = allFinite(into, from, to);
+      if (copy != null) copy.write(into, from, to);
+      return ok;
     });
-    return finite ? Outcome.APPLIED : Outcome.BAD_WEIGHT;
+    if (!finite) return Outcome.BAD_WEIGHT;
+    if (copy != null) copy.written(into);
+    return Outcome.APPLIED;
   }
 
   /** Whether every entry of v[from, to) is finite. */
@@ -76,27 +98,31 @@ final class StepUpdate implements AutoCloseable {
   }
 
   @FunctionalInterface
-  private interface ChunkPass {
-    /** Processes [from, to); false if it met a value that is not finite. */
-    boolean run(int from, int to);
+  private interface RangePass {
+    /** Processes [from, to) on thread {@code thread}; false if it met a value not finite. */
+    boolean run(int thread, int from, int to);
   }
 
-  /** Runs {@code pass} over every chunk of [0, n) on all threads; true if every chunk was. */
-  private boolean forEachChunk(int n, ChunkPass pass) {
-    AtomicInteger nextChunk = new AtomicInteger();
-    BooleanSupplier worker = () -> {
-      boolean ok = true;
-      for (long from = (long) nextChunk.getAndIncrement() * CHUNK; from < n;
-          from = (long) nextChunk.getAndIncrement() * CHUNK) {
-        ok &= pass.run((int) from, (int) Math.min(n, from + CHUNK));
-      }
-      return ok;
-    };
-    if (helpers == null) return worker.getAsBoolean();
+  /** Runs {@code pass} over every range of [0, n) on all threads; true if every range was. */
+  private boolean forEachRange(int n, RangePass pass) {
+    AtomicInteger nextRange = new AtomicInteger();
     List<Future<Boolean>> others = new ArrayList<>(threads - 1);
-    for (int t = 1; t < threads; t++) others.add(helpers.submit(worker::getAsBoolean));
-    boolean ok = worker.getAsBoolean();
+    for (int t = 1; t < threads; t++) {
+      int thread = t;
+      others.add(helpers.submit(() -> ranges(n, pass, thread, nextRange)));
+    }
+    boolean ok = ranges(n, pass, 0, nextRange);
     for (Future<Boolean> f : others) ok &= Futures.join(f, "the driver's update");
+    return ok;
+  }
+
+  /** One thread's share of a pass: ranges taken from {@code nextRange} until none is left. */
+  private static boolean ranges(int n, RangePass pass, int thread, AtomicInteger nextRange) {
+    boolean ok = true;
+    for (long from = (long) nextRange.getAndIncrement() * PARAMS_PER_RANGE; from < n;
+        from = (long) nextRange.getAndIncrement() * PARAMS_PER_RANGE) {
+      ok &= pass.run(thread, (int) from, (int) Math.min(n, from + PARAMS_PER_RANGE));
+    }
     return ok;
   }
 

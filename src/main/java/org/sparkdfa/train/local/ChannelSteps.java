@@ -6,6 +6,7 @@ import org.sparkdfa.train.StepRunner;
 import org.sparkdfa.train.StepTimes;
 import org.sparkdfa.train.steps.GradientSum;
 import org.sparkdfa.train.steps.OrderedSum;
+import org.sparkdfa.train.steps.WeightsCopy;
 
 /**
  * Steps whose tasks run a whole epoch each and meet the driver at an {@link EpochChannel}: per
@@ -76,6 +77,11 @@ abstract class ChannelSteps<A> implements StepRunner {
     } finally {
       clear();
     }
+  }
+
+  @Override
+  public WeightsCopy weightsCopy() {
+    return pool.weightsCopy();
   }
 
   @Override
