@@ -11,18 +11,20 @@ import org.sparkdfa.train.steps.StepGradient;
 import org.sparkdfa.train.steps.WeightsCopy;
 
 /**
- * The driver's part of a step once the shares are summed: check the gradient, average it, apply
- * the optimizer rule out of place, check every new weight and write the tasks' copy of the
- * weights for the next step. These are memory-bound passes over several parameter-sized arrays
- * and the next step's tasks wait for them (see {@link StepRunner}), so after a read-only check
- * of the summed gradient everything else is one pass, range by range: a range's averaged
- * gradient goes into a small per-thread buffer, the rule reads it and the weights and writes the
- * new weights, and the new weights are checked and copied while that range is still in cache.
- * The rule writes into a second weights array, so the weights before the step stay as they were
- * (the last good ones, if a weight became NaN) without a copy of their own. The ranges are
- * shared between the calling thread and a helper per further driver core (up to four in all):
- * while the tasks wait, those cores are idle. Every step is element-wise, so the bits do not
- * depend on how the ranges are split or ordered.
+ * The driver's part of a step once the shares are summed: average the gradient, apply the
+ * optimizer rule, check every new weight and write the tasks' copy of them for the next step.
+ * The next step's tasks wait for it (see {@link StepRunner}), so it is two passes over the
+ * parameters, each range by range on every driver core (the calling thread and a helper per
+ * further core, up to four in all: while the tasks wait, those cores are idle):
+ * <ol>
+ *   <li>the average, checked: nothing may change if the gradient is not finite;</li>
+ *   <li>the rule, out of place ({@link Optimizer#beginInto}) into a second weights array, so the
+ *       weights before the step stay as they were (the last good ones if a weight becomes NaN)
+ *       without a copy of their own; then, while the range is in cache, the check of its new
+ *       weights in the same loop as their float32 copy for the tasks ({@link WeightsCopy}),
+ *       which the weights' hand-over would otherwise convert alone on one thread.</li>
+ * </ol>
+ * Every step is element-wise, so the bits do not depend on how the ranges are split or ordered.
  */
 final class StepUpdate implements AutoCloseable {
   /** What happened to the weights. */
@@ -36,9 +38,9 @@ final class StepUpdate implements AutoCloseable {
   }
 
   /**
-   * Parameters per range of the pass: the arrays one range touches (the summed gradient, its
-   * averaged buffer, the weights before and after, up to two optimizer slots, the tasks' copy),
-   * 64 KB or less each, stay in L2 from one loop over the range to the next.
+   * Parameters per range of a pass: the arrays one range of the second pass touches (gradient,
+   * weights before and after, up to two optimizer slots, the tasks' copy), 64 KB or less each,
+   * stay in L2 from the rule's loop to the check's.
    */
   static final int PARAMS_PER_RANGE = 1 << 13;
   private static final int MAX_THREADS = 4;
@@ -47,14 +49,14 @@ final class StepUpdate implements AutoCloseable {
 
   private final int threads;
   private final ExecutorService helpers;
-  /** One averaged-gradient buffer per thread of the pass (index 0: the caller's). */
-  private final double[][] buffers;
+  /** The averaged gradient. */
+  private final double[] grad;
 
   /** For vectors of {@code numParams}; small ones the caller updates alone. */
   StepUpdate(int numParams) {
     int cores = Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors());
     this.threads = Math.max(1, Math.min(cores, numParams / MIN_PARAMS_PER_THREAD));
-    this.buffers = new double[threads][Math.min(numParams, PARAMS_PER_RANGE)];
+    this.grad = new double[numParams];
     this.helpers = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
       Thread t = new Thread(r, "sparkdfa-step-update");
       t.setDaemon(true);
@@ -64,7 +66,7 @@ final class StepUpdate implements AutoCloseable {
 
   /**
    * Applies {@code optimizer} to {@code params} with the average of {@code sum}, writing the new
-   * weights to {@code into} (and, when not null, the tasks' copy of them to {@code copy});
+   * weights to {@code into} and, when not null, the tasks' copy of them to {@code copy};
    * {@code params} is left as it was. The optimizer is not touched if the gradient is not
    * finite.
    */
@@ -72,18 +74,14 @@ final class StepUpdate implements AutoCloseable {
       WeightsCopy copy) {
     double inv = 1.0 / sum.weight();
     int n = params.length;
-    if (!forEachRange(n, (thread, from, to) -> sum.finite(inv, from, to))) {
+    if (!forEachRange(n, (from, to) -> sum.scaleInto(grad, inv, from, to))) {
       return Outcome.BAD_GRADIENT;
     }
     Optimizer.IntoStep rule = optimizer.beginInto(params, into);
     if (copy != null) copy.invalidate();
-    boolean finite = forEachRange(n, (thread, from, to) -> {
-      double[] g = buffers[thread];
-      sum.scaleTo(g, 0, inv, from, to);
-      rule.apply(g, 0, from, to);
-      boolean ok = allFinite(into, from, to);
-      if (copy != null) copy.write(into, from, to);
-      return ok;
+    boolean finite = forEachRange(n, (from, to) -> {
+      rule.apply(grad, from, from, to);
+      return copy != null ? copy.write(into, from, to) : allFinite(into, from, to);
     });
     if (!finite) return Outcome.BAD_WEIGHT;
     if (copy != null) copy.written(into);
@@ -99,29 +97,26 @@ final class StepUpdate implements AutoCloseable {
 
   @FunctionalInterface
   private interface RangePass {
-    /** Processes [from, to) on thread {@code thread}; false if it met a value not finite. */
-    boolean run(int thread, int from, int to);
+    /** Processes [from, to); false if it met a value that is not finite. */
+    boolean run(int from, int to);
   }
 
   /** Runs {@code pass} over every range of [0, n) on all threads; true if every range was. */
   private boolean forEachRange(int n, RangePass pass) {
     AtomicInteger nextRange = new AtomicInteger();
     List<Future<Boolean>> others = new ArrayList<>(threads - 1);
-    for (int t = 1; t < threads; t++) {
-      int thread = t;
-      others.add(helpers.submit(() -> ranges(n, pass, thread, nextRange)));
-    }
-    boolean ok = ranges(n, pass, 0, nextRange);
+    for (int t = 1; t < threads; t++) others.add(helpers.submit(() -> ranges(n, pass, nextRange)));
+    boolean ok = ranges(n, pass, nextRange);
     for (Future<Boolean> f : others) ok &= Futures.join(f, "the driver's update");
     return ok;
   }
 
   /** One thread's share of a pass: ranges taken from {@code nextRange} until none is left. */
-  private static boolean ranges(int n, RangePass pass, int thread, AtomicInteger nextRange) {
+  private static boolean ranges(int n, RangePass pass, AtomicInteger nextRange) {
     boolean ok = true;
     for (long from = (long) nextRange.getAndIncrement() * PARAMS_PER_RANGE; from < n;
         from = (long) nextRange.getAndIncrement() * PARAMS_PER_RANGE) {
-      ok &= pass.run(thread, (int) from, (int) Math.min(n, from + PARAMS_PER_RANGE));
+      ok &= pass.run((int) from, (int) Math.min(n, from + PARAMS_PER_RANGE));
     }
     return ok;
   }

@@ -17,7 +17,10 @@ import org.sparkdfa.train.steps.StepGradient;
 import org.sparkdfa.train.steps.WeightsCopy;
 
 
-/** The driver's ranged, multi-threaded, out-of-place update is the plain sequential one, bit for bit. */
+/**
+ * The driver's ranged, multi-threaded, out-of-place update is the plain sequential one, bit for
+ * bit, and writes the tasks' float copy of exactly the new weights.
+ */
 class StepUpdateTest {
   // several ranges per thread and a ragged end
   private static final int N = 37 * StepUpdate.PARAMS_PER_RANGE + 123;
@@ -44,8 +47,8 @@ class StepUpdateTest {
       writtenFrom = null;
     }
 
-    @Override public void write(double[] params, int from, int to) {
-      Flat.F32.fromParams(params, values, from, to);
+    @Override public boolean write(double[] params, int from, int to) {
+      return Flat.F32.copyChecked(params, values, from, to);
     }
 
     @Override public void written(double[] params) {

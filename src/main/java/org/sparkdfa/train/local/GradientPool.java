@@ -102,8 +102,8 @@ public final class GradientPool<A> implements ArrayHome<A> {
     }
 
     @Override
-    public void write(double[] params, int from, int to) {
-      flat.fromParams(params, weights, from, to);
+    public boolean write(double[] params, int from, int to) {
+      return flat.copyChecked(params, weights, from, to);
     }
 
     @Override

@@ -56,23 +56,18 @@ public abstract class Flat<A> implements Serializable {
   /** out[from, to) = a[from, to) × scale in double; false if an entry there is not finite. */
   public abstract boolean scaleInto(A a, double scale, double[] out, int from, int to);
 
-  /** Whether a[i] × scale is finite in double for every i in [from, to). */
-  public abstract boolean finite(A a, double scale, int from, int to);
-
-  /**
-   * out[outFrom + j] = a[from + j] × scale in double for j in [0, to − from), unchecked: the
-   * driver's update scales each range into a small buffer once {@link #finite} has passed.
-   */
-  public abstract void scaleTo(A a, double scale, double[] out, int outFrom, int from, int to);
-
   /**
    * The weights as the math reads them: {@code params} itself in float64; in float32 a float
    * copy written into {@code reuse} (allocated when null or of another length).
    */
   public abstract A fromParams(double[] params, A reuse);
 
-  /** out[from, to) = params[from, to) in this precision (a range of {@link #fromParams}). */
-  public abstract void fromParams(double[] params, A out, int from, int to);
+  /**
+   * out[from, to) = params[from, to) in this precision, and whether every one of those params
+   * is finite: the driver's update checks its new weights in the same loop as it writes the
+   * tasks' copy (in Java 17 neither loop is vectorized, so one loop costs half of two).
+   */
+  public abstract boolean copyChecked(double[] params, A out, int from, int to);
 
   /** out[i] = scale · (a[i] − b[i]), computed in double and stored in this precision. */
   public abstract void scaledDifference(double[] a, double[] b, double scale, A out);
@@ -90,13 +85,6 @@ public abstract class Flat<A> implements Serializable {
   /** {@link #scaleInto} reading the values from their encoding. */
   public abstract boolean scaleBytesInto(byte[] bytes, double scale, double[] out, int from,
       int to);
-
-  /** {@link #finite} reading the values from their encoding. */
-  public abstract boolean finiteBytes(byte[] bytes, double scale, int from, int to);
-
-  /** {@link #scaleTo} reading the values from their encoding. */
-  public abstract void scaleBytesTo(byte[] bytes, double scale, double[] out, int outFrom,
-      int from, int to);
 
   /** Chunk c's d × n features in this precision (the chunk must be of it). */
   abstract A features(Chunk c);
@@ -155,24 +143,18 @@ public abstract class Flat<A> implements Serializable {
       return finite;
     }
 
-    @Override public boolean finite(double[] a, double scale, int from, int to) {
-      boolean finite = true;
-      for (int i = from; i < to; i++) finite &= Double.isFinite(a[i] * scale);
-      return finite;
-    }
-
-    @Override public void scaleTo(double[] a, double scale, double[] out, int outFrom,
-        int from, int to) {
-      int n = to - from;
-      for (int j = 0; j < n; j++) out[outFrom + j] = a[from + j] * scale;
-    }
-
     @Override public double[] fromParams(double[] params, double[] reuse) {
       return params;
     }
 
-    @Override public void fromParams(double[] params, double[] out, int from, int to) {
-      if (out != params) System.arraycopy(params, from, out, from, to - from);
+    @Override public boolean copyChecked(double[] params, double[] out, int from, int to) {
+      boolean finite = true;
+      for (int i = from; i < to; i++) {
+        double x = params[i];
+        finite &= Double.isFinite(x);
+        out[i] = x;
+      }
+      return finite;
     }
 
     @Override public void scaledDifference(double[] a, double[] b, double scale,
@@ -211,22 +193,6 @@ public abstract class Flat<A> implements Serializable {
         finite &= Double.isFinite(out[i]);
       }
       return finite;
-    }
-
-    @Override public boolean finiteBytes(byte[] b, double scale, int from, int to) {
-      boolean finite = true;
-      for (int i = from; i < to; i++) {
-        finite &= Double.isFinite((double) DOUBLES.get(b, i * Double.BYTES) * scale);
-      }
-      return finite;
-    }
-
-    @Override public void scaleBytesTo(byte[] b, double scale, double[] out, int outFrom,
-        int from, int to) {
-      int n = to - from;
-      for (int j = 0; j < n; j++) {
-        out[outFrom + j] = (double) DOUBLES.get(b, (from + j) * Double.BYTES) * scale;
-      }
     }
 
     @Override double[] features(Chunk c) {
@@ -280,28 +246,21 @@ public abstract class Flat<A> implements Serializable {
       return finite;
     }
 
-    @Override public boolean finite(float[] a, double scale, int from, int to) {
-      boolean finite = true;
-      for (int i = from; i < to; i++) finite &= Double.isFinite(a[i] * scale);
-      return finite;
-    }
-
-    @Override public void scaleTo(float[] a, double scale, double[] out, int outFrom,
-        int from, int to) {
-      int n = to - from;
-      for (int j = 0; j < n; j++) out[outFrom + j] = a[from + j] * scale;
-    }
-
     @Override public float[] fromParams(double[] params, float[] reuse) {
       float[] f = reuse != null && reuse.length == params.length ? reuse
           : new float[params.length];
-      fromParams(params, f, 0, f.length);
+      for (int i = 0; i < f.length; i++) f[i] = (float) params[i];
       return f;
     }
 
-    @Override public void fromParams(double[] params, float[] out, int from, int to) {
-      int n = to - from;
-      for (int j = 0; j < n; j++) out[from + j] = (float) params[from + j];
+    @Override public boolean copyChecked(double[] params, float[] out, int from, int to) {
+      boolean finite = true;
+      for (int i = from; i < to; i++) {
+        double x = params[i];
+        finite &= Double.isFinite(x);
+        out[i] = (float) x;
+      }
+      return finite;
     }
 
     @Override public void scaledDifference(double[] a, double[] b, double scale,
@@ -342,22 +301,6 @@ public abstract class Flat<A> implements Serializable {
         finite &= Double.isFinite(out[i]);
       }
       return finite;
-    }
-
-    @Override public boolean finiteBytes(byte[] b, double scale, int from, int to) {
-      boolean finite = true;
-      for (int i = from; i < to; i++) {
-        finite &= Double.isFinite((float) FLOATS.get(b, i * Float.BYTES) * scale);
-      }
-      return finite;
-    }
-
-    @Override public void scaleBytesTo(byte[] b, double scale, double[] out, int outFrom,
-        int from, int to) {
-      int n = to - from;
-      for (int j = 0; j < n; j++) {
-        out[outFrom + j] = (float) FLOATS.get(b, (from + j) * Float.BYTES) * scale;
-      }
     }
 
     @Override float[] features(Chunk c) {

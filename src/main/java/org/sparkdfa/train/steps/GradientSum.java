@@ -84,16 +84,6 @@ public final class GradientSum<A> extends SummedRows
   }
 
   @Override
-  public boolean finite(double scale, int from, int to) {
-    return flat.finite(grad, scale, from, to);
-  }
-
-  @Override
-  public void scaleTo(double[] out, int outFrom, double scale, int from, int to) {
-    flat.scaleTo(grad, scale, out, outFrom, from, to);
-  }
-
-  @Override
   public double[] gradient() {
     return grad == null ? null : flat.toDouble(grad);
   }

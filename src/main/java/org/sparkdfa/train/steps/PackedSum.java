@@ -49,16 +49,6 @@ public final class PackedSum extends SummedRows implements Summable<PackedSum>, 
   }
 
   @Override
-  public boolean finite(double scale, int from, int to) {
-    return flat.finiteBytes(bytes, scale, from, to);
-  }
-
-  @Override
-  public void scaleTo(double[] out, int outFrom, double scale, int from, int to) {
-    flat.scaleBytesTo(bytes, scale, out, outFrom, from, to);
-  }
-
-  @Override
   public double[] gradient() {
     return bytes == null ? null : decode(flat, bytes);
   }

@@ -17,15 +17,6 @@ public interface StepGradient {
    */
   boolean scaleInto(double[] out, double scale, int from, int to);
 
-  /** Whether every entry of [from, to) × {@code scale} is finite. Ranges may run at once. */
-  boolean finite(double scale, int from, int to);
-
-  /**
-   * out[outFrom + j] = the summed gradient's entry from + j × {@code scale}, for j in
-   * [0, to − from), unchecked (see {@link #finite}). Ranges may run on several threads at once.
-   */
-  void scaleTo(double[] out, int outFrom, double scale, int from, int to);
-
   /** The summed gradient in double (a copy). */
   double[] gradient();
 

@@ -12,8 +12,11 @@ public interface WeightsCopy {
   /** The copy is about to be rewritten: it matches no weights until {@link #written}. */
   void invalidate();
 
-  /** The copy's range [from, to) from {@code params}. */
-  void write(double[] params, int from, int to);
+  /**
+   * Writes the copy's range [from, to) from {@code params}; returns whether every one of those
+   * params is finite (the update's check of its new weights, in the same loop as the copy).
+   */
+  boolean write(double[] params, int from, int to);
 
   /** Every range was written from {@code params}, which will not change before it is read. */
   void written(double[] params);

@@ -2,6 +2,7 @@ package org.sparkdfa.train.local;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -115,14 +116,15 @@ class LocalExchangeTest extends SparkTestBase {
       WeightsCopy copy = pool.weightsCopy();
       double[] b = {4, 5, 6};
       copy.invalidate();
-      copy.write(b, 0, 2);
-      copy.write(b, 2, 3);
+      assertTrue(copy.write(b, 0, 2));
+      assertTrue(copy.write(b, 2, 3));
       copy.written(b);
       b[0] = 7; // not what a caller may do: shows that the copy is handed over unconverted
       assertSame(w, pool.weights(b));
       assertArrayEquals(new float[] {4, 5, 6}, w);
       copy.invalidate();
-      copy.write(new double[] {8, 9, 10}, 0, 1); // an update that failed: never written(..)
+      // an update that failed: never written(..)
+      assertFalse(copy.write(new double[] {8, Double.NaN, 10}, 0, 2), "the range is checked");
       assertArrayEquals(new float[] {7, 5, 6}, pool.weights(b), "a rewritten copy is redone");
       assertArrayEquals(new float[] {1, 2, 3}, pool.weights(a), "other weights are converted");
     }
