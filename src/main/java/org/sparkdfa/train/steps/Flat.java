@@ -57,6 +57,12 @@ public abstract class Flat<A> implements Serializable {
   public abstract boolean scaleInto(A a, double scale, double[] out, int from, int to);
 
   /**
+   * out[from, to) = (a + b)[from, to) × scale: the sum in this precision (the bits of
+   * {@link #add}), scaled in double; false if an entry there is not finite.
+   */
+  public abstract boolean scaleSumInto(A a, A b, double scale, double[] out, int from, int to);
+
+  /**
    * The weights as the math reads them: {@code params} itself in float64; in float32 a float
    * copy written into {@code reuse} (allocated when null or of another length).
    */
@@ -138,6 +144,17 @@ public abstract class Flat<A> implements Serializable {
       boolean finite = true;
       for (int i = from; i < to; i++) {
         out[i] = a[i] * scale;
+        finite &= Double.isFinite(out[i]);
+      }
+      return finite;
+    }
+
+    @Override public boolean scaleSumInto(double[] a, double[] b, double scale, double[] out,
+        int from, int to) {
+      boolean finite = true;
+      for (int i = from; i < to; i++) {
+        double sum = a[i] + b[i];
+        out[i] = sum * scale;
         finite &= Double.isFinite(out[i]);
       }
       return finite;
@@ -241,6 +258,17 @@ public abstract class Flat<A> implements Serializable {
       boolean finite = true;
       for (int i = from; i < to; i++) {
         out[i] = a[i] * scale;
+        finite &= Double.isFinite(out[i]);
+      }
+      return finite;
+    }
+
+    @Override public boolean scaleSumInto(float[] a, float[] b, double scale, double[] out,
+        int from, int to) {
+      boolean finite = true;
+      for (int i = from; i < to; i++) {
+        float sum = a[i] + b[i];
+        out[i] = sum * scale;
         finite &= Double.isFinite(out[i]);
       }
       return finite;
