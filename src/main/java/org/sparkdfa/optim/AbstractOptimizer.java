@@ -52,7 +52,7 @@ abstract class AbstractOptimizer implements Optimizer {
    * updated ones to {@code out} (which may be {@code p}: in place). The loss gradient at index
    * i = from + j is {@code g[gFrom + j]}; the gradient to use there is that
    * {@code + l2 * p[i]}, where l2 is λ inside a regularized run and 0 outside. Rules loop over
-   * j from 0 (i = from + j), the form the JIT vectorizes whatever the two offsets.
+   * j from 0 with i = from + j.
    *
    * @param t 1-based step count of this step
    */
