@@ -48,12 +48,16 @@ abstract class AbstractOptimizer implements Optimizer {
   }
 
   /**
-   * Applies the rule to indices [from, to). The gradient to use at index i is
-   * {@code g[i] + l2 * p[i]}, where l2 is λ inside a regularized run and 0 outside.
+   * Applies the rule to indices [from, to), reading the weights from {@code p} and writing the
+   * updated ones to {@code out} (which may be {@code p}: in place). The loss gradient at index
+   * i = from + j is {@code g[gFrom + j]}; the gradient to use there is that
+   * {@code + l2 * p[i]}, where l2 is λ inside a regularized run and 0 outside. Rules loop over
+   * j from 0 with i = from + j.
    *
    * @param t 1-based step count of this step
    */
-  abstract void update(double[] p, double[] g, int from, int to, double l2, long t);
+  abstract void update(double[] p, double[] g, int gFrom, double[] out, int from, int to,
+      double l2, long t);
 
   /** Allocates a zero-initialized per-parameter slot that state()/restore() will carry. */
   final double[] newSlot(String name) {
@@ -80,25 +84,41 @@ abstract class AbstractOptimizer implements Optimizer {
       // Almost certainly a caller bug, and the in-place update would corrupt the gradient.
       throw new IllegalArgumentException("params and grad must be different arrays");
     }
+    IntoStep into = beginInto(params, params, eta);
+    return (from, to) -> into.apply(grad, from, from, to);
+  }
+
+  @Override
+  public final IntoStep beginInto(double[] params, double[] into) {
+    return beginInto(params, into, baseStepSize);
+  }
+
+  /** {@link #beginInto(double[], double[])} with step size {@code eta} for this step. */
+  final IntoStep beginInto(double[] params, double[] into, double eta) {
+    checkLength("params", params);
+    checkLength("into", into);
     long t = ++steps;
     stepSize = eta;
-    if (regParam == 0.0) return (from, to) -> update(params, grad, from, to, 0.0, t);
-    return (from, to) -> applyMasked(params, grad, from, to, t);
+    if (regParam == 0.0) {
+      return (g, gFrom, from, to) -> update(params, g, gFrom, into, from, to, 0.0, t);
+    }
+    return (g, gFrom, from, to) -> applyMasked(params, g, gFrom, into, from, to, t);
   }
 
   /** [from, to) split along the regularized runs: λ inside a run, 0 outside. */
-  private void applyMasked(double[] params, double[] grad, int from, int to, long t) {
+  private void applyMasked(double[] params, double[] g, int gFrom, double[] into, int from,
+      int to, long t) {
     int pos = from;
     int[] runs = regularizedRuns;
     for (int k = 0; k < runs.length && pos < to; k += 2) {
       int start = Math.max(runs[k], pos);
       int end = Math.min(runs[k + 1], to);
       if (end <= start) continue;
-      if (pos < start) update(params, grad, pos, start, 0.0, t);
-      update(params, grad, start, end, regParam, t);
+      if (pos < start) update(params, g, gFrom + pos - from, into, pos, start, 0.0, t);
+      update(params, g, gFrom + start - from, into, start, end, regParam, t);
       pos = end;
     }
-    if (pos < to) update(params, grad, pos, to, 0.0, t);
+    if (pos < to) update(params, g, gFrom + pos - from, into, pos, to, 0.0, t);
   }
 
   @Override

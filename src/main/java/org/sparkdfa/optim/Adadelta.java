@@ -31,21 +31,24 @@ final class Adadelta extends AbstractOptimizer {
   }
 
   @Override
-  void update(double[] p, double[] g, int from, int to, double l2, long t) {
+  void update(double[] p, double[] g, int gFrom, double[] out, int from, int to,
+      double l2, long t) {
     final double lr = stepSize();
     final double rho = this.rho;
     final double oneMinusRho = 1 - rho;
     final double eps = this.eps;
     final double[] eg = meanSqGrad;
     final double[] ed = meanSqDelta;
-    for (int i = from; i < to; i++) {
-      double gi = g[i] + l2 * p[i];
+    final int n = to - from;
+    for (int j = 0; j < n; j++) {
+      int i = from + j;
+      double gi = g[gFrom + j] + l2 * p[i];
       double egi = rho * eg[i] + oneMinusRho * gi * gi;
       eg[i] = egi;
       double edi = ed[i];
       double delta = -(Math.sqrt(edi + eps) / Math.sqrt(egi + eps)) * gi;
       ed[i] = rho * edi + oneMinusRho * delta * delta;
-      p[i] += lr * delta;
+      out[i] = p[i] + lr * delta;
     }
   }
 }

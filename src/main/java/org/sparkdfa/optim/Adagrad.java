@@ -21,15 +21,18 @@ final class Adagrad extends AbstractOptimizer {
   }
 
   @Override
-  void update(double[] p, double[] g, int from, int to, double l2, long t) {
+  void update(double[] p, double[] g, int gFrom, double[] out, int from, int to,
+      double l2, long t) {
     final double lr = stepSize();
     final double eps = this.eps;
     final double[] s = sumSq;
-    for (int i = from; i < to; i++) {
-      double gi = g[i] + l2 * p[i];
+    final int n = to - from;
+    for (int j = 0; j < n; j++) {
+      int i = from + j;
+      double gi = g[gFrom + j] + l2 * p[i];
       double si = s[i] + gi * gi;
       s[i] = si;
-      p[i] -= lr * gi / Math.sqrt(si + eps);
+      out[i] = p[i] - lr * gi / Math.sqrt(si + eps);
     }
   }
 }

@@ -34,7 +34,8 @@ final class Adam extends AbstractOptimizer {
   }
 
   @Override
-  void update(double[] p, double[] g, int from, int to, double l2, long t) {
+  void update(double[] p, double[] g, int gFrom, double[] out, int from, int to,
+      double l2, long t) {
     final double lr = stepSize();
     final double b1 = beta1;
     final double b2 = beta2;
@@ -45,13 +46,15 @@ final class Adam extends AbstractOptimizer {
     final double invBias2 = 1.0 / (1 - Math.pow(b2, t));
     final double[] m = this.m;
     final double[] v = this.v;
-    for (int i = from; i < to; i++) {
-      double gi = g[i] + l2 * p[i];
+    final int n = to - from;
+    for (int j = 0; j < n; j++) {
+      int i = from + j;
+      double gi = g[gFrom + j] + l2 * p[i];
       double mi = b1 * m[i] + oneMinusB1 * gi;
       double vi = b2 * v[i] + oneMinusB2 * gi * gi;
       m[i] = mi;
       v[i] = vi;
-      p[i] -= lr * (mi * invBias1) / (Math.sqrt(vi * invBias2) + eps);
+      out[i] = p[i] - lr * (mi * invBias1) / (Math.sqrt(vi * invBias2) + eps);
     }
   }
 }

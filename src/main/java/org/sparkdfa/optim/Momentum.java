@@ -21,15 +21,18 @@ final class Momentum extends AbstractOptimizer {
   }
 
   @Override
-  void update(double[] p, double[] g, int from, int to, double l2, long t) {
+  void update(double[] p, double[] g, int gFrom, double[] out, int from, int to,
+      double l2, long t) {
     final double lr = stepSize();
     final double gamma = this.gamma;
     final double[] v = velocity;
-    for (int i = from; i < to; i++) {
-      double gi = g[i] + l2 * p[i];
+    final int n = to - from;
+    for (int j = 0; j < n; j++) {
+      int i = from + j;
+      double gi = g[gFrom + j] + l2 * p[i];
       double vi = gamma * v[i] + lr * gi;
       v[i] = vi;
-      p[i] -= vi;
+      out[i] = p[i] - vi;
     }
   }
 }

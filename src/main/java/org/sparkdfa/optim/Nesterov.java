@@ -44,15 +44,18 @@ final class Nesterov extends AbstractOptimizer {
   }
 
   @Override
-  void update(double[] p, double[] g, int from, int to, double l2, long t) {
+  void update(double[] p, double[] g, int gFrom, double[] out, int from, int to,
+      double l2, long t) {
     final double lr = stepSize();
     final double gamma = this.gamma;
     final double[] v = velocity;
-    for (int i = from; i < to; i++) {
-      double step = lr * (g[i] + l2 * p[i]);
+    final int n = to - from;
+    for (int j = 0; j < n; j++) {
+      int i = from + j;
+      double step = lr * (g[gFrom + j] + l2 * p[i]);
       double vi = gamma * v[i] + step;
       v[i] = vi;
-      p[i] -= gamma * vi + step;
+      out[i] = p[i] - (gamma * vi + step);
     }
   }
 }

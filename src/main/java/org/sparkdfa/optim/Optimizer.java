@@ -58,4 +58,31 @@ public interface Optimizer {
     /** Updates params[from, to) from grad[from, to). */
     void apply(int from, int to);
   }
+
+  /**
+   * {@link #begin} written out of place, with the gradient handed over range by range: advances
+   * the step counter now and returns the rule of this step, which reads {@code params} and
+   * writes the updated weights to {@code into} ({@code params} itself for an in-place step).
+   * Left untouched, {@code params} still holds the weights before the step, so a caller that
+   * must keep them (the trainer, if a weight becomes NaN) needs no copy. Applying
+   * it to every index exactly once, in any order and from any threads, gives the same bits as
+   * {@link #step} with the same gradient. The arrays must not change between ranges except by
+   * the ranges.
+   *
+   * @throws IllegalArgumentException if a length is wrong
+   */
+  IntoStep beginInto(double[] params, double[] into);
+
+  /** One step's out-of-place update over a range of parameter indices. */
+  @FunctionalInterface
+  interface IntoStep {
+    /**
+     * into[from, to) = params[from, to) updated with the loss gradient of that range, which is
+     * {@code grad[gradFrom, gradFrom + to - from)}; {@code grad} must not be {@code into}.
+     * With {@code gradFrom == from} (a parameter-sized gradient) Java 17's JIT vectorizes the
+     * rules; from elsewhere in another array it cannot rule out an overlap with {@code into}
+     * and runs them scalar, several times slower (docs/BENCHMARKS.md, seventh session).
+     */
+    void apply(double[] grad, int gradFrom, int from, int to);
+  }
 }

@@ -22,17 +22,20 @@ final class RmsProp extends AbstractOptimizer {
   }
 
   @Override
-  void update(double[] p, double[] g, int from, int to, double l2, long t) {
+  void update(double[] p, double[] g, int gFrom, double[] out, int from, int to,
+      double l2, long t) {
     final double lr = stepSize();
     final double rho = this.rho;
     final double oneMinusRho = 1 - rho;
     final double eps = this.eps;
     final double[] e = meanSq;
-    for (int i = from; i < to; i++) {
-      double gi = g[i] + l2 * p[i];
+    final int n = to - from;
+    for (int j = 0; j < n; j++) {
+      int i = from + j;
+      double gi = g[gFrom + j] + l2 * p[i];
       double ei = rho * e[i] + oneMinusRho * gi * gi;
       e[i] = ei;
-      p[i] -= lr * gi / Math.sqrt(ei + eps);
+      out[i] = p[i] - lr * gi / Math.sqrt(ei + eps);
     }
   }
 }

@@ -38,6 +38,11 @@ final class ScheduledOptimizer implements Optimizer {
   }
 
   @Override
+  public IntoStep beginInto(double[] params, double[] into) {
+    return rule.beginInto(params, into, nextStepSize());
+  }
+
+  @Override
   public OptimizerState state() {
     return rule.state();
   }

@@ -16,10 +16,13 @@ final class Sgd extends AbstractOptimizer {
   }
 
   @Override
-  void update(double[] p, double[] g, int from, int to, double l2, long t) {
+  void update(double[] p, double[] g, int gFrom, double[] out, int from, int to,
+      double l2, long t) {
     final double lr = stepSize();
-    for (int i = from; i < to; i++) {
-      p[i] -= lr * (g[i] + l2 * p[i]);
+    final int n = to - from;
+    for (int j = 0; j < n; j++) {
+      int i = from + j;
+      out[i] = p[i] - lr * (g[gFrom + j] + l2 * p[i]);
     }
   }
 }

@@ -2,6 +2,7 @@ package org.sparkdfa.train;
 
 import org.sparkdfa.train.steps.OrderedSum;
 import org.sparkdfa.train.steps.StepGradient;
+import org.sparkdfa.train.steps.WeightsCopy;
 
 /**
  * How a fit gets the summed gradient of each optimizer step: the one seam between the training
@@ -18,6 +19,15 @@ public interface StepRunner extends AutoCloseable {
    * The caller recycles the sum ({@link StepGradient#recycle}) once it has applied it.
    */
   StepGradient gradient(double[] params, int epoch, int step);
+
+  /**
+   * The copy of the weights this runner hands its tasks, for the driver's update to write as it
+   * goes ({@link WeightsCopy}); null (the default) where the tasks read the {@code double[]}
+   * itself or the weights travel otherwise.
+   */
+  default WeightsCopy weightsCopy() {
+    return null;
+  }
 
   /**
    * Ends the current epoch early (the loop stopped or failed): no task of it is left waiting or

@@ -6,42 +6,57 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.sparkdfa.optim.Optimizer;
 import org.sparkdfa.train.steps.StepGradient;
+import org.sparkdfa.train.steps.WeightsCopy;
 
 /**
- * The driver's part of a step once the shares are summed: average the gradient, keep the last
- * good weights, apply the optimizer rule and check every weight. For a large network these are
- * passes over several parameter-sized arrays, and the next step's tasks wait for their result
- * (see {@link StepRunner}), so the passes run chunk by chunk — a chunk's arrays are still in cache
- * from one pass to the next — and the chunks are shared between the calling thread and a helper
- * per further driver core (up to four in all): while the tasks wait, those cores are idle.
- * Every pass is element-wise, so the bits do not depend on how the chunks are split or ordered.
+ * The driver's part of a step once the shares are summed: average the gradient, apply the
+ * optimizer rule, check every new weight and write the tasks' copy of them for the next step.
+ * The next step's tasks wait for it (see {@link StepRunner}), so it is two passes over the
+ * parameters, each range by range on every driver core (the calling thread and a helper per
+ * further core, up to four in all: while the tasks wait, those cores are idle):
+ * <ol>
+ *   <li>the average, checked: nothing may change if the gradient is not finite;</li>
+ *   <li>the rule, out of place ({@link Optimizer#beginInto}) into a second weights array, so the
+ *       weights before the step stay as they were (the last good ones if a weight becomes NaN)
+ *       without a copy of their own; then, while the range is in cache, the check of its new
+ *       weights in the same loop as their float32 copy for the tasks ({@link WeightsCopy}),
+ *       which the weights' hand-over would otherwise convert alone on one thread.</li>
+ * </ol>
+ * Every step is element-wise, so the bits do not depend on how the ranges are split or ordered.
  */
 final class StepUpdate implements AutoCloseable {
   /** What happened to the weights. */
   enum Outcome {
-    /** The step was applied. */
+    /** The step was applied: the new weights are in {@code into}. */
     APPLIED,
     /** The averaged gradient holds NaN or infinity: nothing was changed. */
     BAD_GRADIENT,
-    /** A weight became NaN or infinite: {@code before} holds the last good weights. */
+    /** A new weight is NaN or infinite: {@code params} still holds the last good weights. */
     BAD_WEIGHT
   }
 
-  /** 256 KB of doubles: a few such chunks (weights, gradient, optimizer slots) fit in L2. */
-  static final int CHUNK = 1 << 15;
+  /**
+   * Parameters per range of a pass: the arrays one range of the second pass touches (gradient,
+   * weights before and after, up to two optimizer slots, the tasks' copy), 64 KB or less each,
+   * stay in L2 from the rule's loop to the check's.
+   */
+  static final int PARAMS_PER_RANGE = 1 << 13;
   private static final int MAX_THREADS = 4;
+  /** Below this many parameters per thread, handing ranges to a helper costs more than it saves. */
+  private static final int MIN_PARAMS_PER_THREAD = 1 << 17;
 
   private final int threads;
   private final ExecutorService helpers;
+  /** The averaged gradient. */
+  private final double[] grad;
 
-  /** For vectors of {@code numParams}; below a few chunks per thread the caller works alone. */
+  /** For vectors of {@code numParams}; small ones the caller updates alone. */
   StepUpdate(int numParams) {
-    int chunks = (numParams + CHUNK - 1) / CHUNK;
     int cores = Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors());
-    this.threads = Math.max(1, Math.min(cores, chunks / 4));
+    this.threads = Math.max(1, Math.min(cores, numParams / MIN_PARAMS_PER_THREAD));
+    this.grad = new double[numParams];
     this.helpers = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
       Thread t = new Thread(r, "sparkdfa-step-update");
       t.setDaemon(true);
@@ -50,22 +65,27 @@ final class StepUpdate implements AutoCloseable {
   }
 
   /**
-   * Averages {@code sum} into {@code grad}, then copies {@code params} into {@code before} and
-   * applies {@code optimizer}; the optimizer is not touched if the gradient is not finite.
+   * Applies {@code optimizer} to {@code params} with the average of {@code sum}, writing the new
+   * weights to {@code into} and, when not null, the tasks' copy of them to {@code copy};
+   * {@code params} is left as it was. The optimizer is not touched if the gradient is not
+   * finite.
    */
-  Outcome apply(Optimizer optimizer, StepGradient sum, double[] params, double[] grad,
-      double[] before) {
+  Outcome apply(Optimizer optimizer, StepGradient sum, double[] params, double[] into,
+      WeightsCopy copy) {
     double inv = 1.0 / sum.weight();
-    if (!forEachChunk(params.length, (from, to) -> sum.scaleInto(grad, inv, from, to))) {
+    int n = params.length;
+    if (!forEachRange(n, (from, to) -> sum.scaleInto(grad, inv, from, to))) {
       return Outcome.BAD_GRADIENT;
     }
-    Optimizer.RangeStep rule = optimizer.begin(params, grad);
-    boolean finite = forEachChunk(params.length, (from, to) -> {
-      System.arraycopy(params, from, before, from, to - from);
-      rule.apply(from, to);
-      return allFinite(params, from, to);
+    Optimizer.IntoStep rule = optimizer.beginInto(params, into);
+    if (copy != null) copy.invalidate();
+    boolean finite = forEachRange(n, (from, to) -> {
+      rule.apply(grad, from, from, to);
+      return copy != null ? copy.write(into, from, to) : allFinite(into, from, to);
     });
-    return finite ? Outcome.APPLIED : Outcome.BAD_WEIGHT;
+    if (!finite) return Outcome.BAD_WEIGHT;
+    if (copy != null) copy.written(into);
+    return Outcome.APPLIED;
   }
 
   /** Whether every entry of v[from, to) is finite. */
@@ -76,27 +96,28 @@ final class StepUpdate implements AutoCloseable {
   }
 
   @FunctionalInterface
-  private interface ChunkPass {
+  private interface RangePass {
     /** Processes [from, to); false if it met a value that is not finite. */
     boolean run(int from, int to);
   }
 
-  /** Runs {@code pass} over every chunk of [0, n) on all threads; true if every chunk was. */
-  private boolean forEachChunk(int n, ChunkPass pass) {
-    AtomicInteger nextChunk = new AtomicInteger();
-    BooleanSupplier worker = () -> {
-      boolean ok = true;
-      for (long from = (long) nextChunk.getAndIncrement() * CHUNK; from < n;
-          from = (long) nextChunk.getAndIncrement() * CHUNK) {
-        ok &= pass.run((int) from, (int) Math.min(n, from + CHUNK));
-      }
-      return ok;
-    };
-    if (helpers == null) return worker.getAsBoolean();
+  /** Runs {@code pass} over every range of [0, n) on all threads; true if every range was. */
+  private boolean forEachRange(int n, RangePass pass) {
+    AtomicInteger nextRange = new AtomicInteger();
     List<Future<Boolean>> others = new ArrayList<>(threads - 1);
-    for (int t = 1; t < threads; t++) others.add(helpers.submit(worker::getAsBoolean));
-    boolean ok = worker.getAsBoolean();
+    for (int t = 1; t < threads; t++) others.add(helpers.submit(() -> ranges(n, pass, nextRange)));
+    boolean ok = ranges(n, pass, nextRange);
     for (Future<Boolean> f : others) ok &= Futures.join(f, "the driver's update");
+    return ok;
+  }
+
+  /** One thread's share of a pass: ranges taken from {@code nextRange} until none is left. */
+  private static boolean ranges(int n, RangePass pass, AtomicInteger nextRange) {
+    boolean ok = true;
+    for (long from = (long) nextRange.getAndIncrement() * PARAMS_PER_RANGE; from < n;
+        from = (long) nextRange.getAndIncrement() * PARAMS_PER_RANGE) {
+      ok &= pass.run((int) from, (int) Math.min(n, from + PARAMS_PER_RANGE));
+    }
     return ok;
   }
 

@@ -35,8 +35,8 @@ final class TrainingLoop implements AutoCloseable {
   private final Optimizer optimizer;
   private final EarlyStopping stopping;
   private final List<EpochRecord> history = new ArrayList<>();
-  private final double[] grad;
-  private double[] before;
+  /** The next weights as the update writes them; swapped with {@link #params} once applied. */
+  private double[] next;
   private double[] params;
   private long steps;
   private int firstEpoch;
@@ -54,8 +54,7 @@ final class TrainingLoop implements AutoCloseable {
     this.checkpoints = checkpoints;
     this.epochStarts = epochStarts;
     this.params = config.initialParams().clone();
-    this.grad = new double[params.length];
-    this.before = new double[params.length];
+    this.next = new double[params.length];
     this.update = new StepUpdate(params.length);
     this.optimizer = Optimizers.create(config.driverOptimizer(), params.length,
         config.network().spec().regularizedIndices());
@@ -132,13 +131,16 @@ final class TrainingLoop implements AutoCloseable {
       long updateStart = System.nanoTime();
       if (sum.weight() > 0) {
         StepUpdate.Outcome outcome = Double.isFinite(sum.loss())
-            ? update.apply(optimizer, sum, params, grad, before)
+            ? update.apply(optimizer, sum, params, next, runner.weightsCopy())
             : StepUpdate.Outcome.BAD_GRADIENT;
         sum.recycle();
         if (outcome != StepUpdate.Outcome.APPLIED) {
           diverged(epoch, step, outcome);
           return false;
         }
+        double[] last = params;
+        params = next;
+        next = last;
         steps++;
         lossAndWeight[0] += sum.loss();
         lossAndWeight[1] += sum.weight();
@@ -151,13 +153,9 @@ final class TrainingLoop implements AutoCloseable {
     return true;
   }
 
+  /** Stops training; params still holds the last good weights (the update wrote elsewhere). */
   private void diverged(int epoch, int step, StepUpdate.Outcome outcome) {
     boolean badWeight = outcome == StepUpdate.Outcome.BAD_WEIGHT;
-    if (badWeight) { // the update ran: before holds the last good weights
-      double[] last = before;
-      before = params;
-      params = last;
-    }
     reason = StopReason.DIVERGED;
     detail = "diverged at epoch " + (epoch + 1) + ", step " + (step + 1) + ": "
         + (badWeight ? "a weight" : "the loss or gradient")

@@ -51,4 +51,50 @@ class RangeStepTest {
     }
     assertEquals(whole.steps(), ranged.steps());
   }
+
+  @ParameterizedTest
+  @CsvSource({"sgd, 0", "momentum, 0.01", "nesterov, 0.01", "adagrad, 0", "adadelta, 0.01",
+      "rmsprop, 0.01", "adam, 0", "adam, 0.01"})
+  void outOfPlaceRangesFromSmallBuffersMatchTheWholeStep(String rule, double regParam) {
+    int n = 1000;
+    BitSet mask = new BitSet();
+    mask.set(100, 400);
+    mask.set(650, 990);
+    OptimizerConfig d = OptimizerConfig.defaults(rule, 0.05);
+    OptimizerConfig c = new OptimizerConfig(d.name(), d.stepSize(), d.momentum(), d.beta1(),
+        d.beta2(), d.epsilon(), d.rho(), regParam);
+    Optimizer whole = Optimizers.create(c, n, mask);
+    Optimizer ranged = Optimizers.create(c, n, mask);
+    SplittableRandom r = new SplittableRandom(11);
+    double[] a = new double[n];
+    for (int i = 0; i < n; i++) a[i] = r.nextDouble(-1, 1);
+    double[] b = a.clone();
+    double[] into = new double[n];
+    for (int step = 0; step < 4; step++) {
+      double[] g = new double[n];
+      for (int i = 0; i < n; i++) g[i] = r.nextDouble(-1, 1);
+      double[] before = b.clone();
+      whole.step(a, g);
+      Optimizer.IntoStep st = ranged.beginInto(b, into);
+      List<int[]> pieces = new ArrayList<>();
+      for (int from = 0; from < n; ) {
+        int to = Math.min(n, from + 1 + r.nextInt(170));
+        pieces.add(new int[] {from, to});
+        from = to;
+      }
+      Collections.shuffle(pieces, new java.util.Random(step));
+      for (int[] p : pieces) {
+        int offset = 1 + r.nextInt(5); // the range's gradient somewhere inside a small buffer
+        double[] buffer = new double[offset + p[1] - p[0] + 3];
+        System.arraycopy(g, p[0], buffer, offset, p[1] - p[0]);
+        st.apply(buffer, offset, p[0], p[1]);
+      }
+      assertArrayEquals(a, into, 0.0, rule + " step " + (step + 1));
+      assertArrayEquals(before, b, 0.0, "params are only read");
+      double[] t = b;
+      b = into;
+      into = t;
+    }
+    assertEquals(whole.steps(), ranged.steps());
+  }
 }

@@ -2,6 +2,9 @@ package org.sparkdfa.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.sparkdfa.optim.Optimizer;
@@ -9,11 +12,18 @@ import org.sparkdfa.optim.OptimizerConfig;
 import org.sparkdfa.optim.Optimizers;
 import org.sparkdfa.train.steps.Flat;
 import org.sparkdfa.train.steps.GradientSum;
+import org.sparkdfa.train.steps.PackedSum;
+import org.sparkdfa.train.steps.StepGradient;
+import org.sparkdfa.train.steps.WeightsCopy;
 
 
-/** The driver's chunked, multi-threaded update is the plain sequential one, bit for bit. */
+/**
+ * The driver's ranged, multi-threaded, out-of-place update is the plain sequential one, bit for
+ * bit, and writes the tasks' float copy of exactly the new weights.
+ */
 class StepUpdateTest {
-  private static final int N = 9 * StepUpdate.CHUNK + 123; // several chunks and a ragged end
+  // several ranges per thread and a ragged end
+  private static final int N = 37 * StepUpdate.PARAMS_PER_RANGE + 123;
 
   private static double[] random(long seed, double scale) {
     SplittableRandom r = new SplittableRandom(seed);
@@ -26,28 +36,73 @@ class StepUpdateTest {
     return Optimizers.create(OptimizerConfig.defaults("adam", 1e-3), N, null);
   }
 
+  /** A float copy as the pool keeps it, recording the calls. */
+  private static final class Copy implements WeightsCopy {
+    final float[] values = new float[N];
+    double[] writtenFrom;
+    boolean invalidated;
+
+    @Override public void invalidate() {
+      invalidated = true;
+      writtenFrom = null;
+    }
+
+    @Override public boolean write(double[] params, int from, int to) {
+      return Flat.F32.copyChecked(params, values, from, to);
+    }
+
+    @Override public void written(double[] params) {
+      writtenFrom = params;
+    }
+  }
+
   @Test
   void matchesAverageThenWholeStep() {
     double[] params = random(1, 1);
+    double[] into = new double[N];
     double[] reference = params.clone();
-    Optimizer chunked = adam();
+    Optimizer ranged = adam();
     Optimizer whole = adam();
-    double[] grad = new double[N];
-    double[] before = new double[N];
+    Copy copy = new Copy();
     try (StepUpdate update = new StepUpdate(N)) {
       for (int step = 0; step < 3; step++) {
         double[] summed = random(10 + step, 50);
-        GradientSum sum = GradientSum.of(Flat.F64, summed.clone(), 1.0, 64, 64);
+        StepGradient sum = step == 1 // the bytes form as well as the array in hand
+            ? PackedSum.of(GradientSum.of(Flat.F64, summed.clone(), 1.0, 64, 64))
+            : GradientSum.of(Flat.F64, summed.clone(), 1.0, 64, 64);
         double[] expectedBefore = params.clone();
-        assertEquals(StepUpdate.Outcome.APPLIED,
-            update.apply(chunked, sum, params, grad, before));
-        assertArrayEquals(expectedBefore, before, 0.0);
+        assertEquals(StepUpdate.Outcome.APPLIED, update.apply(ranged, sum, params, into, copy));
+        assertArrayEquals(expectedBefore, params, 0.0, "the weights before the step are kept");
         double[] avg = new double[N];
         for (int i = 0; i < N; i++) avg[i] = summed[i] * (1.0 / 64);
         whole.step(reference, avg);
-        assertArrayEquals(reference, params, 0.0, "step " + (step + 1));
+        assertArrayEquals(reference, into, 0.0, "step " + (step + 1));
+        assertSame(into, copy.writtenFrom);
+        assertArrayEquals(Flat.F32.fromParams(into, null), copy.values, 0f);
+        double[] t = params;
+        params = into;
+        into = t;
       }
     }
+  }
+
+  @Test
+  void averagesFloatSumsInDoubleAsTheWholeStepDoes() {
+    SplittableRandom r = new SplittableRandom(5);
+    float[] summed = new float[N];
+    for (int i = 0; i < N; i++) summed[i] = (float) r.nextDouble(-20, 20);
+    double[] params = random(6, 1);
+    double[] reference = params.clone();
+    double[] into = new double[N];
+    Optimizer ranged = adam();
+    try (StepUpdate update = new StepUpdate(N)) {
+      assertEquals(StepUpdate.Outcome.APPLIED, update.apply(ranged,
+          GradientSum.of(Flat.F32, summed.clone(), 1.0, 3, 3), params, into, null));
+    }
+    double[] avg = new double[N];
+    for (int i = 0; i < N; i++) avg[i] = summed[i] * (1.0 / 3);
+    adam().step(reference, avg);
+    assertArrayEquals(reference, into, 0.0);
   }
 
   @Test
@@ -57,28 +112,43 @@ class StepUpdateTest {
     double[] summed = random(3, 1);
     summed[N - 5] = Double.NaN;
     Optimizer opt = adam();
+    Copy copy = new Copy();
     try (StepUpdate update = new StepUpdate(N)) {
       assertEquals(StepUpdate.Outcome.BAD_GRADIENT, update.apply(opt,
-          GradientSum.of(Flat.F64, summed, 1.0, 8, 8), params, new double[N], new double[N]));
+          GradientSum.of(Flat.F64, summed, 1.0, 8, 8), params, new double[N], copy));
     }
     assertArrayEquals(original, params, 0.0);
     assertEquals(0, opt.steps(), "the optimizer must not have stepped");
+    assertFalse(copy.invalidated, "the tasks' copy must not have been touched");
   }
 
   @Test
-  void aWeightThatOverflowsLeavesTheLastGoodWeightsInBefore() {
+  void aGradientThatOverflowsWhenAveragedChangesNothing() {
+    double[] params = random(7, 1);
+    double[] summed = new double[N];
+    summed[3] = 1e300;
+    Optimizer opt = adam();
+    try (StepUpdate update = new StepUpdate(N)) {
+      assertEquals(StepUpdate.Outcome.BAD_GRADIENT, update.apply(opt,
+          GradientSum.of(Flat.F64, summed, 1.0, 1e-10, 1), params, new double[N], null));
+    }
+    assertEquals(0, opt.steps());
+  }
+
+  @Test
+  void aWeightThatOverflowsLeavesTheLastGoodWeightsInParams() {
     double[] params = random(4, 1);
-    double[] original = params.clone();
     params[7] = Double.MAX_VALUE; // sgd with a large step pushes it past the largest double
-    original[7] = Double.MAX_VALUE;
+    double[] original = params.clone();
     double[] summed = new double[N];
     summed[7] = -1;
     Optimizer sgd = Optimizers.create(OptimizerConfig.defaults("sgd", 1e300), N, null);
-    double[] before = new double[N];
+    Copy copy = new Copy();
     try (StepUpdate update = new StepUpdate(N)) {
       assertEquals(StepUpdate.Outcome.BAD_WEIGHT, update.apply(sgd,
-          GradientSum.of(Flat.F64, summed, 1.0, 1, 1), params, new double[N], before));
+          GradientSum.of(Flat.F64, summed, 1.0, 1, 1), params, new double[N], copy));
     }
-    assertArrayEquals(original, before, 0.0);
+    assertArrayEquals(original, params, 0.0);
+    assertNull(copy.writtenFrom, "a copy of bad weights must not count as written");
   }
 }

@@ -4,12 +4,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkdfa.train.StepRunner;
 import org.sparkdfa.train.StepTimes;
-import org.sparkdfa.train.steps.GradientSum;
-import org.sparkdfa.train.steps.OrderedSum;
+import org.sparkdfa.train.steps.PairSum;
+import org.sparkdfa.train.steps.StepGradient;
+import org.sparkdfa.train.steps.WeightsCopy;
 
 /**
  * Steps whose tasks run a whole epoch each and meet the driver at an {@link EpochChannel}: per
- * step the driver publishes the weights and takes the P shares in tree order. Where the tasks
+ * step the driver publishes the weights and takes the P shares in tree order (the root's
+ * addition left to the update's first pass, {@link PairSum}). Where the tasks
  * run — a Spark job ({@link EpochSteps}) or plain threads ({@link ThreadSteps}) — is the
  * subclass's; everything else about a step is here, once.
  */
@@ -45,7 +47,7 @@ abstract class ChannelSteps<A> implements StepRunner {
   void endEpoch() {}
 
   @Override
-  public GradientSum<A> gradient(double[] params, int epoch, int step) {
+  public StepGradient gradient(double[] params, int epoch, int step) {
     long t0 = System.nanoTime();
     if (channel == null || this.epoch != epoch) {
       abandonEpoch();
@@ -58,8 +60,7 @@ abstract class ChannelSteps<A> implements StepRunner {
     long t1 = System.nanoTime();
     times.addWeightsOut(t1 - t0);
     try {
-      GradientSum<A> sum = OrderedSum.ofPartitions(channel.take(step, tasks))
-          .result(new GradientSum<>(pool.flat()));
+      StepGradient sum = PairSum.of(pool.flat(), channel.take(step, tasks));
       times.addTask(sum.taskNanos());
       if (step + 1 == stepsPerEpoch) finish();
       return sum;
@@ -76,6 +77,11 @@ abstract class ChannelSteps<A> implements StepRunner {
     } finally {
       clear();
     }
+  }
+
+  @Override
+  public WeightsCopy weightsCopy() {
+    return pool.weightsCopy();
   }
 
   @Override

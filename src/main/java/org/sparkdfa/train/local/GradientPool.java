@@ -1,8 +1,10 @@
 package org.sparkdfa.train.local;
 
 import java.util.concurrent.ConcurrentLinkedDeque;
+import org.sparkdfa.nn.Precision;
 import org.sparkdfa.train.steps.ArrayHome;
 import org.sparkdfa.train.steps.Flat;
+import org.sparkdfa.train.steps.WeightsCopy;
 
 /**
  * Parameter-sized arrays reused from step to step of one fit on a local master: the gradient
@@ -11,6 +13,9 @@ import org.sparkdfa.train.steps.Flat;
  * multi-megabyte arrays; G1 treats each as a humongous object, and with a large cache in the
  * heap every such allocation starts a concurrent marking cycle that takes CPU from the tasks
  * (hundreds of cycles per benchmark minute were measured).
+ *
+ * <p>In float32 the driver's update writes that copy as it goes ({@link #weightsCopy}), so
+ * handing the weights over is no pass of its own.
  *
  * <p>Parked in the fit's {@link LocalExchange.Scope} (tasks reach it by id) and gone with it.
  * Idle arrays are capped at what two steps in flight use.
@@ -21,12 +26,16 @@ public final class GradientPool<A> implements ArrayHome<A> {
   private final int maxIdle;
   private final ConcurrentLinkedDeque<A> idle = new ConcurrentLinkedDeque<>();
   private final long id;
+  private final WeightsCopy copy;
   private A weights;
+  /** The weights array {@link #weights} matches as it is (written by the update); or null. */
+  private double[] copied;
 
   private GradientPool(LocalExchange.Scope scope, Flat<A> flat, int length, int maxIdle) {
     this.flat = flat;
     this.length = length;
     this.maxIdle = maxIdle;
+    this.copy = flat.precision() == Precision.FLOAT32 ? new UpdatedCopy() : null;
     this.id = scope.put(this);
   }
 
@@ -69,8 +78,38 @@ public final class GradientPool<A> implements ArrayHome<A> {
    * float copy rewritten in place each step (the previous step's tasks are done with it).
    */
   public A weights(double[] params) {
-    weights = flat.fromParams(params, weights);
+    if (params != copied) {
+      copied = null;
+      weights = flat.fromParams(params, weights);
+    }
     return weights;
+  }
+
+  /**
+   * The float32 copy for the driver's update to write ({@link WeightsCopy}); null in float64,
+   * where the tasks read the weights themselves.
+   */
+  public WeightsCopy weightsCopy() {
+    return copy;
+  }
+
+  /** The float32 copy as the update writes it. */
+  private final class UpdatedCopy implements WeightsCopy {
+    @Override
+    public void invalidate() {
+      copied = null;
+      if (weights == null) weights = flat.alloc(length);
+    }
+
+    @Override
+    public boolean write(double[] params, int from, int to) {
+      return flat.copyChecked(params, weights, from, to);
+    }
+
+    @Override
+    public void written(double[] params) {
+      copied = params;
+    }
   }
 
   /** Idle arrays waiting for the next step (tests). */

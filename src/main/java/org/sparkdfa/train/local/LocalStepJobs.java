@@ -12,6 +12,7 @@ import org.sparkdfa.train.blocks.TrainingData;
 import org.sparkdfa.train.steps.GradientSum;
 import org.sparkdfa.train.steps.OrderedSum;
 import org.sparkdfa.train.steps.PartitionGradient;
+import org.sparkdfa.train.steps.WeightsCopy;
 
 /**
  * Steps on a local master as one Spark job each, weights and gradients by reference: for more
@@ -73,6 +74,11 @@ public final class LocalStepJobs<A> implements StepRunner {
       nextStep = step + 1;
     }
     return job.result();
+  }
+
+  @Override
+  public WeightsCopy weightsCopy() {
+    return pool.weightsCopy();
   }
 
   @Override

@@ -57,10 +57,23 @@ public abstract class Flat<A> implements Serializable {
   public abstract boolean scaleInto(A a, double scale, double[] out, int from, int to);
 
   /**
+   * out[from, to) = (a + b)[from, to) × scale: the sum in this precision (the bits of
+   * {@link #add}), scaled in double; false if an entry there is not finite.
+   */
+  public abstract boolean scaleSumInto(A a, A b, double scale, double[] out, int from, int to);
+
+  /**
    * The weights as the math reads them: {@code params} itself in float64; in float32 a float
    * copy written into {@code reuse} (allocated when null or of another length).
    */
   public abstract A fromParams(double[] params, A reuse);
+
+  /**
+   * out[from, to) = params[from, to) in this precision, and whether every one of those params
+   * is finite: the driver's update checks its new weights in the same loop as it writes the
+   * tasks' copy (in Java 17 neither loop is vectorized, so one loop costs half of two).
+   */
+  public abstract boolean copyChecked(double[] params, A out, int from, int to);
 
   /** out[i] = scale · (a[i] − b[i]), computed in double and stored in this precision. */
   public abstract void scaledDifference(double[] a, double[] b, double scale, A out);
@@ -136,8 +149,29 @@ public abstract class Flat<A> implements Serializable {
       return finite;
     }
 
+    @Override public boolean scaleSumInto(double[] a, double[] b, double scale, double[] out,
+        int from, int to) {
+      boolean finite = true;
+      for (int i = from; i < to; i++) {
+        double sum = a[i] + b[i];
+        out[i] = sum * scale;
+        finite &= Double.isFinite(out[i]);
+      }
+      return finite;
+    }
+
     @Override public double[] fromParams(double[] params, double[] reuse) {
       return params;
+    }
+
+    @Override public boolean copyChecked(double[] params, double[] out, int from, int to) {
+      boolean finite = true;
+      for (int i = from; i < to; i++) {
+        double x = params[i];
+        finite &= Double.isFinite(x);
+        out[i] = x;
+      }
+      return finite;
     }
 
     @Override public void scaledDifference(double[] a, double[] b, double scale,
@@ -229,11 +263,32 @@ public abstract class Flat<A> implements Serializable {
       return finite;
     }
 
+    @Override public boolean scaleSumInto(float[] a, float[] b, double scale, double[] out,
+        int from, int to) {
+      boolean finite = true;
+      for (int i = from; i < to; i++) {
+        float sum = a[i] + b[i];
+        out[i] = sum * scale;
+        finite &= Double.isFinite(out[i]);
+      }
+      return finite;
+    }
+
     @Override public float[] fromParams(double[] params, float[] reuse) {
       float[] f = reuse != null && reuse.length == params.length ? reuse
           : new float[params.length];
       for (int i = 0; i < f.length; i++) f[i] = (float) params[i];
       return f;
+    }
+
+    @Override public boolean copyChecked(double[] params, float[] out, int from, int to) {
+      boolean finite = true;
+      for (int i = from; i < to; i++) {
+        double x = params[i];
+        finite &= Double.isFinite(x);
+        out[i] = (float) x;
+      }
+      return finite;
     }
 
     @Override public void scaledDifference(double[] a, double[] b, double scale,

@@ -75,9 +75,27 @@ public final class OrderedSum<T extends Summable<T>> implements Serializable {
   }
 
   private int rootLevel() {
+    return rootLevel(partitions);
+  }
+
+  private static int rootLevel(int partitions) {
     int level = 0;
     while ((1L << level) < partitions) level++;
     return level;
+  }
+
+  /**
+   * For 2 or more partitions, the first partition under the root's right child: the root adds
+   * the ordered sum of partitions [0, split) and that of [split, partitions), each the tree of
+   * an {@code OrderedSum} over that many partitions (a node whose sibling is missing is promoted
+   * alone in both).
+   */
+  public static int rootSplit(int partitions) {
+    if (partitions < 2) {
+      throw new IllegalArgumentException("a root split needs 2 or more partitions, not "
+          + partitions);
+    }
+    return 1 << (rootLevel(partitions) - 1);
   }
 
   private static long key(int level, int index) {

@@ -2,6 +2,7 @@ package org.sparkdfa.train.local;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -18,6 +19,7 @@ import org.sparkdfa.SparkTestBase;
 import org.sparkdfa.train.steps.Flat;
 import org.sparkdfa.train.steps.GradientSum;
 import org.sparkdfa.train.steps.TransportFormsTest;
+import org.sparkdfa.train.steps.WeightsCopy;
 
 /**
  * The local master's exchange: ids into a JVM-wide registry, owned by scopes that free
@@ -100,6 +102,31 @@ class LocalExchangeTest extends SparkTestBase {
       assertArrayEquals(new double[3], again, 0.0);
       float[] w32 = GradientPool.open(fit, Flat.F32, 3, 1).weights(new double[] {1, 2, 3});
       assertArrayEquals(new float[] {1, 2, 3}, w32);
+    }
+  }
+
+  @Test
+  void theUpdatesFloatCopyIsHandedOverAsItIsUntilItIsRewritten() {
+    try (LocalExchange.Scope fit = LocalExchange.open()) {
+      assertNull(GradientPool.open(fit, Flat.F64, 3, 1).weightsCopy(),
+          "float64 tasks read the weights themselves");
+      GradientPool<float[]> pool = GradientPool.open(fit, Flat.F32, 3, 1);
+      double[] a = {1, 2, 3};
+      float[] w = pool.weights(a);
+      WeightsCopy copy = pool.weightsCopy();
+      double[] b = {4, 5, 6};
+      copy.invalidate();
+      assertTrue(copy.write(b, 0, 2));
+      assertTrue(copy.write(b, 2, 3));
+      copy.written(b);
+      b[0] = 7; // not what a caller may do: shows that the copy is handed over unconverted
+      assertSame(w, pool.weights(b));
+      assertArrayEquals(new float[] {4, 5, 6}, w);
+      copy.invalidate();
+      // an update that failed: never written(..)
+      assertFalse(copy.write(new double[] {8, Double.NaN, 10}, 0, 2), "the range is checked");
+      assertArrayEquals(new float[] {7, 5, 6}, pool.weights(b), "a rewritten copy is redone");
+      assertArrayEquals(new float[] {1, 2, 3}, pool.weights(a), "other weights are converted");
     }
   }
 
