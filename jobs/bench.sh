@@ -212,7 +212,8 @@ case "$cmd" in
   memory) bench_memory "$@" ;;
   scaling) bench_scaling "$@" ;;
   all) bench_kernel && bench_trainer "$@" && bench_float32 "$@" && bench_overhead "$@" &&
-    bench_experiment "$@" && bench_memory "$@" && bench_scaling "$@" ;;
+    bench_experiment "$@" && bench_localsgd "$@" && bench_memory "$@" && bench_scaling "$@" &&
+    bench_cluster "$@" ;;
   -h|--help|help) usage ;;
   *) usage; exit 2 ;;
 esac
