@@ -16,37 +16,22 @@ import org.junit.jupiter.params.provider.CsvSource;
  * step: the trainer splits the driver's update over threads this way.
  */
 class RangeStepTest {
+  private static final int N = 1000;
 
   @ParameterizedTest
   @CsvSource({"sgd, 0", "momentum, 0.01", "nesterov, 0.01", "adagrad, 0", "adadelta, 0.01",
       "rmsprop, 0.01", "adam, 0", "adam, 0.01"})
   void rangesInAnyOrderMatchTheWholeStep(String rule, double regParam) {
-    int n = 1000;
-    BitSet mask = new BitSet();
-    mask.set(100, 400); // two regularized runs with unregularized indices around them
-    mask.set(650, 990);
-    OptimizerConfig d = OptimizerConfig.defaults(rule, 0.05);
-    OptimizerConfig c = new OptimizerConfig(d.name(), d.stepSize(), d.momentum(), d.beta1(),
-        d.beta2(), d.epsilon(), d.rho(), regParam);
-    Optimizer whole = Optimizers.create(c, n, mask);
-    Optimizer ranged = Optimizers.create(c, n, mask);
+    Optimizer whole = create(rule, regParam);
+    Optimizer ranged = create(rule, regParam);
     SplittableRandom r = new SplittableRandom(9);
-    double[] a = new double[n];
-    for (int i = 0; i < n; i++) a[i] = r.nextDouble(-1, 1);
+    double[] a = uniform(r);
     double[] b = a.clone();
     for (int step = 0; step < 4; step++) {
-      double[] g = new double[n];
-      for (int i = 0; i < n; i++) g[i] = r.nextDouble(-1, 1);
+      double[] g = uniform(r);
       whole.step(a, g);
       Optimizer.RangeStep st = ranged.begin(b, g);
-      List<int[]> pieces = new ArrayList<>();
-      for (int from = 0; from < n; ) {
-        int to = Math.min(n, from + 1 + r.nextInt(170));
-        pieces.add(new int[] {from, to});
-        from = to;
-      }
-      Collections.shuffle(pieces, new java.util.Random(step));
-      for (int[] p : pieces) st.apply(p[0], p[1]);
+      for (int[] p : shuffledRanges(r, step)) st.apply(p[0], p[1]);
       assertArrayEquals(a, b, 0.0, rule + " step " + (step + 1));
     }
     assertEquals(whole.steps(), ranged.steps());
@@ -56,34 +41,18 @@ class RangeStepTest {
   @CsvSource({"sgd, 0", "momentum, 0.01", "nesterov, 0.01", "adagrad, 0", "adadelta, 0.01",
       "rmsprop, 0.01", "adam, 0", "adam, 0.01"})
   void outOfPlaceRangesFromSmallBuffersMatchTheWholeStep(String rule, double regParam) {
-    int n = 1000;
-    BitSet mask = new BitSet();
-    mask.set(100, 400);
-    mask.set(650, 990);
-    OptimizerConfig d = OptimizerConfig.defaults(rule, 0.05);
-    OptimizerConfig c = new OptimizerConfig(d.name(), d.stepSize(), d.momentum(), d.beta1(),
-        d.beta2(), d.epsilon(), d.rho(), regParam);
-    Optimizer whole = Optimizers.create(c, n, mask);
-    Optimizer ranged = Optimizers.create(c, n, mask);
+    Optimizer whole = create(rule, regParam);
+    Optimizer ranged = create(rule, regParam);
     SplittableRandom r = new SplittableRandom(11);
-    double[] a = new double[n];
-    for (int i = 0; i < n; i++) a[i] = r.nextDouble(-1, 1);
+    double[] a = uniform(r);
     double[] b = a.clone();
-    double[] into = new double[n];
+    double[] into = new double[N];
     for (int step = 0; step < 4; step++) {
-      double[] g = new double[n];
-      for (int i = 0; i < n; i++) g[i] = r.nextDouble(-1, 1);
+      double[] g = uniform(r);
       double[] before = b.clone();
       whole.step(a, g);
       Optimizer.IntoStep st = ranged.beginInto(b, into);
-      List<int[]> pieces = new ArrayList<>();
-      for (int from = 0; from < n; ) {
-        int to = Math.min(n, from + 1 + r.nextInt(170));
-        pieces.add(new int[] {from, to});
-        from = to;
-      }
-      Collections.shuffle(pieces, new java.util.Random(step));
-      for (int[] p : pieces) {
+      for (int[] p : shuffledRanges(r, step)) {
         int offset = 1 + r.nextInt(5); // the range's gradient somewhere inside a small buffer
         double[] buffer = new double[offset + p[1] - p[0] + 3];
         System.arraycopy(g, p[0], buffer, offset, p[1] - p[0]);
@@ -96,5 +65,34 @@ class RangeStepTest {
       into = t;
     }
     assertEquals(whole.steps(), ranged.steps());
+  }
+
+  /** The rule with two regularized runs and unregularized indices around them. */
+  private static Optimizer create(String rule, double regParam) {
+    BitSet mask = new BitSet();
+    mask.set(100, 400);
+    mask.set(650, 990);
+    OptimizerConfig d = OptimizerConfig.defaults(rule, 0.05);
+    OptimizerConfig c = new OptimizerConfig(d.name(), d.stepSize(), d.momentum(), d.beta1(),
+        d.beta2(), d.epsilon(), d.rho(), regParam);
+    return Optimizers.create(c, N, mask);
+  }
+
+  private static double[] uniform(SplittableRandom r) {
+    double[] v = new double[N];
+    for (int i = 0; i < N; i++) v[i] = r.nextDouble(-1, 1);
+    return v;
+  }
+
+  /** [0, N) cut into random ranges of 1 to 170, in a shuffled order. */
+  private static List<int[]> shuffledRanges(SplittableRandom r, int step) {
+    List<int[]> pieces = new ArrayList<>();
+    for (int from = 0; from < N; ) {
+      int to = Math.min(N, from + 1 + r.nextInt(170));
+      pieces.add(new int[] {from, to});
+      from = to;
+    }
+    Collections.shuffle(pieces, new java.util.Random(step));
+    return pieces;
   }
 }
