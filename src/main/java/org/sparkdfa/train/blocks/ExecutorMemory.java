@@ -66,10 +66,12 @@ public final class ExecutorMemory {
   /** The executor's heap, and the setting that sized it. */
   static String heap() {
     SparkEnv env = SparkEnv.get();
-    // On a local master the executor is the driver's JVM, sized by spark.driver.memory.
-    String key = env != null && "driver".equals(env.executorId()) ? "spark.driver.memory"
-        : "spark.executor.memory";
-    String setting = env == null ? "unknown" : env.conf().get(key, "1g (default)");
+    // On a local master the executor is the driver's JVM, sized by spark.driver.memory, or by
+    // the JVM's own -Xmx when the driver is the user's program (not spark-submit).
+    boolean onDriver = env != null && "driver".equals(env.executorId());
+    String key = onDriver ? "spark.driver.memory" : "spark.executor.memory";
+    String unset = onDriver ? "not set: this JVM's -Xmx" : "1g (default)";
+    String setting = env == null ? "unknown" : env.conf().get(key, unset);
     return String.format(Locale.ROOT, "its heap holds %s (%s = %s)",
         mb(Runtime.getRuntime().maxMemory()), key, setting);
   }

@@ -68,11 +68,12 @@ public final class BroadcastSteps<A> implements StepRunner {
       PackedSum sum = total.result(new PackedSum(context.value().flat()));
       times.addTask(sum.taskNanos());
       return sum;
-    } catch (RuntimeException e) { // Spark's task failures arrive unchecked here
+    } catch (Exception e) { // Spark's task failures: (checked) SparkExceptions, thrown sneakily
       RuntimeException oom = ExecutorMemory.explain(e, "computing step " + step + " of epoch "
           + epoch + " over " + train.numPartitions() + " partitions of " + train.rows()
           + " rows in all", context.value().flat().precision(), jsc.getConf());
-      throw oom != null ? oom : e;
+      if (oom != null) throw oom;
+      throw e;
     } finally {
       weights.remove();
       times.addJob(System.nanoTime() - t1);
