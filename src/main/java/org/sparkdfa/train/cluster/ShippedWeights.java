@@ -4,9 +4,10 @@ import java.io.Serializable;
 import org.sparkdfa.train.steps.Flat;
 
 /**
- * One step's weights as they travel to executors in other JVMs: a snapshot in the step's
- * precision encoded once as bytes (float32 ships floats, half the bytes, which is what sgemm
- * reads), decoded once per executor JVM however many of its tasks ask.
+ * The weights of an evaluation job as they travel to executors in other JVMs, in a broadcast: a
+ * snapshot in the fit's precision encoded once as bytes (float32 ships floats, half the bytes,
+ * which is what sgemm reads), decoded once per executor JVM however many of its tasks ask.
+ * Training steps, one per job and many per epoch, send theirs as a {@link WeightsBlock} instead.
  */
 public final class ShippedWeights<A> implements Serializable {
   private static final long serialVersionUID = 1L;

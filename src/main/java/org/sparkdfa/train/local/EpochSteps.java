@@ -2,6 +2,7 @@ package org.sparkdfa.train.local;
 
 import org.apache.spark.SimpleFutureAction;
 import org.apache.spark.broadcast.Broadcast;
+import org.sparkdfa.train.SparkJobs;
 import org.sparkdfa.train.StepRunners;
 import org.sparkdfa.train.StepTimes;
 import org.sparkdfa.train.blocks.TrainingData;

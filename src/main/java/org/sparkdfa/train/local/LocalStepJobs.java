@@ -5,6 +5,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sparkdfa.train.SparkJobs;
 import org.sparkdfa.train.StepRunner;
 import org.sparkdfa.train.StepTimes;
 import org.sparkdfa.train.blocks.PartitionData;

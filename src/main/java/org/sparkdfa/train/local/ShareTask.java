@@ -2,6 +2,7 @@ package org.sparkdfa.train.local;
 
 import java.io.Serializable;
 import org.apache.spark.broadcast.Broadcast;
+import org.sparkdfa.train.SparkJobs;
 import org.sparkdfa.train.blocks.PartitionData;
 import org.sparkdfa.train.steps.GradientSum;
 import org.sparkdfa.train.steps.PartitionGradient;

@@ -1,4 +1,4 @@
-package org.sparkdfa.train.local;
+package org.sparkdfa.train;
 
 import org.apache.spark.SimpleFutureAction;
 import org.apache.spark.api.java.JavaRDD;
