@@ -38,6 +38,8 @@ public final class BroadcastSteps<A> implements StepRunner {
   private final String blockPrefix =
       "weights_" + java.util.UUID.randomUUID().toString().replace("-", "") + "_";
   private long published;
+  /** The weights in the fit's precision, rewritten each step before they are encoded. */
+  private A shipped;
 
   public BroadcastSteps(JavaSparkContext jsc, TrainingData train,
       Broadcast<PartitionGradient<A>> context, int stepsPerEpoch, int depth, StepTimes times) {
@@ -53,8 +55,9 @@ public final class BroadcastSteps<A> implements StepRunner {
   public PackedSum gradient(double[] params, int epoch, int step) {
     long t0 = System.nanoTime();
     Flat<A> flat = context.value().flat();
+    shipped = flat.fromParams(params, shipped);
     WeightsBlock weights = WeightsBlock.publish(context.id(), blockPrefix + (published++),
-        flat.encode(flat.fromParams(params, null)));
+        flat.encode(shipped));
     long t1 = System.nanoTime();
     times.addWeightsOut(t1 - t0);
     try {
