@@ -6,39 +6,49 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Shared plumbing of the update rules: argument checks, the step counter, L2 masking and
- * state save/restore. A rule only implements {@link #update} over a contiguous index range.
+ * Shared plumbing of the update rules in both array types (see {@link SlotArrays}): argument
+ * checks, the step counter, the step-size schedule, L2 masking and state save/restore. A rule
+ * only implements {@link #update} over a contiguous index range; {@link DoubleRule} and
+ * {@link FloatRule} turn that into the public {@link Optimizer} and {@link FloatOptimizer}.
  *
  * <p>L2 masking is done by splitting [0, n) into runs instead of testing a bit per index: the
  * regularized set is a few long runs (one weight block per layer), so each run becomes one tight
  * loop with a loop-invariant λ (λ or 0) that the JIT can vectorize.
+ *
+ * @param <A> double[] or float[]: the weights, the gradient and every slot
  */
-abstract class AbstractOptimizer implements Optimizer {
+abstract class AbstractOptimizer<A> {
 
   private final OptimizerKind kind;
+  private final SlotArrays<A> arrays;
   /** Length every params/grad/slot array must have. */
   final int numParams;
   private final double regParam;
   /** Regularized index runs as flattened half-open pairs: start0, end0, start1, end1, ... */
   private final int[] regularizedRuns;
   /** Insertion-ordered so state() lists slots as the rule declared them. */
-  private final Map<String, double[]> slots = new LinkedHashMap<>();
+  private final Map<String, A> slots = new LinkedHashMap<>();
   private long steps;
-  /** The configured η; a schedule passes each step's own to the three-argument begin. */
+  /** The configured η, and how it changes per step and epoch. */
   private final double baseStepSize;
+  private final StepSizeSchedule schedule;
+  private int epoch;
   /** η of the step begun last, which the rules read once per range. */
   private double stepSize;
 
-  AbstractOptimizer(OptimizerConfig config, int numParams, BitSet regularized) {
+  AbstractOptimizer(OptimizerConfig config, int numParams, BitSet regularized,
+      SlotArrays<A> arrays) {
     Objects.requireNonNull(config, "config must not be null");
     if (numParams < 0) {
       throw new IllegalArgumentException("numParams = " + numParams + " is invalid: must be >= 0");
     }
     this.kind = config.kind();
+    this.arrays = arrays;
     this.numParams = numParams;
     this.regParam = config.regParam();
     this.regularizedRuns = runs(regularized, numParams);
     this.baseStepSize = config.stepSize();
+    this.schedule = config.schedule();
     this.stepSize = baseStepSize;
   }
 
@@ -56,58 +66,50 @@ abstract class AbstractOptimizer implements Optimizer {
    *
    * @param t 1-based step count of this step
    */
-  abstract void update(double[] p, double[] g, int gFrom, double[] out, int from, int to,
-      double l2, long t);
+  abstract void update(A p, A g, int gFrom, A out, int from, int to, double l2, long t);
 
   /** Allocates a zero-initialized per-parameter slot that state()/restore() will carry. */
-  final double[] newSlot(String name) {
-    double[] a = new double[numParams];
+  final A newSlot(String name) {
+    A a = arrays.alloc(numParams);
     slots.put(name, a);
     return a;
   }
 
-  @Override
-  public final void step(double[] params, double[] grad) {
-    begin(params, grad).apply(0, numParams);
+  /** One step's rule over ranges, as {@link Optimizer.IntoStep} in either array type. */
+  @FunctionalInterface
+  interface Ranges<A> {
+    void apply(A grad, int gradFrom, int from, int to);
   }
 
-  @Override
-  public final RangeStep begin(double[] params, double[] grad) {
-    return begin(params, grad, baseStepSize);
-  }
-
-  /** {@link #begin(double[], double[])} with step size {@code eta} for this step. */
-  final RangeStep begin(double[] params, double[] grad, double eta) {
-    checkLength("params", params);
-    checkLength("grad", grad);
-    if (params == grad) {
-      // Almost certainly a caller bug, and the in-place update would corrupt the gradient.
-      throw new IllegalArgumentException("params and grad must be different arrays");
-    }
-    IntoStep into = beginInto(params, params, eta);
-    return (from, to) -> into.apply(grad, from, from, to);
-  }
-
-  @Override
-  public final IntoStep beginInto(double[] params, double[] into) {
-    return beginInto(params, into, baseStepSize);
-  }
-
-  /** {@link #beginInto(double[], double[])} with step size {@code eta} for this step. */
-  final IntoStep beginInto(double[] params, double[] into, double eta) {
+  /**
+   * Starts one step out of place (see {@link Optimizer#beginInto}): checks the arrays, advances
+   * the step counter, fixes this step's η from the schedule, and returns the step's rule.
+   */
+  final Ranges<A> start(A params, A into) {
     checkLength("params", params);
     checkLength("into", into);
     long t = ++steps;
-    stepSize = eta;
+    stepSize = schedule.isConstant() ? baseStepSize : schedule.stepSize(baseStepSize, t, epoch);
     if (regParam == 0.0) {
       return (g, gFrom, from, to) -> update(params, g, gFrom, into, from, to, 0.0, t);
     }
     return (g, gFrom, from, to) -> applyMasked(params, g, gFrom, into, from, to, t);
   }
 
+  /** {@link #start} for an in-place step with a parameter-sized gradient. */
+  final Optimizer.RangeStep startInPlace(A params, A grad) {
+    checkLength("params", params);
+    checkLength("grad", grad);
+    if (params == grad) {
+      // Almost certainly a caller bug, and the in-place update would corrupt the gradient.
+      throw new IllegalArgumentException("params and grad must be different arrays");
+    }
+    Ranges<A> r = start(params, params);
+    return (from, to) -> r.apply(grad, from, from, to);
+  }
+
   /** [from, to) split along the regularized runs: λ inside a run, 0 outside. */
-  private void applyMasked(double[] params, double[] g, int gFrom, double[] into, int from,
-      int to, long t) {
+  private void applyMasked(A params, A g, int gFrom, A into, int from, int to, long t) {
     int pos = from;
     int[] runs = regularizedRuns;
     for (int k = 0; k < runs.length && pos < to; k += 2) {
@@ -121,13 +123,22 @@ abstract class AbstractOptimizer implements Optimizer {
     if (pos < to) update(params, g, gFrom + pos - from, into, pos, to, 0.0, t);
   }
 
-  @Override
-  public final OptimizerState state() {
-    // The OptimizerState constructor deep-copies the live arrays.
-    return new OptimizerState(kind.canonicalName(), steps, slots);
+  /** See {@link Optimizer#startEpoch}. */
+  public final void startEpoch(int epoch) {
+    this.epoch = epoch;
   }
 
-  @Override
+  /** See {@link Optimizer#state}: slots in double (widening a float is exact). */
+  public final OptimizerState state() {
+    Map<String, double[]> saved = new LinkedHashMap<>();
+    for (Map.Entry<String, A> e : slots.entrySet()) {
+      saved.put(e.getKey(), arrays.toDouble(e.getValue()));
+    }
+    // The OptimizerState constructor deep-copies the arrays.
+    return new OptimizerState(kind.canonicalName(), steps, saved);
+  }
+
+  /** See {@link Optimizer#restore}. */
   public final void restore(OptimizerState s) {
     Objects.requireNonNull(s, "state must not be null");
     // Validate everything before touching anything, so a bad state leaves this optimizer intact.
@@ -140,34 +151,45 @@ abstract class AbstractOptimizer implements Optimizer {
           + "' has slots " + s.slots().keySet() + " but this optimizer expects " + slots.keySet());
     }
     for (Map.Entry<String, double[]> e : s.slots().entrySet()) {
-      if (e.getValue().length != numParams) {
-        throw new IllegalArgumentException("optimizer state slot '" + e.getKey()
-            + "' has length " + e.getValue().length + " but this optimizer has " + numParams
-            + " parameters");
-      }
+      checkSaved(e.getKey(), e.getValue());
     }
     // Copy into the live arrays rather than adopting the state's, so the two never alias.
     for (Map.Entry<String, double[]> e : s.slots().entrySet()) {
-      System.arraycopy(e.getValue(), 0, slots.get(e.getKey()), 0, numParams);
+      arrays.copyIn(e.getValue(), slots.get(e.getKey()));
     }
     steps = s.step();
   }
 
-  @Override
+  private void checkSaved(String name, double[] saved) {
+    if (saved.length != numParams) {
+      throw new IllegalArgumentException("optimizer state slot '" + name + "' has length "
+          + saved.length + " but this optimizer has " + numParams + " parameters");
+    }
+    int bad = arrays.firstNotExact(saved);
+    if (bad >= 0) {
+      throw new IllegalArgumentException("optimizer state slot '" + name + "' holds "
+          + saved[bad] + " at index " + bad + ", which " + arrays.typeName() + " cannot hold "
+          + "exactly: the state was saved by a float64 update and cannot continue exactly in "
+          + "float32 (resume with the update precision it was written in)");
+    }
+  }
+
+  /** See {@link Optimizer#steps}. */
   public final long steps() {
     return steps;
   }
 
   @Override
   public String toString() {
-    return getClass().getSimpleName() + "[numParams=" + numParams + ", steps=" + steps + "]";
+    return getClass().getSimpleName() + "[" + arrays.typeName() + ", numParams=" + numParams
+        + ", steps=" + steps + (schedule.isConstant() ? "" : ", " + schedule) + "]";
   }
 
-  private void checkLength(String what, double[] a) {
+  private void checkLength(String what, A a) {
     Objects.requireNonNull(a, () -> what + " must not be null");
-    if (a.length != numParams) {
-      throw new IllegalArgumentException(
-          what + " has length " + a.length + " but the optimizer was created for " + numParams);
+    if (arrays.length(a) != numParams) {
+      throw new IllegalArgumentException(what + " has length " + arrays.length(a)
+          + " but the optimizer was created for " + numParams);
     }
   }
 

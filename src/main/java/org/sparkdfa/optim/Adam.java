@@ -15,8 +15,9 @@ import java.util.BitSet;
  * hand-computed tests. The corrections are per step, so their reciprocals are computed once per
  * range and the per-element loop only multiplies. Slots: {@code "firstMoment"},
  * {@code "secondMoment"}; the restored step count keeps the bias correction continuous.
+ * {@link F32} is the same rule over float32 weights and moments.
  */
-final class Adam extends AbstractOptimizer {
+final class Adam extends DoubleRule {
 
   private final double beta1;
   private final double beta2;
@@ -55,6 +56,50 @@ final class Adam extends AbstractOptimizer {
       m[i] = mi;
       v[i] = vi;
       out[i] = p[i] - lr * (mi * invBias1) / (Math.sqrt(vi * invBias2) + eps);
+    }
+  }
+
+  /** Adam over float32 weights and moments, in float arithmetic (see {@link FloatOptimizer}). */
+  static final class F32 extends FloatRule {
+    private final double beta1;
+    private final double beta2;
+    private final float eps;
+    private final float[] m;
+    private final float[] v;
+
+    F32(OptimizerConfig c, int numParams, BitSet regularized) {
+      super(c, numParams, regularized);
+      this.beta1 = c.beta1();
+      this.beta2 = c.beta2();
+      this.eps = (float) c.effectiveEpsilon();
+      this.m = newSlot("firstMoment");
+      this.v = newSlot("secondMoment");
+    }
+
+    @Override
+    void update(float[] p, float[] g, int gFrom, float[] out, int from, int to, double l2,
+        long t) {
+      final float lr = (float) stepSize();
+      final float l2f = (float) l2;
+      final float b1 = (float) beta1;
+      final float b2 = (float) beta2;
+      final float oneMinusB1 = (float) (1 - beta1);
+      final float oneMinusB2 = (float) (1 - beta2);
+      final float eps = this.eps;
+      final float invBias1 = (float) (1.0 / (1 - Math.pow(beta1, t)));
+      final float invBias2 = (float) (1.0 / (1 - Math.pow(beta2, t)));
+      final float[] m = this.m;
+      final float[] v = this.v;
+      final int n = to - from;
+      for (int j = 0; j < n; j++) {
+        int i = from + j;
+        float gi = g[gFrom + j] + l2f * p[i];
+        float mi = b1 * m[i] + oneMinusB1 * gi;
+        float vi = b2 * v[i] + oneMinusB2 * gi * gi;
+        m[i] = mi;
+        v[i] = vi;
+        out[i] = p[i] - lr * (mi * invBias1) / ((float) Math.sqrt(vi * invBias2) + eps);
+      }
     }
   }
 }

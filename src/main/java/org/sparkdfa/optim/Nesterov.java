@@ -32,7 +32,7 @@ import java.util.BitSet;
  * look-ahead parameters. L2, if enabled, is likewise evaluated at θ' (it is part of ∇J there).
  * Slot: {@code "velocity"} (the textbook v).
  */
-final class Nesterov extends AbstractOptimizer {
+final class Nesterov extends DoubleRule {
 
   private final double gamma;
   private final double[] velocity;
@@ -56,6 +56,35 @@ final class Nesterov extends AbstractOptimizer {
       double vi = gamma * v[i] + step;
       v[i] = vi;
       out[i] = p[i] - (gamma * vi + step);
+    }
+  }
+
+  /** Nesterov (look-ahead form) over float32 weights and velocity (see {@link FloatOptimizer}). */
+  static final class F32 extends FloatRule {
+    private final float gamma;
+    private final float[] velocity;
+
+    F32(OptimizerConfig c, int numParams, BitSet regularized) {
+      super(c, numParams, regularized);
+      this.gamma = (float) c.momentum();
+      this.velocity = newSlot("velocity");
+    }
+
+    @Override
+    void update(float[] p, float[] g, int gFrom, float[] out, int from, int to, double l2,
+        long t) {
+      final float lr = (float) stepSize();
+      final float l2f = (float) l2;
+      final float gamma = this.gamma;
+      final float[] v = velocity;
+      final int n = to - from;
+      for (int j = 0; j < n; j++) {
+        int i = from + j;
+        float step = lr * (g[gFrom + j] + l2f * p[i]);
+        float vi = gamma * v[i] + step;
+        v[i] = vi;
+        out[i] = p[i] - (gamma * vi + step);
+      }
     }
   }
 }

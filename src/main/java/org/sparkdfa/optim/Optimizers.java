@@ -4,8 +4,8 @@ import java.util.BitSet;
 import java.util.Objects;
 
 /**
- * Factory for the {@link Optimizer} named by an {@link OptimizerConfig}, following its step-size
- * schedule.
+ * Factory for the {@link Optimizer} (float64 weights and slots) or {@link FloatOptimizer}
+ * (float32) named by an {@link OptimizerConfig}, following its step-size schedule.
  */
 public final class Optimizers {
 
@@ -22,13 +22,6 @@ public final class Optimizers {
    */
   public static Optimizer create(OptimizerConfig c, int numParams, BitSet regularized) {
     Objects.requireNonNull(c, "config must not be null");
-    AbstractOptimizer rule = rule(c, numParams, regularized);
-    // A constant step size needs no wrapper: the rule alone is what it always was.
-    return c.schedule().isConstant() ? rule
-        : new ScheduledOptimizer(rule, c.schedule(), c.stepSize());
-  }
-
-  private static AbstractOptimizer rule(OptimizerConfig c, int numParams, BitSet regularized) {
     return switch (c.kind()) {
       case SGD -> new Sgd(c, numParams, regularized);
       case MOMENTUM -> new Momentum(c, numParams, regularized);
@@ -37,6 +30,21 @@ public final class Optimizers {
       case ADADELTA -> new Adadelta(c, numParams, regularized);
       case RMSPROP -> new RmsProp(c, numParams, regularized);
       case ADAM -> new Adam(c, numParams, regularized);
+    };
+  }
+
+  /** {@link #create} over float32 weights and slots. */
+  public static FloatOptimizer createFloat32(OptimizerConfig c, int numParams,
+      BitSet regularized) {
+    Objects.requireNonNull(c, "config must not be null");
+    return switch (c.kind()) {
+      case SGD -> new Sgd.F32(c, numParams, regularized);
+      case MOMENTUM -> new Momentum.F32(c, numParams, regularized);
+      case NESTEROV -> new Nesterov.F32(c, numParams, regularized);
+      case ADAGRAD -> new Adagrad.F32(c, numParams, regularized);
+      case ADADELTA -> new Adadelta.F32(c, numParams, regularized);
+      case RMSPROP -> new RmsProp.F32(c, numParams, regularized);
+      case ADAM -> new Adam.F32(c, numParams, regularized);
     };
   }
 }
