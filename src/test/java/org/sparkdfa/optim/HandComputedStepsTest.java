@@ -21,8 +21,17 @@ class HandComputedStepsTest {
   private static final double[] G2 = {-0.25, 0.5, 1.0};
   private static final double[] G3 = {1.5, 0.0, -0.75};
 
+  /**
+   * Every rule's three steps in float64 and in float32 ({@link Optimizers#createFloat32}): the
+   * same hand-computed numbers must hold for both, within float32 rounding for the latter.
+   */
+  private record Steps(double[][] f64, double[][] f32) {}
+
+  /** Float32 holds about 7 digits: the values here are of order 1. */
+  private static final double TOL_F32 = 2e-6;
+
   /** Runs three steps and returns θ after each; also checks the gradients were not modified. */
-  private static double[][] threeSteps(OptimizerConfig c) {
+  private static Steps threeSteps(OptimizerConfig c) {
     Optimizer opt = Optimizers.create(c, 3, null);
     double[] theta = THETA0.clone();
     double[][] grads = {G1.clone(), G2.clone(), G3.clone()};
@@ -34,12 +43,34 @@ class HandComputedStepsTest {
     assertArrayEquals(G1, grads[0], 0.0, "grad modified");
     assertArrayEquals(G2, grads[1], 0.0, "grad modified");
     assertArrayEquals(G3, grads[2], 0.0, "grad modified");
+    return new Steps(out, threeStepsFloat32(c));
+  }
+
+  private static double[][] threeStepsFloat32(OptimizerConfig c) {
+    FloatOptimizer opt = Optimizers.createFloat32(c, 3, null);
+    float[] theta = toFloat(THETA0);
+    float[][] grads = {toFloat(G1), toFloat(G2), toFloat(G3)};
+    double[][] out = new double[3][];
+    for (int s = 0; s < 3; s++) {
+      opt.step(theta, grads[s]);
+      out[s] = new double[theta.length];
+      for (int i = 0; i < theta.length; i++) out[s][i] = theta[i];
+    }
+    assertArrayEquals(toFloat(G1), grads[0], 0f, "float32 grad modified");
     return out;
   }
 
-  private static void assertSteps(double[][] actual, double[]... expected) {
+  private static float[] toFloat(double[] v) {
+    float[] f = new float[v.length];
+    for (int i = 0; i < v.length; i++) f[i] = (float) v[i];
+    return f;
+  }
+
+  private static void assertSteps(Steps actual, double[]... expected) {
     for (int s = 0; s < expected.length; s++) {
-      assertArrayEquals(expected[s], actual[s], TOL, "theta after step " + (s + 1));
+      assertArrayEquals(expected[s], actual.f64()[s], TOL, "theta after step " + (s + 1));
+      assertArrayEquals(expected[s], actual.f32()[s], TOL_F32,
+          "float32 theta after step " + (s + 1));
     }
   }
 
@@ -49,7 +80,7 @@ class HandComputedStepsTest {
     double[] th1 = {1.0 - 0.1 * 0.5, -2.0 - 0.1 * -1.0, 0.5 - 0.1 * 2.0};
     double[] th2 = {th1[0] - 0.1 * -0.25, th1[1] - 0.1 * 0.5, th1[2] - 0.1 * 1.0};
     double[] th3 = {th2[0] - 0.1 * 1.5, th2[1] - 0.1 * 0.0, th2[2] - 0.1 * -0.75};
-    double[][] actual = threeSteps(OptimizerConfig.defaults("sgd", 0.1));
+    Steps actual = threeSteps(OptimizerConfig.defaults("sgd", 0.1));
     assertSteps(actual, th1, th2, th3);
     // The same numbers worked out on paper.
     assertSteps(actual, new double[] {0.95, -1.9, 0.3}, new double[] {0.975, -1.95, 0.2},
@@ -65,7 +96,7 @@ class HandComputedStepsTest {
     double[] th2 = {th1[0] - v2[0], th1[1] - v2[1], th1[2] - v2[2]};
     double[] v3 = {0.9 * v2[0] + 0.1 * 1.5, 0.9 * v2[1] + 0.1 * 0.0, 0.9 * v2[2] + 0.1 * -0.75};
     double[] th3 = {th2[0] - v3[0], th2[1] - v3[1], th2[2] - v3[2]};
-    double[][] actual = threeSteps(OptimizerConfig.defaults("momentum", 0.1));
+    Steps actual = threeSteps(OptimizerConfig.defaults("momentum", 0.1));
     assertSteps(actual, th1, th2, th3);
     // On paper: v = (0.05, -0.1, 0.2), (0.02, -0.04, 0.28), (0.168, -0.036, 0.177).
     assertSteps(actual, new double[] {0.95, -1.9, 0.3}, new double[] {0.93, -1.86, 0.02},
@@ -91,7 +122,7 @@ class HandComputedStepsTest {
         th2[0] - (0.9 * v3[0] + 0.1 * 1.5),
         th2[1] - (0.9 * v3[1] + 0.1 * 0.0),
         th2[2] - (0.9 * v3[2] + 0.1 * -0.75)};
-    double[][] actual = threeSteps(OptimizerConfig.defaults("nesterov", 0.1));
+    Steps actual = threeSteps(OptimizerConfig.defaults("nesterov", 0.1));
     assertSteps(actual, th1, th2, th3);
     // On paper, and equal to the momentum θ_t minus γ v_t (θ' = θ − γ v), e.g. 0.95 − 0.9·0.05.
     assertSteps(actual, new double[] {0.905, -1.81, 0.12}, new double[] {0.912, -1.824, -0.232},
@@ -176,7 +207,7 @@ class HandComputedStepsTest {
         1.0 - Math.sqrt(1e-6) / Math.sqrt(0.05 * 0.25 + 1e-6) * 0.5,
         -2.0 - Math.sqrt(1e-6) / Math.sqrt(0.05 * 1.0 + 1e-6) * -1.0,
         0.5 - Math.sqrt(1e-6) / Math.sqrt(0.05 * 4.0 + 1e-6) * 2.0};
-    assertArrayEquals(th1, threeSteps(OptimizerConfig.defaults("adadelta", 1.0))[0], TOL);
+    assertSteps(threeSteps(OptimizerConfig.defaults("adadelta", 1.0)), th1);
   }
 
   @Test

@@ -67,6 +67,41 @@ class RangeStepTest {
     assertEquals(whole.steps(), ranged.steps());
   }
 
+  @ParameterizedTest
+  @CsvSource({"sgd, 0", "momentum, 0.01", "nesterov, 0.01", "adagrad, 0", "adadelta, 0.01",
+      "rmsprop, 0.01", "adam, 0", "adam, 0.01"})
+  void float32RangesOutOfPlaceMatchTheWholeStep(String rule, double regParam) {
+    FloatOptimizer whole = createFloat32(rule, regParam);
+    FloatOptimizer ranged = createFloat32(rule, regParam);
+    SplittableRandom r = new SplittableRandom(13);
+    float[] a = FloatRulesTest.toFloat(uniform(r));
+    float[] b = a.clone();
+    float[] into = new float[N];
+    for (int step = 0; step < 4; step++) {
+      float[] g = FloatRulesTest.toFloat(uniform(r));
+      float[] before = b.clone();
+      whole.step(a, g);
+      FloatOptimizer.IntoStep st = ranged.beginInto(b, into);
+      for (int[] p : shuffledRanges(r, step)) st.apply(g, p[0], p[0], p[1]);
+      assertArrayEquals(a, into, 0f, rule + " float32 step " + (step + 1));
+      assertArrayEquals(before, b, 0f, "params are only read");
+      float[] t = b;
+      b = into;
+      into = t;
+    }
+    assertEquals(whole.steps(), ranged.steps());
+  }
+
+  private static FloatOptimizer createFloat32(String rule, double regParam) {
+    BitSet mask = new BitSet();
+    mask.set(100, 400);
+    mask.set(650, 990);
+    OptimizerConfig d = OptimizerConfig.defaults(rule, 0.05);
+    OptimizerConfig c = new OptimizerConfig(d.name(), d.stepSize(), d.momentum(), d.beta1(),
+        d.beta2(), d.epsilon(), d.rho(), regParam);
+    return Optimizers.createFloat32(c, N, mask);
+  }
+
   /** The rule with two regularized runs and unregularized indices around them. */
   private static Optimizer create(String rule, double regParam) {
     BitSet mask = new BitSet();
