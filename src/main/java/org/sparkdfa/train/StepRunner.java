@@ -21,6 +21,21 @@ public interface StepRunner extends AutoCloseable {
   StepGradient gradient(double[] params, int epoch, int step);
 
   /**
+   * {@link #gradient(double[], int, int)} at float32 master weights ({@code updatePrecision}
+   * float32, which needs precision float32: the tasks compute with exactly these floats). The
+   * default widens them to double (exact) and asks the double form, which rounds them back to
+   * the same floats for the tasks: right for any runner, at the cost of two conversions.
+   * Runners that hand their tasks float32 weights override it to hand over {@code params}
+   * itself ({@link org.sparkdfa.train.steps.Flat#fromMaster}). Same contract otherwise: it must
+   * not change until the call returns, and the caller swaps arrays rather than writing it.
+   */
+  default StepGradient gradient(float[] params, int epoch, int step) {
+    double[] wide = new double[params.length];
+    for (int i = 0; i < wide.length; i++) wide[i] = params[i];
+    return gradient(wide, epoch, step);
+  }
+
+  /**
    * The copy of the weights this runner hands its tasks, for the driver's update to write as it
    * goes ({@link WeightsCopy}); null (the default) where the tasks read the {@code double[]}
    * itself or the weights travel otherwise.

@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.sparkdfa.optim.FloatOptimizer;
 import org.sparkdfa.optim.Optimizer;
 import org.sparkdfa.train.steps.StepGradient;
 import org.sparkdfa.train.steps.WeightsCopy;
@@ -25,6 +26,9 @@ import org.sparkdfa.train.steps.WeightsCopy;
  *       which the weights' hand-over would otherwise convert alone on one thread.</li>
  * </ol>
  * Every step is element-wise, so the bits do not depend on how the ranges are split or ordered.
+ * With float32 master weights ({@code updatePrecision} float32) the same two passes run over
+ * float arrays with a {@link FloatOptimizer}, and the new weights are themselves what the tasks
+ * read: there is no copy to write.
  */
 final class StepUpdate implements AutoCloseable {
   /** What happened to the weights. */
@@ -49,14 +53,17 @@ final class StepUpdate implements AutoCloseable {
 
   private final int threads;
   private final ExecutorService helpers;
-  /** The averaged gradient. */
-  private final double[] grad;
+  private final int numParams;
+  /** The averaged gradient of a float64 update; allocated at its first use. */
+  private double[] grad;
+  /** The averaged gradient of a float32 update; allocated at its first use. */
+  private float[] grad32;
 
   /** For vectors of {@code numParams}; small ones the caller updates alone. */
   StepUpdate(int numParams) {
     int cores = Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors());
     this.threads = Math.max(1, Math.min(cores, numParams / MIN_PARAMS_PER_THREAD));
-    this.grad = new double[numParams];
+    this.numParams = numParams;
     this.helpers = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
       Thread t = new Thread(r, "sparkdfa-step-update");
       t.setDaemon(true);
@@ -74,6 +81,8 @@ final class StepUpdate implements AutoCloseable {
       WeightsCopy copy) {
     double inv = 1.0 / sum.weight();
     int n = params.length;
+    if (grad == null) grad = new double[numParams];
+    double[] grad = this.grad;
     if (!forEachRange(n, (from, to) -> sum.scaleInto(grad, inv, from, to))) {
       return Outcome.BAD_GRADIENT;
     }
@@ -86,6 +95,34 @@ final class StepUpdate implements AutoCloseable {
     if (!finite) return Outcome.BAD_WEIGHT;
     if (copy != null) copy.written(into);
     return Outcome.APPLIED;
+  }
+
+  /**
+   * {@link #apply} with float32 master weights and a float32 rule: the same two passes, the
+   * average rounded once to float32. {@code into} is the array the tasks read next step (it
+   * needs no copy), so the second pass only checks it in the rule's loop.
+   */
+  Outcome apply(FloatOptimizer optimizer, StepGradient sum, float[] params, float[] into) {
+    double inv = 1.0 / sum.weight();
+    int n = params.length;
+    if (grad32 == null) grad32 = new float[numParams];
+    float[] grad = grad32;
+    if (!forEachRange(n, (from, to) -> sum.scaleInto(grad, inv, from, to))) {
+      return Outcome.BAD_GRADIENT;
+    }
+    FloatOptimizer.IntoStep rule = optimizer.beginInto(params, into);
+    boolean finite = forEachRange(n, (from, to) -> {
+      rule.apply(grad, from, from, to);
+      return allFinite(into, from, to);
+    });
+    return finite ? Outcome.APPLIED : Outcome.BAD_WEIGHT;
+  }
+
+  /** Whether every entry of v[from, to) is finite. */
+  static boolean allFinite(float[] v, int from, int to) {
+    boolean finite = true;
+    for (int i = from; i < to; i++) finite &= Float.isFinite(v[i]);
+    return finite;
   }
 
   /** Whether every entry of v[from, to) is finite. */

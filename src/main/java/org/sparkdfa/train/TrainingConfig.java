@@ -20,6 +20,9 @@ import org.sparkdfa.optim.OptimizerConfig;
  * @param checkpoint    where to checkpoint and resume from, or null
  * @param precision     float64 or float32 blocks, step weights and gemm
  * @param localSgd      local steps and the outer optimizer ({@link LocalSgd#NONE}: none)
+ * @param updatePrecision the driver's master weights and optimizer state: float64, float32
+ *                      (only with precision float32: the tasks then read the master itself),
+ *                      or null to follow {@code precision} (see {@link #masterPrecision})
  */
 public record TrainingConfig(
     Network network,
@@ -37,7 +40,18 @@ public record TrainingConfig(
     java.util.List<EpochListener> listeners,
     CheckpointConfig checkpoint,
     org.sparkdfa.nn.Precision precision,
-    LocalSgd localSgd) implements Serializable {
+    LocalSgd localSgd,
+    org.sparkdfa.nn.Precision updatePrecision) implements Serializable {
+
+  /** A configuration whose update precision follows {@code precision}. */
+  public TrainingConfig(Network network, Feedback feedback, double[] initialParams,
+      OptimizerConfig optimizer, boolean lbfgs, int batchSize, int maxEpochs, double tol,
+      int patience, long seed, int aggregationDepth, String jobLabel,
+      java.util.List<EpochListener> listeners, CheckpointConfig checkpoint,
+      org.sparkdfa.nn.Precision precision, LocalSgd localSgd) {
+    this(network, feedback, initialParams, optimizer, lbfgs, batchSize, maxEpochs, tol, patience,
+        seed, aggregationDepth, jobLabel, listeners, checkpoint, precision, localSgd, null);
+  }
 
   /** A configuration of synchronous steps. */
   public TrainingConfig(Network network, Feedback feedback, double[] initialParams,
@@ -104,11 +118,32 @@ public record TrainingConfig(
     }
   }
 
+  /**
+   * Float32 master weights need float32 steps: the tasks compute with the master's floats
+   * themselves, and a float64 fit's tasks would compute with weights rounded to float32 on the
+   * driver while their arithmetic is float64 — a precision mix no one asked for. The one place
+   * that says so ({@code param}/{@code precisionParam} name the settings in the caller's terms).
+   */
+  public static void requireUpdatePrecision(org.sparkdfa.nn.Precision update,
+      org.sparkdfa.nn.Precision precision, String param, String precisionParam) {
+    if (update == org.sparkdfa.nn.Precision.FLOAT32
+        && precision != org.sparkdfa.nn.Precision.FLOAT32) {
+      throw new IllegalArgumentException(param + " is 'float32' (float32 master weights and "
+          + "optimizer state) but " + precisionParam + " is '" + precision.paramName() + "'; "
+          + "set " + precisionParam + " to float32 as well, or set " + param + " to float64 "
+          + "(or auto: the same as " + precisionParam + ")");
+    }
+  }
+
   public TrainingConfig {
     listeners = java.util.List.copyOf(listeners);
     if (localSgd == null) localSgd = LocalSgd.NONE;
+    requireUpdatePrecision(updatePrecision, precision, "updatePrecision", "precision");
     requireLocalStepsFit(localSgd, lbfgs, optimizer);
-    if (lbfgs) requireLbfgsPrecision(precision, "precision");
+    if (lbfgs) {
+      requireLbfgsPrecision(precision, "precision");
+      if (updatePrecision != null) requireLbfgsPrecision(updatePrecision, "updatePrecision");
+    }
     if (batchSize <= 0) {
       throw new IllegalArgumentException("batchSize must be positive, got " + batchSize);
     }
@@ -128,28 +163,45 @@ public record TrainingConfig(
   public TrainingConfig withListeners(java.util.List<EpochListener> others) {
     return new TrainingConfig(network, feedback, initialParams, optimizer, lbfgs, batchSize,
         maxEpochs, tol, patience, seed, aggregationDepth, jobLabel, others, checkpoint,
-        precision, localSgd);
+        precision, localSgd, updatePrecision);
   }
 
   /** This configuration with checkpoints (null = none). */
   public TrainingConfig withCheckpoint(CheckpointConfig other) {
     return new TrainingConfig(network, feedback, initialParams, optimizer, lbfgs, batchSize,
         maxEpochs, tol, patience, seed, aggregationDepth, jobLabel, listeners, other, precision,
-        localSgd);
+        localSgd, updatePrecision);
   }
 
   /** This configuration in another precision. */
   public TrainingConfig withPrecision(org.sparkdfa.nn.Precision other) {
     return new TrainingConfig(network, feedback, initialParams, optimizer, lbfgs, batchSize,
         maxEpochs, tol, patience, seed, aggregationDepth, jobLabel, listeners, checkpoint, other,
-        localSgd);
+        localSgd, updatePrecision);
   }
 
   /** This configuration with local steps (see {@link LocalSgd}). */
   public TrainingConfig withLocalSgd(LocalSgd other) {
     return new TrainingConfig(network, feedback, initialParams, optimizer, lbfgs, batchSize,
         maxEpochs, tol, patience, seed, aggregationDepth, jobLabel, listeners, checkpoint,
-        precision, other);
+        precision, other, updatePrecision);
+  }
+
+  /** This configuration with another update precision (null: follows precision). */
+  public TrainingConfig withUpdatePrecision(org.sparkdfa.nn.Precision other) {
+    return new TrainingConfig(network, feedback, initialParams, optimizer, lbfgs, batchSize,
+        maxEpochs, tol, patience, seed, aggregationDepth, jobLabel, listeners, checkpoint,
+        precision, localSgd, other);
+  }
+
+  /**
+   * The precision of the driver's master weights and optimizer state: {@code updatePrecision},
+   * or when that is unset {@code precision} itself (float32 fits keep float32 master weights,
+   * as PyTorch keeps a float32 model's; L-BFGS always float64).
+   */
+  public org.sparkdfa.nn.Precision masterPrecision() {
+    if (lbfgs) return org.sparkdfa.nn.Precision.FLOAT64;
+    return updatePrecision != null ? updatePrecision : precision;
   }
 
   /** The rule the driver applies to each unit's averaged result: the outer rule with local steps. */
@@ -167,6 +219,7 @@ public record TrainingConfig(
         + feedback + "; optimizer=" + optimizer + "; lbfgs=" + lbfgs + "; batchSize=" + batchSize
         + "; seed=" + seed + "; precision=" + precision + "; tol=" + tol + "; patience=" + patience + "; rows=" + rows
         + "; partitions=" + java.util.Arrays.toString(partitionRows)
-        + (localSgd.enabled() ? "; localSgd=" + localSgd : "");
+        + (localSgd.enabled() ? "; localSgd=" + localSgd : "")
+        + (masterPrecision() == org.sparkdfa.nn.Precision.FLOAT32 ? "; update=float32" : "");
   }
 }

@@ -8,8 +8,6 @@ import java.util.function.Function;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sparkdfa.optim.Optimizer;
-import org.sparkdfa.optim.Optimizers;
 import org.sparkdfa.train.steps.Evaluation;
 import org.sparkdfa.train.steps.StepGradient;
 
@@ -32,12 +30,12 @@ final class TrainingLoop implements AutoCloseable {
   private final Checkpoints checkpoints;
   private final IntConsumer epochStarts;
   private final StepUpdate update;
-  private final Optimizer optimizer;
+  /** The weights and optimizer in the update precision. */
+  private final MasterWeights master;
   private final EarlyStopping stopping;
   private final List<EpochRecord> history = new ArrayList<>();
-  /** The next weights as the update writes them; swapped with {@link #params} once applied. */
-  private double[] next;
-  private double[] params;
+  /** The weights the fit ends with, once it has ended (best or last). */
+  private double[] result;
   private long steps;
   private int firstEpoch;
   private StopReason reason = StopReason.MAX_ITER;
@@ -53,11 +51,8 @@ final class TrainingLoop implements AutoCloseable {
     this.validation = validation;
     this.checkpoints = checkpoints;
     this.epochStarts = epochStarts;
-    this.params = config.initialParams().clone();
-    this.next = new double[params.length];
-    this.update = new StepUpdate(params.length);
-    this.optimizer = Optimizers.create(config.driverOptimizer(), params.length,
-        config.network().spec().regularizedIndices());
+    this.master = MasterWeights.of(config);
+    this.update = new StepUpdate(config.initialParams().length);
     this.stopping = new EarlyStopping(config.tol(), config.patience());
     this.detail = "reached maxIter = " + config.maxEpochs() + " epochs";
   }
@@ -82,13 +77,16 @@ final class TrainingLoop implements AutoCloseable {
     for (int epoch = firstEpoch; epoch < config.maxEpochs(); epoch++) {
       if (!epoch(epoch)) break;
     }
-    if (validation != null && reason == StopReason.MAX_ITER && stopping.bestParams() != null) {
-      params = stopping.bestParams();
+    if (result == null) {
+      result = validation != null && reason == StopReason.MAX_ITER
+          && stopping.bestParams() != null ? stopping.bestParams() : master.params().clone();
     }
-    return new TrainingResult(params, history, steps, reason, detail);
+    return new TrainingResult(result, history, steps, reason, detail);
   }
 
   private void resume() {
+    LOG.info("{} keeps its master weights and optimizer state in {}", config.jobLabel(),
+        master.describe());
     Checkpoint resumed = checkpoints == null ? null : checkpoints.latest();
     if (resumed == null) {
       if (checkpoints != null) {
@@ -96,8 +94,7 @@ final class TrainingLoop implements AutoCloseable {
       }
       return;
     }
-    params = resumed.params().clone();
-    optimizer.restore(resumed.optimizerState());
+    master.restore(resumed.params(), resumed.optimizerState());
     history.addAll(resumed.history());
     steps = resumed.steps();
     firstEpoch = resumed.epochsDone();
@@ -109,7 +106,7 @@ final class TrainingLoop implements AutoCloseable {
   /** Runs epoch {@code epoch} (0-based) and its end; false once training has stopped. */
   boolean epoch(int epoch) {
     long start = System.nanoTime();
-    optimizer.startEpoch(epoch); // per-epoch step-size schedules
+    master.startEpoch(epoch); // per-epoch step-size schedules
     epochStarts.accept(epoch);
     times.reset();
     double[] lossAndWeight = new double[2];
@@ -127,20 +124,16 @@ final class TrainingLoop implements AutoCloseable {
   /** The epoch's steps, their loss and weight summed into {@code lossAndWeight}; false if diverged. */
   private boolean steps(int epoch, double[] lossAndWeight) {
     for (int step = 0; step < stepsPerEpoch; step++) {
-      StepGradient sum = runner.gradient(params, epoch, step);
+      StepGradient sum = master.gradient(runner, epoch, step);
       long updateStart = System.nanoTime();
       if (sum.weight() > 0) {
         StepUpdate.Outcome outcome = Double.isFinite(sum.loss())
-            ? update.apply(optimizer, sum, params, next, runner.weightsCopy())
-            : StepUpdate.Outcome.BAD_GRADIENT;
+            ? master.apply(update, sum, runner) : StepUpdate.Outcome.BAD_GRADIENT;
         sum.recycle();
         if (outcome != StepUpdate.Outcome.APPLIED) {
           diverged(epoch, step, outcome);
           return false;
         }
-        double[] last = params;
-        params = next;
-        next = last;
         steps++;
         lossAndWeight[0] += sum.loss();
         lossAndWeight[1] += sum.weight();
@@ -165,6 +158,7 @@ final class TrainingLoop implements AutoCloseable {
 
   /** Validation, listeners, the record, early stopping and the checkpoint of one epoch. */
   private boolean endEpoch(int epoch, double trainLoss, double seconds) {
+    double[] params = master.params();
     Evaluation ev = validation == null ? null : validation.apply(params);
     double valLoss = ev == null ? Double.NaN : ev.meanLoss();
     double valAcc = ev == null ? Double.NaN : ev.accuracy();
@@ -181,7 +175,7 @@ final class TrainingLoop implements AutoCloseable {
     boolean last = stop || stoppedBy != null || epoch + 1 == config.maxEpochs();
     if (checkpoints != null && checkpoints.due(epoch + 1, last)) {
       checkpoints.write(new Checkpoint(checkpoints.fingerprint(), epoch + 1, params,
-          optimizer.state(), history, steps, stopping.best, stopping.bestParams,
+          master.state(), history, steps, stopping.best, stopping.bestParams,
           stopping.stale));
     }
     if (stoppedBy != null && epoch + 1 < config.maxEpochs()) {
@@ -195,7 +189,7 @@ final class TrainingLoop implements AutoCloseable {
       detail = "no improvement of the " + (validation == null ? "training" : "validation")
           + " loss by more than tol = " + config.tol() + " for " + config.patience()
           + " epochs (stopped after epoch " + (epoch + 1) + ")";
-      if (validation != null) params = stopping.bestParams();
+      if (validation != null) result = stopping.bestParams();
       return false;
     }
     return true;
@@ -208,9 +202,14 @@ final class TrainingLoop implements AutoCloseable {
             valAcc), String.format("%.2f", seconds), steps, times.describe());
   }
 
-  /** The current weights (not a copy). */
+  /** The current weights in double (not a copy: the master's own, or its widened view). */
   double[] params() {
-    return params;
+    return result != null ? result : master.params();
+  }
+
+  /** The update precision of the master weights, float64 or float32. */
+  String updatePrecision() {
+    return master.describe();
   }
 
   List<EpochRecord> history() {

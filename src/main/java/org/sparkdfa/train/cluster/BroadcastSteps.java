@@ -56,8 +56,20 @@ public final class BroadcastSteps<A> implements StepRunner {
     long t0 = System.nanoTime();
     Flat<A> flat = context.value().flat();
     shipped = flat.fromParams(params, shipped);
+    return run(flat.encode(shipped), epoch, step, t0);
+  }
+
+  /** Float32 master weights are encoded as they are (see {@link StepRunner}). */
+  @Override
+  public PackedSum gradient(float[] params, int epoch, int step) {
+    long t0 = System.nanoTime();
+    Flat<A> flat = context.value().flat();
+    return run(flat.encode(flat.fromMaster(params, null)), epoch, step, t0);
+  }
+
+  private PackedSum run(byte[] encoded, int epoch, int step, long t0) {
     WeightsBlock weights = WeightsBlock.publish(context.id(), blockPrefix + (published++),
-        flat.encode(shipped));
+        encoded);
     long t1 = System.nanoTime();
     times.addWeightsOut(t1 - t0);
     try {

@@ -49,6 +49,16 @@ abstract class ChannelSteps<A> implements StepRunner {
   @Override
   public StepGradient gradient(double[] params, int epoch, int step) {
     long t0 = System.nanoTime();
+    return run(pool.weights(params), epoch, step, t0);
+  }
+
+  @Override
+  public StepGradient gradient(float[] params, int epoch, int step) {
+    long t0 = System.nanoTime();
+    return run(pool.weights(params), epoch, step, t0);
+  }
+
+  private StepGradient run(A weights, int epoch, int step, long t0) {
     if (channel == null || this.epoch != epoch) {
       abandonEpoch();
       EpochChannel<A> ch = new EpochChannel<>(partitions);
@@ -56,7 +66,7 @@ abstract class ChannelSteps<A> implements StepRunner {
       channel = ch;
       this.epoch = epoch;
     }
-    channel.publish(step, pool.weights(params));
+    channel.publish(step, weights);
     long t1 = System.nanoTime();
     times.addWeightsOut(t1 - t0);
     try {

@@ -86,6 +86,17 @@ public final class GradientPool<A> implements ArrayHome<A> {
   }
 
   /**
+   * The float32 master weights as the step's tasks read them: {@code params} itself in float32
+   * (the driver's update wrote them, the previous step's tasks are done with them); widened
+   * into a reused array in float64.
+   */
+  public A weights(float[] params) {
+    copied = null;
+    weights = flat.fromMaster(params, weights);
+    return weights;
+  }
+
+  /**
    * The float32 copy for the driver's update to write ({@link WeightsCopy}); null in float64,
    * where the tasks read the weights themselves.
    */

@@ -58,14 +58,24 @@ public final class LocalStepJobs<A> implements StepRunner {
   @Override
   public GradientSum<A> gradient(double[] params, int epoch, int step) {
     long t0 = System.nanoTime();
+    return run(pool.weights(params), epoch, step, t0);
+  }
+
+  @Override
+  public GradientSum<A> gradient(float[] params, int epoch, int step) {
+    long t0 = System.nanoTime();
+    return run(pool.weights(params), epoch, step, t0);
+  }
+
+  private GradientSum<A> run(A weights, int epoch, int step, long t0) {
     StepJob job;
     if (next != null && nextEpoch == epoch && nextStep == step) {
-      next.gate.publish(pool.weights(params));
+      next.gate.publish(weights);
       job = next;
       next = null;
     } else {
       abandonEpoch();
-      job = new StepJob(epoch, step, pool.weights(params));
+      job = new StepJob(epoch, step, weights);
     }
     times.addWeightsOut(System.nanoTime() - t0);
     // The next step's job goes in before this one ends: see the class comment.

@@ -63,6 +63,22 @@ public abstract class Flat<A> implements Serializable {
   public abstract boolean scaleSumInto(A a, A b, double scale, double[] out, int from, int to);
 
   /**
+   * {@link #scaleInto} into float32 (the float32 update's gradient): each entry scaled in
+   * double and rounded once; false if a rounded entry is not finite.
+   */
+  public abstract boolean scaleInto(A a, double scale, float[] out, int from, int to);
+
+  /** {@link #scaleSumInto} into float32, rounded once as {@link #scaleInto(Object, double, float[], int, int)}. */
+  public abstract boolean scaleSumInto(A a, A b, double scale, float[] out, int from, int to);
+
+  /**
+   * The weights as the tasks read them when the driver keeps float32 master weights:
+   * {@code params} itself in float32 (no copy at all); in float64 a widened copy into
+   * {@code reuse}.
+   */
+  public abstract A fromMaster(float[] params, A reuse);
+
+  /**
    * The weights as the math reads them: {@code params} itself in float64; in float32 a float
    * copy written into {@code reuse} (allocated when null or of another length).
    */
@@ -90,6 +106,10 @@ public abstract class Flat<A> implements Serializable {
 
   /** {@link #scaleInto} reading the values from their encoding. */
   public abstract boolean scaleBytesInto(byte[] bytes, double scale, double[] out, int from,
+      int to);
+
+  /** {@link #scaleInto(Object, double, float[], int, int)} reading the values from bytes. */
+  public abstract boolean scaleBytesInto(byte[] bytes, double scale, float[] out, int from,
       int to);
 
   /** Chunk c's d × n features in this precision (the chunk must be of it). */
@@ -160,6 +180,33 @@ public abstract class Flat<A> implements Serializable {
       return finite;
     }
 
+    @Override public boolean scaleInto(double[] a, double scale, float[] out, int from,
+        int to) {
+      boolean finite = true;
+      for (int i = from; i < to; i++) {
+        out[i] = (float) (a[i] * scale);
+        finite &= Float.isFinite(out[i]);
+      }
+      return finite;
+    }
+
+    @Override public boolean scaleSumInto(double[] a, double[] b, double scale, float[] out,
+        int from, int to) {
+      boolean finite = true;
+      for (int i = from; i < to; i++) {
+        out[i] = (float) ((a[i] + b[i]) * scale);
+        finite &= Float.isFinite(out[i]);
+      }
+      return finite;
+    }
+
+    @Override public double[] fromMaster(float[] params, double[] reuse) {
+      double[] d = reuse != null && reuse.length == params.length ? reuse
+          : new double[params.length];
+      for (int i = 0; i < d.length; i++) d[i] = params[i];
+      return d;
+    }
+
     @Override public double[] fromParams(double[] params, double[] reuse) {
       return params;
     }
@@ -208,6 +255,16 @@ public abstract class Flat<A> implements Serializable {
       for (int i = from; i < to; i++) {
         out[i] = (double) DOUBLES.get(b, i * Double.BYTES) * scale;
         finite &= Double.isFinite(out[i]);
+      }
+      return finite;
+    }
+
+    @Override public boolean scaleBytesInto(byte[] b, double scale, float[] out, int from,
+        int to) {
+      boolean finite = true;
+      for (int i = from; i < to; i++) {
+        out[i] = (float) ((double) DOUBLES.get(b, i * Double.BYTES) * scale);
+        finite &= Float.isFinite(out[i]);
       }
       return finite;
     }
@@ -274,6 +331,31 @@ public abstract class Flat<A> implements Serializable {
       return finite;
     }
 
+    @Override public boolean scaleInto(float[] a, double scale, float[] out, int from,
+        int to) {
+      boolean finite = true;
+      for (int i = from; i < to; i++) {
+        out[i] = (float) (a[i] * scale);
+        finite &= Float.isFinite(out[i]);
+      }
+      return finite;
+    }
+
+    @Override public boolean scaleSumInto(float[] a, float[] b, double scale, float[] out,
+        int from, int to) {
+      boolean finite = true;
+      for (int i = from; i < to; i++) {
+        float sum = a[i] + b[i];
+        out[i] = (float) (sum * scale);
+        finite &= Float.isFinite(out[i]);
+      }
+      return finite;
+    }
+
+    @Override public float[] fromMaster(float[] params, float[] reuse) {
+      return params;
+    }
+
     @Override public float[] fromParams(double[] params, float[] reuse) {
       float[] f = reuse != null && reuse.length == params.length ? reuse
           : new float[params.length];
@@ -327,6 +409,16 @@ public abstract class Flat<A> implements Serializable {
       for (int i = from; i < to; i++) {
         out[i] = (float) FLOATS.get(b, i * Float.BYTES) * scale;
         finite &= Double.isFinite(out[i]);
+      }
+      return finite;
+    }
+
+    @Override public boolean scaleBytesInto(byte[] b, double scale, float[] out, int from,
+        int to) {
+      boolean finite = true;
+      for (int i = from; i < to; i++) {
+        out[i] = (float) ((float) FLOATS.get(b, i * Float.BYTES) * scale);
+        finite &= Float.isFinite(out[i]);
       }
       return finite;
     }

@@ -84,6 +84,11 @@ public final class GradientSum<A> extends SummedRows
   }
 
   @Override
+  public boolean scaleInto(float[] out, double scale, int from, int to) {
+    return flat.scaleInto(grad, scale, out, from, to);
+  }
+
+  @Override
   public double[] gradient() {
     return grad == null ? null : flat.toDouble(grad);
   }

@@ -49,6 +49,11 @@ public final class PackedSum extends SummedRows implements Summable<PackedSum>, 
   }
 
   @Override
+  public boolean scaleInto(float[] out, double scale, int from, int to) {
+    return flat.scaleBytesInto(bytes, scale, out, from, to);
+  }
+
+  @Override
   public double[] gradient() {
     return bytes == null ? null : decode(flat, bytes);
   }

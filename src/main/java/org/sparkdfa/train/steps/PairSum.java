@@ -48,6 +48,13 @@ public final class PairSum<A> extends SummedRows implements StepGradient {
   }
 
   @Override
+  public boolean scaleInto(float[] out, double scale, int from, int to) {
+    if (left.isEmpty()) return right.scaleInto(out, scale, from, to);
+    if (right.isEmpty()) return left.scaleInto(out, scale, from, to);
+    return flat.scaleSumInto(left.array(), right.array(), scale, out, from, to);
+  }
+
+  @Override
   public double[] gradient() {
     if (left.isEmpty()) return right.gradient();
     if (right.isEmpty()) return left.gradient();

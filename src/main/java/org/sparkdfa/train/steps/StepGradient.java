@@ -17,6 +17,12 @@ public interface StepGradient {
    */
   boolean scaleInto(double[] out, double scale, int from, int to);
 
+  /**
+   * {@link #scaleInto(double[], double, int, int)} into float32 for a float32 update: each entry
+   * scaled in double and rounded once; false if a rounded entry is not finite.
+   */
+  boolean scaleInto(float[] out, double scale, int from, int to);
+
   /** The summed gradient in double (a copy). */
   double[] gradient();
 
