@@ -33,7 +33,9 @@ import org.sparkdfa.train.blocks.TrainingData;
  * f32_128_vs_limit=<z>}: x and y each the worse of float64 and float32 of (Spark epoch seconds /
  * plain-loop epoch seconds), targets 1.2 and 1.25; z the float32 batch-128 Spark epoch against
  * the same epoch's counted FLOPs at the sgemm rate of the slots measured in the same run,
- * target 0.5.
+ * target 0.5, for the float32 update precision a user gets by default with precision float32
+ * ({@code updatePrecision} auto: float32 master weights); {@code --update-precision float64}
+ * measures the float64 master instead. Each row prints the update precision it measured.
  */
 public final class OverheadBench {
 
@@ -42,6 +44,8 @@ public final class OverheadBench {
   private final boolean quick;
   private final long seed;
   private final int threads;
+  /** The float32 rows' updatePrecision ({@code --update-precision}); null: auto, the default. */
+  private final Precision updatePrecision;
 
   private OverheadBench(SparkSession spark, Args args) {
     this.spark = spark;
@@ -49,6 +53,8 @@ public final class OverheadBench {
     this.quick = args.flag("quick");
     this.seed = args.longValue("seed", 1);
     this.threads = args.integer("threads", spark.sparkContext().defaultParallelism());
+    String update = args.string("update-precision", "auto");
+    this.updatePrecision = update.equals("auto") ? null : Precision.fromName(update);
   }
 
   public static void main(String[] argv) {
@@ -91,7 +97,8 @@ public final class OverheadBench {
         }
       }
     }
-    report(table, sgemmLimitSeconds(spec, rows));
+    report(table, updatePrecision == null ? "float32 (updatePrecision auto, the default)"
+        : updatePrecision.paramName(), sgemmLimitSeconds(spec, rows));
   }
 
   /**
@@ -134,6 +141,9 @@ public final class OverheadBench {
         : args.integer("epochs-128", 1);
     int warmup = args.integer("warmup-epochs", quick ? 1 : 2);
     TrainingConfig config = MlpSetup.config(spec, precision, batch, warmup + timed, seed);
+    if (precision == Precision.FLOAT32 && updatePrecision != null) {
+      config = config.withUpdatePrecision(updatePrecision);
+    }
     TrainingResult onSpark = null;
     TrainingResult inLoop;
     int steps;
@@ -155,8 +165,9 @@ public final class OverheadBench {
         MlpSetup.steadyEpochSeconds(onSpark.epochs(), warmup),
         MlpSetup.steadyEpochSeconds(inLoop.epochs(), warmup),
         Arrays.equals(onSpark.params(), inLoop.params()));
-    System.out.printf(Locale.ROOT, "  %s batch %d: Spark epoch seconds %s, plain loop %s, "
-        + "same weights: %s%n", precision.paramName(), batch, MlpSetup.seconds(onSpark.epochs()),
+    System.out.printf(Locale.ROOT, "  %s batch %d (update precision %s): Spark epoch seconds "
+        + "%s, plain loop %s, same weights: %s%n", precision.paramName(), batch,
+        config.masterPrecision().paramName(), MlpSetup.seconds(onSpark.epochs()),
         MlpSetup.seconds(inLoop.epochs()), r.sameWeights() ? "yes" : "NO");
     System.out.printf(Locale.ROOT, "    per step (ms, median over the epochs after the %d "
         + "warm-up): Spark %s; loop %s%n", warmup, split(onSpark.epochs(), warmup),
@@ -175,7 +186,7 @@ public final class OverheadBench {
         MlpSetup.steadyMetric(epochs, warmup, StepTimes.UPDATE));
   }
 
-  private static void report(List<Comparison> table, double limitSeconds) {
+  private static void report(List<Comparison> table, String f32Update, double limitSeconds) {
     System.out.printf(Locale.ROOT, "%n  %-8s %5s %6s %12s %12s %9s %11s %11s %6s%n", "prec",
         "batch", "steps", "Spark s/ep", "loop s/ep", "Spark/loop", "Spark ms/st", "loop ms/st",
         "same w");
@@ -200,7 +211,7 @@ public final class OverheadBench {
     System.out.printf(Locale.ROOT, "  worst Spark/loop: batch 1024 %.2f (target <= 1.2), batch "
         + "128 %.2f (target <= 1.25)%n", worst1024, worst128);
     System.out.printf(Locale.ROOT, "  float32 batch 128 on Spark against the sgemm limit: %.2f "
-        + "(target >= 0.5)%n", f32at128);
+        + "(target >= 0.5), update precision %s%n", f32at128, f32Update);
     System.out.println();
     System.out.println("load average at the end " + Provenance.loadAverage());
     System.out.printf(Locale.ROOT, "RESULT spark_vs_loop_1024=%s spark_vs_loop_128=%s "

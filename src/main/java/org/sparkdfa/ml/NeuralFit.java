@@ -167,6 +167,17 @@ abstract class NeuralFit {
     OptimizerConfig optimizer = optimizerConfig();
     if (usesLbfgs()) checkLbfgsParams();
     TrainingConfig.requireLocalStepsFit(localSgd(), usesLbfgs(), optimizer);
+    org.sparkdfa.nn.Precision update = updatePrecision();
+    if (update != null) {
+      TrainingConfig.requireUpdatePrecision(update, Precision.fromName(p.getPrecision()),
+          "Param updatePrecision", "precision");
+    }
+  }
+
+  /** updatePrecision as the trainer takes it: null for auto (follows precision). */
+  private org.sparkdfa.nn.Precision updatePrecision() {
+    String v = p.getUpdatePrecision();
+    return v.equals("auto") ? null : Precision.fromName(v);
   }
 
   /** The localSteps / outer* params as the trainer takes them. */
@@ -183,6 +194,9 @@ abstract class NeuralFit {
     String fix = "; unset it or pick a mini-batch optimizer (e.g. adam)";
     TrainingConfig.requireLbfgsPrecision(Precision.fromName(p.getPrecision()),
         "Param precision");
+    if (p.getUpdatePrecision().equals("float32")) {
+      TrainingConfig.requireLbfgsPrecision(Precision.FLOAT32, "Param updatePrecision");
+    }
     if (p.isDefined(p.checkpointDir())) {
       throw new IllegalArgumentException("Param optimizer 'lbfgs' writes no checkpoints (one "
           + "Breeze run, no epochs to resume from) but checkpointDir is set to '"
@@ -373,7 +387,8 @@ abstract class NeuralFit {
         optimizerConfig(), usesLbfgs(), p.getBatchSize(), p.getMaxIter(), p.getTol(),
         p.getEarlyStoppingPatience(), p.getSeed(), p.getAggregationDepth(), jobLabel(),
         epochListeners());
-    config = config.withPrecision(precision).withLocalSgd(localSgd());
+    config = config.withPrecision(precision).withLocalSgd(localSgd())
+        .withUpdatePrecision(updatePrecision());
     if (p.isDefined(p.checkpointDir())) {
       config = config.withCheckpoint(new org.sparkdfa.train.CheckpointConfig(
           p.getOrDefault(p.checkpointDir()), p.getCheckpointInterval(), "features="

@@ -58,6 +58,7 @@ final class NeuralParamSet implements Serializable {
   final Param<String> feedbackNormalization;
   final Param<String> checkpointDir;
   final Param<String> precision;
+  final Param<String> updatePrecision;
   final IntParam checkpointInterval;
   final IntParam localSteps;
   final Param<String> outerOptimizer;
@@ -65,6 +66,9 @@ final class NeuralParamSet implements Serializable {
   final DoubleParam outerMomentum;
   final BooleanParam alignmentDiagnostics;
   final IntParam alignmentProbeRows;
+
+  /** Values of updatePrecision: auto follows precision. */
+  static final String[] UPDATE_PRECISIONS = {"auto", "float64", "float32"};
 
   NeuralParamSet(Params owner) {
     layers = new IntArrayParam(owner, "layers", "sizes of all layers from input to output, e.g. "
@@ -170,8 +174,14 @@ final class NeuralParamSet implements Serializable {
         + "batch: the first n training rows, collected once to the driver (>= 1)",
         Validators.atLeast("alignmentProbeRows", 1));
     precision = new Param<>(owner, "precision", "arithmetic of the blocks, the weights in a "
-        + "step and the gemm: float64 (dgemm) or float32 (sgemm; the driver keeps the optimizer "
-        + "state in double)", Validators.oneOf("precision", org.sparkdfa.nn.Precision.NAMES));
+        + "step and the gemm: float64 (dgemm) or float32 (sgemm; the driver's master weights "
+        + "and optimizer state follow updatePrecision)",
+        Validators.oneOf("precision", org.sparkdfa.nn.Precision.NAMES));
+    updatePrecision = new Param<>(owner, "updatePrecision", "the driver's master weights and "
+        + "optimizer state (moments, velocities): auto (the same as precision: float32 fits "
+        + "keep them in float32, as PyTorch keeps a float32 model's, and the tasks read the "
+        + "master weights themselves), float64, or float32 (needs precision float32); "
+        + "L-BFGS always float64", Validators.oneOf("updatePrecision", UPDATE_PRECISIONS));
     checkpointDir = new Param<>(owner, "checkpointDir", "folder (local path or any Hadoop URI) "
         + "for checkpoints: weights, optimizer state, epoch and RNG position, in the fit's own "
         + "sub-folder fit-<key> (key: a hash of the setup and a digest of the data); rerunning the "
@@ -233,6 +243,7 @@ final class NeuralParamSet implements Serializable {
     owner.setDefault(outerStepSize, 1.0);
     owner.setDefault(outerMomentum, 0.9);
     owner.setDefault(precision, "float64");
+    owner.setDefault(updatePrecision, "auto");
     owner.setDefault(alignmentDiagnostics, false);
     owner.setDefault(alignmentProbeRows, 256);
   }

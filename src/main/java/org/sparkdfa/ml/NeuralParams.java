@@ -64,6 +64,7 @@ public interface NeuralParams extends Params {
   default DoubleParam outerStepSize() { return paramSet().outerStepSize; }
   default DoubleParam outerMomentum() { return paramSet().outerMomentum; }
   default Param<String> precision() { return paramSet().precision; }
+  default Param<String> updatePrecision() { return paramSet().updatePrecision; }
   default BooleanParam alignmentDiagnostics() { return paramSet().alignmentDiagnostics; }
   default IntParam alignmentProbeRows() { return paramSet().alignmentProbeRows; }
 
@@ -103,6 +104,7 @@ public interface NeuralParams extends Params {
   default double getOuterStepSize() { return (Double) getOrDefault(outerStepSize()); }
   default double getOuterMomentum() { return (Double) getOrDefault(outerMomentum()); }
   default String getPrecision() { return name(precision()); }
+  default String getUpdatePrecision() { return name(updatePrecision()); }
   default boolean getAlignmentDiagnostics() {
     return (Boolean) getOrDefault(alignmentDiagnostics());
   }

@@ -61,6 +61,7 @@ public interface NeuralSetters<E extends NeuralSetters<E>> extends NeuralParams 
   default E setOuterStepSize(double value) { set(outerStepSize(), value); return self(); }
   default E setOuterMomentum(double value) { set(outerMomentum(), value); return self(); }
   default E setPrecision(String value) { set(precision(), value); return self(); }
+  default E setUpdatePrecision(String value) { set(updatePrecision(), value); return self(); }
   default E setAlignmentDiagnostics(boolean value) {
     set(alignmentDiagnostics(), value);
     return self();

@@ -8,8 +8,9 @@ import java.util.Objects;
 /**
  * Shared plumbing of the update rules in both array types (see {@link SlotArrays}): argument
  * checks, the step counter, the step-size schedule, L2 masking and state save/restore. A rule
- * only implements {@link #update} over a contiguous index range; {@link DoubleRule} and
- * {@link FloatRule} turn that into the public {@link Optimizer} and {@link FloatOptimizer}.
+ * only implements its update over a contiguous index range ({@link DoubleRule#update},
+ * {@link FloatRule#update}), which those two turn into the public {@link Optimizer} and
+ * {@link FloatOptimizer}.
  *
  * <p>L2 masking is done by splitting [0, n) into runs instead of testing a bit per index: the
  * regularized set is a few long runs (one weight block per layer), so each run becomes one tight
@@ -57,17 +58,6 @@ abstract class AbstractOptimizer<A> {
     return stepSize;
   }
 
-  /**
-   * Applies the rule to indices [from, to), reading the weights from {@code p} and writing the
-   * updated ones to {@code out} (which may be {@code p}: in place). The loss gradient at index
-   * i = from + j is {@code g[gFrom + j]}; the gradient to use there is that
-   * {@code + l2 * p[i]}, where l2 is λ inside a regularized run and 0 outside. Rules loop over
-   * j from 0 with i = from + j.
-   *
-   * @param t 1-based step count of this step
-   */
-  abstract void update(A p, A g, int gFrom, A out, int from, int to, double l2, long t);
-
   /** Allocates a zero-initialized per-parameter slot that state()/restore() will carry. */
   final A newSlot(String name) {
     A a = arrays.alloc(numParams);
@@ -75,52 +65,45 @@ abstract class AbstractOptimizer<A> {
     return a;
   }
 
-  /** One step's rule over ranges, as {@link Optimizer.IntoStep} in either array type. */
-  @FunctionalInterface
-  interface Ranges<A> {
-    void apply(A grad, int gradFrom, int from, int to);
-  }
-
   /**
    * Starts one step out of place (see {@link Optimizer#beginInto}): checks the arrays, advances
-   * the step counter, fixes this step's η from the schedule, and returns the step's rule.
+   * the step counter, fixes this step's η from the schedule, and returns the step count t.
+   * The subclass per array type turns it into the step's rule: each has its own copy of the
+   * few lines that call the rule's update (with and without L2 runs), so that the JIT sees only
+   * rules of one array type at each call site — one call site for both types lets C2 inline
+   * both loops into it, and the float32 ones then ran scalar, several times slower
+   * (docs/BENCHMARKS.md, eighth session).
    */
-  final Ranges<A> start(A params, A into) {
+  final long start(A params, A into) {
     checkLength("params", params);
     checkLength("into", into);
     long t = ++steps;
     stepSize = schedule.isConstant() ? baseStepSize : schedule.stepSize(baseStepSize, t, epoch);
-    if (regParam == 0.0) {
-      return (g, gFrom, from, to) -> update(params, g, gFrom, into, from, to, 0.0, t);
-    }
-    return (g, gFrom, from, to) -> applyMasked(params, g, gFrom, into, from, to, t);
+    return t;
   }
 
   /** {@link #start} for an in-place step with a parameter-sized gradient. */
-  final Optimizer.RangeStep startInPlace(A params, A grad) {
+  final long startInPlace(A params, A grad) {
     checkLength("params", params);
     checkLength("grad", grad);
     if (params == grad) {
       // Almost certainly a caller bug, and the in-place update would corrupt the gradient.
       throw new IllegalArgumentException("params and grad must be different arrays");
     }
-    Ranges<A> r = start(params, params);
-    return (from, to) -> r.apply(grad, from, from, to);
+    return start(params, params);
   }
 
-  /** [from, to) split along the regularized runs: λ inside a run, 0 outside. */
-  private void applyMasked(A params, A g, int gFrom, A into, int from, int to, long t) {
-    int pos = from;
-    int[] runs = regularizedRuns;
-    for (int k = 0; k < runs.length && pos < to; k += 2) {
-      int start = Math.max(runs[k], pos);
-      int end = Math.min(runs[k + 1], to);
-      if (end <= start) continue;
-      if (pos < start) update(params, g, gFrom + pos - from, into, pos, start, 0.0, t);
-      update(params, g, gFrom + start - from, into, start, end, regParam, t);
-      pos = end;
-    }
-    if (pos < to) update(params, g, gFrom + pos - from, into, pos, to, 0.0, t);
+  /** λ; 0 means no index is regularized. */
+  final double regParam() {
+    return regParam;
+  }
+
+  /**
+   * Regularized index runs as flattened half-open pairs (start0, end0, start1, end1, ...): a
+   * range [from, to) is updated run by run, λ inside a run and 0 outside.
+   */
+  final int[] regularizedRuns() {
+    return regularizedRuns;
   }
 
   /** See {@link Optimizer#startEpoch}. */

@@ -51,6 +51,34 @@ class CheckpointResumeTest extends SparkTestBase {
   }
 
   @Test
+  void float32MasterWeightsResumeBitIdenticallyAndTheOtherUpdatePrecisionIsAnotherFit()
+      throws Exception {
+    Dataset<Row> data = Fixtures.parity(spark(), 1000, 3).cache();
+    for (String optimizer : new String[] {"adam", "momentum"}) {
+      double[] uninterrupted = estimator(optimizer).setPrecision("float32").setMaxIter(4)
+          .fit(data).weights().toArray();
+      String dir = tmp.resolve("ck32-" + optimizer).toString();
+      estimator(optimizer).setPrecision("float32").setMaxIter(2).setCheckpointDir(dir)
+          .fit(data);
+      MlpClassificationModel resumed = estimator(optimizer).setPrecision("float32")
+          .setMaxIter(4).setCheckpointDir(dir).fit(data);
+      assertArrayEquals(uninterrupted, resumed.weights().toArray(), 0.0, optimizer);
+      assertEquals(4, resumed.summary().totalEpochs(), "history carries over");
+
+      // The same fit with float64 master weights: its own sub-folder, trained from scratch.
+      MlpClassificationModel wide = estimator(optimizer).setPrecision("float32")
+          .setUpdatePrecision("float64").setMaxIter(3).setCheckpointDir(dir).fit(data);
+      assertEquals(3, wide.summary().totalEpochs());
+      double[] fresh = estimator(optimizer).setPrecision("float32")
+          .setUpdatePrecision("float64").setMaxIter(3).fit(data).weights().toArray();
+      assertArrayEquals(fresh, wide.weights().toArray(), 0.0);
+      try (Stream<Path> folders = Files.list(Path.of(dir))) {
+        assertEquals(2, folders.count(), "one sub-folder per update precision");
+      }
+    }
+  }
+
+  @Test
   void otherSetupsTrainAfreshAndCorruptCheckpointsAreRefusedClearly() throws Exception {
     Dataset<Row> data = Fixtures.parity(spark(), 600, 2).cache();
     String dir = tmp.resolve("ck").toString();

@@ -137,4 +137,98 @@ class StepRunnersTest extends SparkTestBase {
       bctx.destroy();
     }
   }
+
+  /**
+   * Whole fits with float32 master weights ({@code updatePrecision} auto with precision float32:
+   * the tasks read the master itself, the update writes no copy) end with the same bits on
+   * every runner, and through the runner interface's widening default too.
+   */
+  @Test
+  void float32MasterWeightsAreTheSameOnEveryRunner() {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark().sparkContext());
+    SparseParity parity = SparseParity.builder().n(10).k(2).distribution("uniform").seed(4)
+        .build();
+    BlockPacker.Columns cols = new BlockPacker.Columns("features", "label", "", 10, Loss.BCE, 1,
+        Precision.FLOAT32);
+    int entries = LocalExchange.size();
+    try (TrainingData data = TrainingData.pack(parity.generate(spark(), 700, PARTITIONS), cols)) {
+      List<PartitionData> blocks = new ArrayList<>(data.blocks(0).collect());
+      blocks.sort((a, b) -> Integer.compare(a.partition(), b.partition()));
+      PartitionGradient<float[]> ctx = (PartitionGradient<float[]>) PartitionGradient.create(
+          NET, DFA, SEED, PARTITIONS, Precision.FLOAT32);
+      Broadcast<PartitionGradient<float[]>> bctx = jsc.broadcast(ctx);
+      int steps = TrainingLoop.stepsPerEpoch(data.rows(), BATCH);
+      TrainingConfig config = new TrainingConfig(NET, DFA, Init.GLOROT_UNIFORM.initialize(SPEC,
+          SEED), org.sparkdfa.optim.OptimizerConfig.defaults("adam", 0.01), false, BATCH, 3, 0,
+          0, SEED, 2, "f32-master").withPrecision(Precision.FLOAT32);
+      assertEquals(Precision.FLOAT32, config.masterPrecision());
+      int n = config.initialParams().length;
+      StepTimes times = new StepTimes();
+      Map<String, Supplier<StepRunner>> runners = new LinkedHashMap<>();
+      runners.put("broadcast", () -> new BroadcastSteps<>(jsc, data, bctx, steps, 2, times));
+      runners.put("step jobs, ahead", () -> {
+        LocalExchange.Scope fit = LocalExchange.open();
+        return new LocalStepJobs<>(data, bctx, fit, GradientPool.open(fit, ctx.flat(), n, 7),
+            steps, true, times);
+      });
+      runners.put("epoch job", () -> {
+        LocalExchange.Scope fit = LocalExchange.open();
+        return new EpochSteps<>(data, bctx, fit, GradientPool.open(fit, ctx.flat(), n, 7), steps,
+            times);
+      });
+      runners.put("threads", () -> new ThreadSteps<>(ctx, blocks, 2, steps, times));
+      runners.put("threads, widening default", () -> new Widening(
+          new ThreadSteps<>(ctx, blocks, 2, steps, times)));
+      double[] first = null;
+      for (Map.Entry<String, Supplier<StepRunner>> r : runners.entrySet()) {
+        double[] got;
+        try (StepRunner runner = r.getValue().get();
+            TrainingLoop loop = new TrainingLoop(config, runner, steps, times, null, null,
+                e -> { })) {
+          TrainingResult result = loop.run();
+          assertEquals(StopReason.MAX_ITER, result.stopReason(), r.getKey());
+          assertEquals("float32", loop.updatePrecision());
+          got = result.params();
+        }
+        for (double w : got) assertEquals(w, (double) (float) w, 0.0, "a float32 weight");
+        if (first == null) {
+          first = got;
+          assertTrue(!java.util.Arrays.equals(first, config.initialParams()), "it trained");
+        } else {
+          assertArrayEquals(first, got, 0.0, r.getKey() + " differs from broadcast");
+        }
+        assertEquals(entries, LocalExchange.size(), r.getKey() + " left objects parked");
+      }
+      bctx.destroy();
+    }
+  }
+
+  /** A runner that leaves float32 master weights to the interface's widening default. */
+  private static final class Widening implements StepRunner {
+    private final StepRunner inner;
+
+    Widening(StepRunner inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public StepGradient gradient(double[] params, int epoch, int step) {
+      return inner.gradient(params, epoch, step);
+    }
+
+    @Override
+    public void abandonEpoch() {
+      inner.abandonEpoch();
+    }
+
+    @Override
+    public String describe() {
+      return inner.describe();
+    }
+
+    @Override
+    public void close() {
+      inner.close();
+    }
+  }
 }

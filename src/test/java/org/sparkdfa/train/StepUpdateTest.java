@@ -7,12 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.sparkdfa.optim.FloatOptimizer;
 import org.sparkdfa.optim.Optimizer;
+import org.sparkdfa.optim.OptimizerState;
 import org.sparkdfa.optim.OptimizerConfig;
 import org.sparkdfa.optim.Optimizers;
 import org.sparkdfa.train.steps.Flat;
 import org.sparkdfa.train.steps.GradientSum;
 import org.sparkdfa.train.steps.PackedSum;
+import org.sparkdfa.train.steps.PairSum;
 import org.sparkdfa.train.steps.StepGradient;
 import org.sparkdfa.train.steps.WeightsCopy;
 
@@ -150,5 +153,90 @@ class StepUpdateTest {
     }
     assertArrayEquals(original, params, 0.0);
     assertNull(copy.writtenFrom, "a copy of bad weights must not count as written");
+  }
+
+  // ---- float32 master weights (updatePrecision float32) ----
+
+  private static float[] randomFloat(long seed, double scale) {
+    SplittableRandom r = new SplittableRandom(seed);
+    float[] v = new float[N];
+    for (int i = 0; i < N; i++) v[i] = (float) r.nextDouble(-scale, scale);
+    return v;
+  }
+
+  private static FloatOptimizer adam32() {
+    return Optimizers.createFloat32(OptimizerConfig.defaults("adam", 1e-3), N, null);
+  }
+
+  @Test
+  void float32MatchesTheRoundedAverageThenTheWholeFloat32Step() {
+    float[] params = randomFloat(21, 1);
+    float[] into = new float[N];
+    float[] reference = params.clone();
+    FloatOptimizer ranged = adam32();
+    FloatOptimizer whole = adam32();
+    try (StepUpdate update = new StepUpdate(N)) {
+      for (int step = 0; step < 3; step++) {
+        float[] a = randomFloat(30 + step, 50);
+        float[] b = randomFloat(40 + step, 50);
+        GradientSum<float[]> left = GradientSum.of(Flat.F32, a.clone(), 1.0, 32, 32);
+        GradientSum<float[]> right = GradientSum.of(Flat.F32, b.clone(), 1.0, 32, 32);
+        @SuppressWarnings("unchecked")
+        StepGradient sum = step == 1 // the bytes form, and the pair whose root the update adds
+            ? PackedSum.of(GradientSum.of(Flat.F32, a.clone(), 1.0, 64, 64))
+            : PairSum.of(Flat.F32, new GradientSum[] {left, right});
+        float[] expectedBefore = params.clone();
+        assertEquals(StepUpdate.Outcome.APPLIED, update.apply(ranged, sum, params, into));
+        assertArrayEquals(expectedBefore, params, 0f, "the weights before the step are kept");
+        float[] avg = new float[N];
+        for (int i = 0; i < N; i++) {
+          float summed = step == 1 ? a[i] : a[i] + b[i];
+          avg[i] = (float) (summed * (1.0 / 64));
+        }
+        whole.step(reference, avg);
+        assertArrayEquals(reference, into, 0f, "step " + (step + 1));
+        float[] t = params;
+        params = into;
+        into = t;
+      }
+    }
+  }
+
+  @Test
+  void float32AGradientThatIsNotFiniteChangesNothing() {
+    float[] params = randomFloat(22, 1);
+    float[] original = params.clone();
+    float[] summed = randomFloat(23, 1);
+    summed[N - 5] = Float.NaN;
+    FloatOptimizer opt = adam32();
+    OptimizerState before = opt.state();
+    try (StepUpdate update = new StepUpdate(N)) {
+      assertEquals(StepUpdate.Outcome.BAD_GRADIENT, update.apply(opt,
+          GradientSum.of(Flat.F32, summed, 1.0, 8, 8), params, new float[N]));
+      // Finite in double, but past the largest float once averaged: not finite in float32.
+      double[] big = new double[N];
+      big[3] = 1e39;
+      assertEquals(StepUpdate.Outcome.BAD_GRADIENT, update.apply(opt,
+          GradientSum.of(Flat.F64, big, 1.0, 1, 1), params, new float[N]));
+    }
+    assertArrayEquals(original, params, 0f);
+    assertEquals(0, opt.steps(), "the optimizer must not have stepped");
+    assertEquals(before, opt.state(), "nor changed its moments");
+  }
+
+  @Test
+  void float32AWeightThatOverflowsLeavesTheLastGoodWeightsInParams() {
+    float[] params = randomFloat(24, 1);
+    params[7] = Float.MAX_VALUE;
+    float[] original = params.clone();
+    float[] summed = new float[N];
+    summed[7] = -1;
+    FloatOptimizer sgd = Optimizers.createFloat32(OptimizerConfig.defaults("sgd", 1e38), N,
+        null);
+    try (StepUpdate update = new StepUpdate(N)) {
+      assertEquals(StepUpdate.Outcome.BAD_WEIGHT, update.apply(sgd,
+          GradientSum.of(Flat.F32, summed, 1.0, 1, 1), params, new float[N]));
+    }
+    assertArrayEquals(original, params, 0f);
   }
 }

@@ -63,12 +63,14 @@ public abstract class Flat<A> implements Serializable {
   public abstract boolean scaleSumInto(A a, A b, double scale, double[] out, int from, int to);
 
   /**
-   * {@link #scaleInto} into float32 (the float32 update's gradient): each entry scaled in
-   * double and rounded once; false if a rounded entry is not finite.
+   * {@link #scaleInto} into float32 (the float32 update's gradient); false if an entry is not
+   * finite. Float32 values are scaled in float arithmetic by {@code (float) scale} (in Java 17
+   * the JIT vectorizes no float-double conversion, so a scaling in double runs scalar); float64
+   * ones in double, rounded once.
    */
   public abstract boolean scaleInto(A a, double scale, float[] out, int from, int to);
 
-  /** {@link #scaleSumInto} into float32, rounded once as {@link #scaleInto(Object, double, float[], int, int)}. */
+  /** {@link #scaleSumInto} into float32, scaled as {@link #scaleInto(Object, double, float[], int, int)}. */
   public abstract boolean scaleSumInto(A a, A b, double scale, float[] out, int from, int to);
 
   /**
@@ -333,23 +335,26 @@ public abstract class Flat<A> implements Serializable {
 
     @Override public boolean scaleInto(float[] a, double scale, float[] out, int from,
         int to) {
-      boolean finite = true;
+      final float s = (float) scale;
+      float max = 0; // NaN propagates: a max-reduction the JIT vectorizes (an and of booleans not)
       for (int i = from; i < to; i++) {
-        out[i] = (float) (a[i] * scale);
-        finite &= Float.isFinite(out[i]);
+        float x = a[i] * s;
+        out[i] = x;
+        max = Math.max(max, Math.abs(x));
       }
-      return finite;
+      return max <= Float.MAX_VALUE;
     }
 
     @Override public boolean scaleSumInto(float[] a, float[] b, double scale, float[] out,
         int from, int to) {
-      boolean finite = true;
+      final float s = (float) scale;
+      float max = 0; // NaN propagates: a max-reduction the JIT vectorizes (an and of booleans not)
       for (int i = from; i < to; i++) {
-        float sum = a[i] + b[i];
-        out[i] = (float) (sum * scale);
-        finite &= Float.isFinite(out[i]);
+        float x = (a[i] + b[i]) * s;
+        out[i] = x;
+        max = Math.max(max, Math.abs(x));
       }
-      return finite;
+      return max <= Float.MAX_VALUE;
     }
 
     @Override public float[] fromMaster(float[] params, float[] reuse) {
@@ -416,8 +421,9 @@ public abstract class Flat<A> implements Serializable {
     @Override public boolean scaleBytesInto(byte[] b, double scale, float[] out, int from,
         int to) {
       boolean finite = true;
+      final float s = (float) scale;
       for (int i = from; i < to; i++) {
-        out[i] = (float) ((float) FLOATS.get(b, i * Float.BYTES) * scale);
+        out[i] = (float) FLOATS.get(b, i * Float.BYTES) * s;
         finite &= Float.isFinite(out[i]);
       }
       return finite;
