@@ -91,6 +91,24 @@ class LocalStepsTest extends SparkTestBase {
   }
 
   @Test
+  void roundsWithFloat32MasterWeightsAreTheSameOnEveryRunnerAndLearn() {
+    Dataset<Row> data = Fixtures.parity(spark(), 1200, 2).cache();
+    DfaMlpClassifier local = dfa().setLocalSteps(4).setOuterOptimizer("nesterov")
+        .setOuterStepSize(0.7).setOuterMomentum(0.9).setMaxIter(12).setPrecision("float32");
+    double[] epochJobs = fit(local, data, Map.of());
+    assertArrayEquals(epochJobs, fit(local, data, Map.of(StepRunners.EPOCH_JOBS_KEY, "false")),
+        0.0, "one job per round, run ahead");
+    assertArrayEquals(epochJobs, fit(local, data, Map.of(LocalExchange.CONF_KEY, "false")), 0.0,
+        "as bytes (the cluster path)");
+    for (double w : epochJobs) assertEquals(w, (double) (float) w, 0.0, "float32 master");
+    assertFalse(Arrays.equals(epochJobs, fit(local.copy(new org.apache.spark.ml.param.ParamMap())
+        .setUpdatePrecision("float64"), data, Map.of())), "the update precision is in effect");
+    double acc = Fixtures.accuracy(local.fit(data), Fixtures.parityTest(spark(), 500));
+    assertTrue(acc > 0.9, "float32 local SGD learns 2-parity over 10 bits: accuracy " + acc);
+    data.unpersist();
+  }
+
+  @Test
   void roundsResumeFromACheckpointBitIdentically() {
     Dataset<Row> data = Fixtures.parity(spark(), 800, 2).cache();
     DfaMlpClassifier local = dfa().setLocalSteps(3).setOuterOptimizer("nesterov");
