@@ -16,6 +16,9 @@
 #       one epoch of the parity experiment (fresh MNIST-parity k=3, 2352-512-1, batch 128,
 #       float32, local[2]) split into drawing+packing the rows, the training steps and the
 #       evaluation; the steps also against the same steps in the plain in-process loop.
+#   jobs/bench.sh updateprecision [--quick] [--epochs 5] ...
+#       a float32 fit with float64 against float32 master weights (updatePrecision) on
+#       MNIST-parity k=3, 2352-512-1, adam, batch 128, local[2]: losses, epoch times, test accuracy.
 #   jobs/bench.sh localsgd [--quick] [--local-steps 1,4,16] [--outer nesterov] ...
 #       local SGD's time to accuracy on MNIST-parity k=2 (2352-512-1, batch 512, float32): H = 1
 #       against H = 4, 16 (localSteps), each until H = 1's best test accuracy less 0.5 points.
@@ -40,7 +43,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/launch.sh"
 
 usage() {
   sed -n '2,37p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
-  echo "usage: jobs/bench.sh {kernel|trainer|float32|overhead|experiment|localsgd|cluster|memory|scaling|all}" \
+  echo "usage: jobs/bench.sh {kernel|trainer|float32|overhead|experiment|localsgd|updateprecision|cluster|memory|scaling|all}" \
     "[options]" >&2
 }
 
@@ -96,6 +99,7 @@ bench_memory() { bench_local2 org.sparkdfa.bench.MemoryBench "$@"; }
 bench_experiment() { bench_local2 org.sparkdfa.bench.ExperimentBench "$@"; }
 
 bench_localsgd() { bench_local2 org.sparkdfa.bench.LocalSgdBench "$@"; }
+bench_updateprecision() { bench_local2 org.sparkdfa.bench.UpdatePrecisionBench "$@"; }
 
 # The cluster benchmark: one driver JVM submitted to the cluster, which runs the local[2] fit in
 # a session of its own first. Without --master it starts (and on exit stops) a cluster of this
@@ -199,13 +203,14 @@ bench_scaling() {
 cmd="${1:-}"
 [ $# -gt 0 ] && shift
 case "$cmd" in
-  kernel|trainer|float32|overhead|experiment|localsgd|cluster|memory|scaling|all) snapshot_jar ;;
+  kernel|trainer|float32|overhead|experiment|localsgd|updateprecision|cluster|memory|scaling|all) snapshot_jar ;;
 esac
 case "$cmd" in
   kernel) bench_kernel "$@" ;;
   trainer) bench_trainer "$@" ;;
   float32) bench_float32 "$@" ;;
   overhead) bench_overhead "$@" ;;
+  updateprecision) bench_updateprecision "$@" ;;
   experiment) bench_experiment "$@" ;;
   localsgd) bench_localsgd "$@" ;;
   cluster) bench_cluster "$@" ;;

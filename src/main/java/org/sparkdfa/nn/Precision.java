@@ -4,8 +4,8 @@ import java.util.Locale;
 
 /**
  * Arithmetic precision of the blocks, the weights in a step and the gemm: float64 (dgemm) or
- * float32 (sgemm, twice the flops per cycle and half the memory traffic). Optimizer state on the
- * driver stays in double either way.
+ * float32 (sgemm, twice the flops per cycle and half the memory traffic). The driver's master
+ * weights and optimizer state follow the fit's update precision (TrainingConfig.masterPrecision).
  */
 public enum Precision {
   FLOAT64("float64", 8),

@@ -1,5 +1,7 @@
 /**
- * Driver-side first-order optimizers over flat {@code double[]} parameter vectors.
+ * Driver-side first-order optimizers over flat parameter vectors: {@code double[]}
+ * ({@link org.sparkdfa.optim.Optimizer}) or {@code float[]} with float32 state
+ * ({@link org.sparkdfa.optim.FloatOptimizer}, {@link org.sparkdfa.optim.Optimizers#createFloat32}).
  *
  * <p>The trainer reduces a batch-averaged gradient to the driver and calls
  * {@link org.sparkdfa.optim.Optimizer#step} once per iteration; only the driver holds optimizer
