@@ -28,6 +28,8 @@ public final class GradientPool<A> implements ArrayHome<A> {
   private final long id;
   private final WeightsCopy copy;
   private A weights;
+  /** Float32 master weights as the tasks read them: the master itself, or (float64) widened. */
+  private A widened;
   /** The weights array {@link #weights} matches as it is (written by the update); or null. */
   private double[] copied;
 
@@ -91,9 +93,8 @@ public final class GradientPool<A> implements ArrayHome<A> {
    * into a reused array in float64.
    */
   public A weights(float[] params) {
-    copied = null;
-    weights = flat.fromMaster(params, weights);
-    return weights;
+    widened = flat.fromMaster(params, widened);
+    return widened;
   }
 
   /**
