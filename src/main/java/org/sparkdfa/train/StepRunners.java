@@ -9,6 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkdfa.train.blocks.TrainingData;
 import org.sparkdfa.train.cluster.BroadcastSteps;
+import org.sparkdfa.train.cluster.EpochJobs;
+import org.sparkdfa.train.cluster.StreamSteps;
 import org.sparkdfa.train.cluster.TransportSettings;
 import org.sparkdfa.train.local.EpochSteps;
 import org.sparkdfa.train.local.GradientPool;
@@ -58,9 +60,7 @@ public final class StepRunners {
     SparkContext sc = jsc.sc();
     int numParams = config.network().spec().numParams();
     if (!LocalExchange.usable(sc)) {
-      TransportSettings.check(jsc.getConf(), numParams, config.precision(), config.jobLabel());
-      return new BroadcastSteps<>(jsc, train, context, stepsPerEpoch, config.aggregationDepth(),
-          times);
+      return remote(jsc, context, train, stepsPerEpoch, config, times);
     }
     LocalExchange.Scope fit = LocalExchange.open();
     // Two steps' shares can be out at once (the next step runs ahead), one array per partition
@@ -73,6 +73,27 @@ public final class StepRunners {
       return new EpochSteps<>(train, context, fit, pool, stepsPerEpoch, times);
     }
     return new LocalStepJobs<>(train, context, fit, pool, stepsPerEpoch, ahead, times);
+  }
+
+  /**
+   * Tasks in other JVMs: an epoch job ({@link StreamSteps}) on a cluster where
+   * {@link EpochJobs#whyNot} finds nothing against it, else one job per step, with the reason
+   * logged.
+   */
+  private static <A> StepRunner remote(JavaSparkContext jsc,
+      Broadcast<PartitionGradient<A>> context, TrainingData train, int stepsPerEpoch,
+      TrainingConfig config, StepTimes times) {
+    SparkContext sc = jsc.sc();
+    int depth = config.aggregationDepth();
+    if (!sc.isLocal()) {
+      String whyNot = EpochJobs.whyNot(sc, wanted(sc, EPOCH_JOBS_KEY), train.numPartitions());
+      if (whyNot == null) return new StreamSteps<>(jsc, train, context, stepsPerEpoch, depth,
+          times);
+      LOG.info("{}: no epoch jobs on this cluster: {}", config.jobLabel(), whyNot);
+    }
+    TransportSettings.check(jsc.getConf(), config.network().spec().numParams(),
+        config.precision(), config.jobLabel());
+    return new BroadcastSteps<>(jsc, train, context, stepsPerEpoch, depth, times);
   }
 
   /**

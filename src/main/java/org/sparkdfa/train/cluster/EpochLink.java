@@ -1,0 +1,205 @@
+package org.sparkdfa.train.cluster;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.sparkdfa.train.steps.Flat;
+import org.sparkdfa.train.steps.PackedSum;
+
+/**
+ * One epoch job's connections on the driver ({@link StreamSteps}), one per partition's task:
+ * the driver publishes each step's weights here (written to every connection by a writer thread
+ * of its own, so a slow reader delays only itself) and takes the step's P shares once all are
+ * in; each connection's thread ({@link StepServer}) reads its task's shares. A task may run
+ * ahead only through steps whose share is empty, so shares are kept per step. A broken
+ * connection, or the job ending before it delivered, is rethrown to the waiting driver, which
+ * polls the job every {@link #POLL_MS} ms, so the driver never waits for a task that is gone.
+ */
+final class EpochLink implements AutoCloseable {
+  static final long POLL_MS = 20;
+
+  /** The epoch job as the waiting driver watches it. */
+  interface Job {
+    /** True once every task has ended; throws the job's failure if it failed. */
+    boolean ended();
+
+    /** Stops the job's tasks (the waiting driver was interrupted). */
+    void cancel();
+  }
+
+  /** A connection broke, or a task sent what no task of ours sends. */
+  static final class Broken extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    Broken(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  private final int epoch;
+  private final int partitions;
+  private final int stepsPerEpoch;
+  private final Flat<?> flat;
+  private final int maxPayload;
+  private final SocketChannel[] links;
+  private final ExecutorService[] writers;
+  private final Map<Integer, PackedSum[]> shares = new HashMap<>();
+  private final Map<Integer, Integer> delivered = new HashMap<>();
+  private final boolean[] done;
+  private Broken failure;
+  private boolean closed;
+
+  EpochLink(int epoch, int partitions, int stepsPerEpoch, Flat<?> flat, int numParams) {
+    this.epoch = epoch;
+    this.partitions = partitions;
+    this.stepsPerEpoch = stepsPerEpoch;
+    this.flat = flat;
+    this.maxPayload = Math.multiplyExact(numParams, Double.BYTES);
+    this.links = new SocketChannel[partitions];
+    this.done = new boolean[partitions];
+    this.writers = new ExecutorService[partitions];
+    for (int p = 0; p < partitions; p++) {
+      int part = p;
+      writers[p] = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "sparkdfa-step-writer-" + epoch + "-" + part);
+        t.setDaemon(true);
+        return t;
+      });
+    }
+  }
+
+  /** Takes {@code ch} as partition {@code partition}'s; false if it is not wanted here. */
+  synchronized boolean attach(int partition, int epoch, SocketChannel ch) {
+    if (closed || epoch != this.epoch || partition < 0 || partition >= partitions
+        || links[partition] != null) {
+      return false;
+    }
+    links[partition] = ch;
+    notifyAll();
+    return true;
+  }
+
+  /** Partition {@code partition}'s shares, read on its connection's thread until it ends. */
+  void readShares(int partition, SocketChannel ch) {
+    try {
+      while (true) {
+        StepFrames.Frame f = StepFrames.read(ch, maxPayload);
+        if (f.kind() != StepFrames.SHARE) {
+          throw new IOException("unexpected frame kind " + f.kind());
+        }
+        deliver(f.step(), partition, StepFrames.share(f, flat));
+      }
+    } catch (IOException e) {
+      fail(partition, ch, e);
+    }
+  }
+
+  private synchronized void deliver(int step, int partition, PackedSum share) {
+    if (closed) return;
+    shares.computeIfAbsent(step, s -> new PackedSum[partitions])[partition] = share;
+    delivered.merge(step, 1, Integer::sum);
+    if (step + 1 == stepsPerEpoch) done[partition] = true;
+    notifyAll();
+  }
+
+  /** A connection ended: the task's normal end after its last share, else a failure. */
+  private synchronized void fail(int partition, SocketChannel ch, IOException e) {
+    if (closed || done[partition] || failure != null) return;
+    failure = new Broken("the connection of partition " + partition + "'s task ("
+        + StepFrames.peer(ch) + ") broke in epoch " + (epoch + 1) + ": " + e.getMessage(), e);
+    notifyAll();
+  }
+
+  /** Sends step {@code step}'s weights (encoded once) to every task, each on its writer. */
+  void publish(int step, byte[] weights) {
+    ByteBuffer all = ByteBuffer.wrap(weights);
+    for (int p = 0; p < partitions; p++) {
+      int part = p;
+      writers[p].execute(() -> send(part, StepFrames.WEIGHTS, step, all.duplicate()));
+    }
+  }
+
+  /** Tells every task to stop at its next step (the epoch is abandoned). */
+  void end() {
+    for (int p = 0; p < partitions; p++) {
+      int part = p;
+      writers[p].execute(() -> send(part, StepFrames.END, -1, ByteBuffer.allocate(0)));
+    }
+  }
+
+  private void send(int partition, int kind, int step, ByteBuffer payload) {
+    SocketChannel ch = awaitLink(partition);
+    if (ch == null) return;
+    try {
+      StepFrames.write(ch, kind, step, 0, 0, 0, 0, payload);
+    } catch (IOException e) {
+      fail(partition, ch, e);
+    }
+  }
+
+  private synchronized SocketChannel awaitLink(int partition) {
+    try {
+      while (links[partition] == null && !closed) wait();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // the link is closing
+    }
+    return closed ? null : links[partition];
+  }
+
+  /**
+   * Waits until every partition has delivered step {@code step} and hands the shares over
+   * (element i partition i's); a broken connection ({@link Broken}) or the job's failure is
+   * thrown instead, and a job that ended without delivering is a bug reported as such.
+   */
+  synchronized PackedSum[] take(int step, Job job) {
+    try {
+      while (delivered.getOrDefault(step, 0) < partitions) {
+        if (failure != null) throw failure;
+        if (job.ended()) {
+          throw new IllegalStateException("the epoch job's tasks ended without delivering step "
+              + (step + 1) + " (" + delivered.getOrDefault(step, 0) + " of " + partitions
+              + " shares)");
+        }
+        wait(POLL_MS);
+      }
+    } catch (InterruptedException e) {
+      job.cancel();
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for a step's shares", e);
+    }
+    delivered.remove(step);
+    return shares.remove(step);
+  }
+
+  /** Closes every connection and stops the writers; tasks still reading see the end. */
+  @Override
+  public void close() {
+    synchronized (this) {
+      closed = true;
+      shares.clear();
+      notifyAll();
+    }
+    for (ExecutorService w : writers) w.shutdownNow();
+    for (SocketChannel ch : links) {
+      if (ch == null) continue;
+      try {
+        ch.close();
+      } catch (IOException e) {
+        // closing: nothing to do
+      }
+    }
+  }
+
+  /** Test hook: breaks partition {@code partition}'s connection as a network failure would. */
+  void dropConnection(int partition) throws IOException {
+    SocketChannel ch;
+    synchronized (this) {
+      ch = links[partition];
+    }
+    if (ch != null) ch.close();
+  }
+}
