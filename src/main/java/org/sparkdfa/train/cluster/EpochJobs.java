@@ -1,6 +1,7 @@
 package org.sparkdfa.train.cluster;
 
 import java.io.Serializable;
+import java.util.function.IntSupplier;
 import org.apache.spark.SimpleFutureAction;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
@@ -30,7 +31,11 @@ public final class EpochJobs {
 
   /** Why {@code partitions} partitions cannot train as epoch jobs on {@code sc}, or null. */
   public static String whyNot(SparkContext sc, boolean wanted, int partitions) {
-    SparkConf conf = sc.getConf();
+    return whyNot(sc.getConf(), wanted, partitions, () -> slots(sc));
+  }
+
+  /** {@link #whyNot(SparkContext, boolean, int)} for {@code conf}, asking slots last. */
+  static String whyNot(SparkConf conf, boolean wanted, int partitions, IntSupplier slotsNow) {
     if (!wanted) return "spark.sparkdfa.epochJobs=false";
     for (String key : new String[] {"spark.network.crypto.enabled", "spark.ssl.enabled",
         "spark.ssl.rpc.enabled"}) {
@@ -46,7 +51,7 @@ public final class EpochJobs {
     if (conf.getBoolean("spark.speculation", false)) {
       return "spark.speculation=true (a speculative copy of an epoch task is not supported)";
     }
-    int slots = slots(sc);
+    int slots = slotsNow.getAsInt();
     if (slots < partitions) {
       return "the cluster has " + slots + " task slots for " + partitions + " partitions (an"
           + " epoch job runs every partition's task at once: fewer partitions, or more"

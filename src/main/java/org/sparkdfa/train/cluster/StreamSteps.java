@@ -82,7 +82,7 @@ public final class StreamSteps<A> implements StepRunner {
       times.addWeightsOut(t1 - t0);
       sum = OrderedSum.ofPartitions(link.take(step, watch(job)))
           .result(new PackedSum(context.value().flat()));
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Spark's job failures: (checked) SparkExceptions, thrown sneakily
       if (cancelled(e)) {
         abandonEpoch();
         throw e;
@@ -114,7 +114,7 @@ public final class StreamSteps<A> implements StepRunner {
   }
 
   /** A failure of the fit's cancel (job group or interrupt), not of the epoch job. */
-  private static boolean cancelled(RuntimeException e) {
+  private static boolean cancelled(Exception e) {
     if (Thread.currentThread().isInterrupted()) return true;
     for (Throwable t = e; t != null; t = t.getCause()) {
       String m = String.valueOf(t.getMessage());
@@ -123,7 +123,7 @@ public final class StreamSteps<A> implements StepRunner {
     return false;
   }
 
-  private void fallBack(RuntimeException e, int epoch, int step) {
+  private void fallBack(Exception e, int epoch, int step) {
     LOG.warn("The epoch job failed at step {} of epoch {} ({}); the fit goes on with one Spark "
         + "job per step, with the same weights", step + 1, epoch + 1, e.toString());
     LOG.debug("the epoch job's failure", e);
@@ -136,7 +136,7 @@ public final class StreamSteps<A> implements StepRunner {
   private void finishEpoch() {
     try {
       SparkJobs.await(job);
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       if (cancelled(e)) throw e;
       LOG.warn("An epoch job failed after its last step: {}", e.toString());
     } finally {
