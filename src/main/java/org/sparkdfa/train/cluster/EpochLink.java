@@ -21,6 +21,13 @@ import org.sparkdfa.train.steps.PackedSum;
  */
 final class EpochLink implements AutoCloseable {
   static final long POLL_MS = 20;
+  /**
+   * The parts of a step timed on the links, each the slowest link's: the driver writing the
+   * weights, a task reading and decoding them, a task encoding its share, the share's transfer
+   * into the driver.
+   */
+  static final String[] PARTS = {"weights_write", "weights_read_decode", "share_encode",
+      "share_transfer"};
 
   /** The epoch job as the waiting driver watches it. */
   interface Job {
@@ -50,6 +57,8 @@ final class EpochLink implements AutoCloseable {
   private final Map<Integer, PackedSum[]> shares = new HashMap<>();
   private final Map<Integer, Integer> delivered = new HashMap<>();
   private final boolean[] done;
+  /** Per step, the slowest link's nanoseconds in each of {@link #PARTS}. */
+  private final Map<Integer, long[]> parts = new HashMap<>();
   private Broken failure;
   private boolean closed;
 
@@ -86,11 +95,15 @@ final class EpochLink implements AutoCloseable {
   /** Partition {@code partition}'s shares, read on its connection's thread until it ends. */
   void readShares(int partition, SocketChannel ch) {
     try {
+      long[] transfer = new long[1];
       while (true) {
-        StepFrames.Frame f = StepFrames.read(ch, maxPayload);
+        StepFrames.Frame f = StepFrames.read(ch, maxPayload, transfer);
         if (f.kind() != StepFrames.SHARE) {
           throw new IOException("unexpected frame kind " + f.kind());
         }
+        timed(f.step(), 1, f.e());
+        timed(f.step(), 2, f.f());
+        timed(f.step(), 3, transfer[0]);
         deliver(f.step(), partition, StepFrames.share(f, flat));
       }
     } catch (IOException e) {
@@ -106,6 +119,21 @@ final class EpochLink implements AutoCloseable {
     notifyAll();
   }
 
+  /** Part {@code part} of step {@code step} ({@link #PARTS}) took {@code nanos} on one link. */
+  private synchronized void timed(int step, int part, long nanos) {
+    long[] t = parts.computeIfAbsent(step, s -> new long[PARTS.length]);
+    t[part] = Math.max(t[part], nanos);
+  }
+
+  /**
+   * The slowest link's time in each part of step {@code step} (named as {@link #PARTS}), once
+   * its shares are taken; zeros if none was timed.
+   */
+  synchronized long[] parts(int step) {
+    long[] t = parts.remove(step);
+    return t == null ? new long[PARTS.length] : t;
+  }
+
   /** A connection ended: the task's normal end after its last share, else a failure. */
   private synchronized void fail(int partition, SocketChannel ch, IOException e) {
     if (closed || done[partition] || failure != null) return;
@@ -115,8 +143,8 @@ final class EpochLink implements AutoCloseable {
   }
 
   /** Sends step {@code step}'s weights (encoded once) to every task, each on its writer. */
-  void publish(int step, byte[] weights) {
-    ByteBuffer all = ByteBuffer.wrap(weights);
+  void publish(int step, ByteBuffer weights) {
+    ByteBuffer all = weights.duplicate();
     for (int p = 0; p < partitions; p++) {
       int part = p;
       writers[p].execute(() -> send(part, StepFrames.WEIGHTS, step, all.duplicate()));
@@ -135,7 +163,9 @@ final class EpochLink implements AutoCloseable {
     SocketChannel ch = awaitLink(partition);
     if (ch == null) return;
     try {
-      StepFrames.write(ch, kind, step, 0, 0, 0, 0, payload);
+      long t0 = System.nanoTime();
+      StepFrames.write(ch, kind, step, new long[0], payload);
+      if (kind == StepFrames.WEIGHTS) timed(step, 0, System.nanoTime() - t0);
     } catch (IOException e) {
       fail(partition, ch, e);
     }
@@ -156,6 +186,9 @@ final class EpochLink implements AutoCloseable {
    * thrown instead, and a job that ended without delivering is a bug reported as such.
    */
   synchronized PackedSum[] take(int step, Job job) {
+    // A failed (or cancelled) job is thrown even when its tasks, which Spark does not always
+    // stop at once, delivered the step anyway.
+    job.ended();
     try {
       while (delivered.getOrDefault(step, 0) < partitions) {
         if (failure != null) throw failure;

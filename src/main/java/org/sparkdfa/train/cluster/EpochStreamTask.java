@@ -3,12 +3,14 @@ package org.sparkdfa.train.cluster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.Locale;
 import org.apache.spark.broadcast.Broadcast;
 import org.sparkdfa.train.blocks.ExecutorMemory;
 import org.sparkdfa.train.blocks.PartitionData;
-import org.sparkdfa.train.steps.PackedSum;
+import org.sparkdfa.train.steps.Flat;
+import org.sparkdfa.train.steps.GradientSum;
 import org.sparkdfa.train.steps.PartitionGradient;
 import scala.collection.Iterator;
 import scala.runtime.AbstractFunction1;
@@ -65,15 +67,27 @@ final class EpochStreamTask<A> extends AbstractFunction1<Iterator<PartitionData>
 
   private void run(SocketChannel ch, PartitionData p) throws IOException {
     PartitionGradient<A> ctx = context.value();
-    Weights<A> weights = new Weights<>(ch, ctx);
+    Flat<A> flat = ctx.flat();
+    int n = ctx.network().spec().numParams();
+    Weights<A> weights = new Weights<>(ch, ctx, n);
+    // One gradient array and one buffer for the whole epoch: each share is sent before the
+    // next is summed, and the array is zeroed again after it went out.
+    A grad = flat.alloc(n);
+    ByteBuffer out = Wire.buffer(flat, n);
+    ByteBuffer none = ByteBuffer.allocate(0);
     for (int step = firstStep; step < stepsPerEpoch && !weights.ended; step++) {
       int s = step;
-      PackedSum share = ExecutorMemory.guard(() -> String.format(Locale.ROOT, "computing step "
-          + "%d of epoch %d on partition %d (%d rows, %s packed)", s, epoch, p.partition(),
-          p.rows(), ExecutorMemory.mb(p.packedBytes())), ctx.flat().precision(),
-          () -> ctx.sharePacked(p, () -> weights.of(s), epoch, s, stepsPerEpoch));
+      GradientSum<A> share = ExecutorMemory.guard(() -> String.format(Locale.ROOT, "computing "
+          + "step %d of epoch %d on partition %d (%d rows, %s packed)", s, epoch, p.partition(),
+          p.rows(), ExecutorMemory.mb(p.packedBytes())), flat.precision(),
+          () -> ctx.share(p, () -> weights.of(s), epoch, s, stepsPerEpoch, grad, null));
       if (weights.ended) return; // abandoned: the driver wants nothing more
-      StepFrames.share(ch, step, share);
+      long t0 = System.nanoTime();
+      if (!share.isEmpty()) Wire.put(share.array(), out);
+      long encode = System.nanoTime() - t0;
+      StepFrames.share(ch, step, share, weights.readNanos, encode,
+          share.isEmpty() ? none : out);
+      if (!share.isEmpty()) flat.zero(grad);
     }
   }
 
@@ -108,25 +122,38 @@ final class EpochStreamTask<A> extends AbstractFunction1<Iterator<PartitionData>
     private final SocketChannel ch;
     private final PartitionGradient<A> ctx;
     private final int maxPayload;
+    private final long[] transfer = new long[1];
     boolean ended;
+    /** The last step's time reading the weights' payload and decoding it. */
+    long readNanos;
 
-    Weights(SocketChannel ch, PartitionGradient<A> ctx) {
+    /** The frame's bytes and their values, reused from step to step. */
+    private final ByteBuffer in;
+    private final A values;
+
+    Weights(SocketChannel ch, PartitionGradient<A> ctx, int n) {
       this.ch = ch;
       this.ctx = ctx;
-      this.maxPayload = Math.multiplyExact(ctx.network().spec().numParams(), Double.BYTES);
+      this.in = Wire.buffer(ctx.flat(), n);
+      this.values = ctx.flat().alloc(n);
+      this.maxPayload = in.capacity();
     }
 
     /** Step {@code step}'s weights; null once the driver ended the epoch. */
     A of(int step) {
       try {
         while (true) {
-          StepFrames.Frame f = StepFrames.read(ch, maxPayload);
+          StepFrames.Frame f = StepFrames.read(ch, maxPayload, transfer, in);
           if (f.kind() == StepFrames.END) {
             ended = true;
             return null;
           }
           if (f.kind() == StepFrames.WEIGHTS && f.step() == step) {
-            return ctx.flat().decode(f.payload());
+            long t1 = System.nanoTime();
+            Wire.get(in, values); // the previous step is done with them
+            long t2 = System.nanoTime();
+            readNanos = transfer[0] + (t2 - t1);
+            return values;
           }
           if (f.kind() != StepFrames.WEIGHTS || f.step() > step) {
             throw new IOException("unexpected frame (kind " + f.kind() + ", step " + f.step()

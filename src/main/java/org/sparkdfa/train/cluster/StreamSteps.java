@@ -12,10 +12,10 @@ import org.sparkdfa.train.StepRunner;
 import org.sparkdfa.train.StepTimes;
 import org.sparkdfa.train.blocks.PartitionData;
 import org.sparkdfa.train.blocks.TrainingData;
-import org.sparkdfa.train.steps.Flat;
 import org.sparkdfa.train.steps.OrderedSum;
 import org.sparkdfa.train.steps.PackedSum;
 import org.sparkdfa.train.steps.PartitionGradient;
+import org.sparkdfa.train.steps.WeightsCopy;
 import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
 import scala.runtime.BoxedUnit;
@@ -52,8 +52,8 @@ public final class StreamSteps<A> implements StepRunner {
   private SimpleFutureAction<BoxedUnit[]> job;
   private int epoch = -1;
   private boolean broken;
-  /** The weights in the fit's precision, rewritten each step before they are encoded. */
-  private A shipped;
+  /** The weights' wire bytes, written by the driver's update as it goes. */
+  private final Wire.Weights wire;
 
   public StreamSteps(JavaSparkContext jsc, TrainingData train,
       Broadcast<PartitionGradient<A>> context, int stepsPerEpoch, int depth, StepTimes times) {
@@ -63,6 +63,8 @@ public final class StreamSteps<A> implements StepRunner {
     this.stepsPerEpoch = stepsPerEpoch;
     this.times = times;
     this.fallback = new BroadcastSteps<>(jsc, train, context, stepsPerEpoch, depth, times);
+    this.wire = new Wire.Weights(context.value().flat(),
+        context.value().network().spec().numParams());
     this.server = StepServer.open(EpochJobs.bindAddress(jsc.getConf()),
         EpochJobs.host(jsc.getConf()));
   }
@@ -75,13 +77,15 @@ public final class StreamSteps<A> implements StepRunner {
     long t1 = t0;
     try {
       if (link == null || this.epoch != epoch) start(epoch, step);
-      Flat<A> flat = context.value().flat();
-      shipped = flat.fromParams(params, shipped);
-      link.publish(step, flat.encode(shipped));
+      link.publish(step, wire.of(params));
       t1 = System.nanoTime();
       times.addWeightsOut(t1 - t0);
-      sum = OrderedSum.ofPartitions(link.take(step, watch(job)))
-          .result(new PackedSum(context.value().flat()));
+      PackedSum[] shares = link.take(step, watch(job));
+      long t2 = System.nanoTime();
+      sum = OrderedSum.ofPartitions(shares).result(new PackedSum(context.value().flat()));
+      times.addPart("driver_sum", System.nanoTime() - t2);
+      long[] parts = link.parts(step);
+      for (int i = 0; i < parts.length; i++) times.addPart(EpochLink.PARTS[i], parts[i]);
     } catch (Exception e) { // Spark's job failures: (checked) SparkExceptions, thrown sneakily
       if (cancelled(e)) {
         abandonEpoch();
@@ -176,6 +180,11 @@ public final class StreamSteps<A> implements StepRunner {
     if (link != null) link.close();
     link = null;
     job = null;
+  }
+
+  @Override
+  public WeightsCopy weightsCopy() {
+    return broken ? null : wire;
   }
 
   /** The current epoch's link, for tests that break it on purpose. */
