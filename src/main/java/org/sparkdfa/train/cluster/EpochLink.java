@@ -7,8 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.sparkdfa.train.steps.Flat;
-import org.sparkdfa.train.steps.PackedSum;
+import org.sparkdfa.train.steps.GradientSum;
 
 /**
  * One epoch job's connections on the driver ({@link StreamSteps}), one per partition's task:
@@ -19,12 +18,12 @@ import org.sparkdfa.train.steps.PackedSum;
  * connection, or the job ending before it delivered, is rethrown to the waiting driver, which
  * polls the job every {@link #POLL_MS} ms, so the driver never waits for a task that is gone.
  */
-final class EpochLink implements AutoCloseable {
+final class EpochLink<A> implements AutoCloseable {
   static final long POLL_MS = 20;
   /**
    * The parts of a step timed on the links, each the slowest link's: the driver writing the
    * weights, a task reading and decoding them, a task encoding its share, the share's transfer
-   * into the driver.
+   * into the driver and its copy into an array.
    */
   static final String[] PARTS = {"weights_write", "weights_read_decode", "share_encode",
       "share_transfer"};
@@ -50,11 +49,11 @@ final class EpochLink implements AutoCloseable {
   private final int epoch;
   private final int partitions;
   private final int stepsPerEpoch;
-  private final Flat<?> flat;
+  private final ShareArrays<A> arrays;
   private final int maxPayload;
   private final SocketChannel[] links;
   private final ExecutorService[] writers;
-  private final Map<Integer, PackedSum[]> shares = new HashMap<>();
+  private final Map<Integer, GradientSum<A>[]> shares = new HashMap<>();
   private final Map<Integer, Integer> delivered = new HashMap<>();
   private final boolean[] done;
   /** Per step, the slowest link's nanoseconds in each of {@link #PARTS}. */
@@ -62,12 +61,12 @@ final class EpochLink implements AutoCloseable {
   private Broken failure;
   private boolean closed;
 
-  EpochLink(int epoch, int partitions, int stepsPerEpoch, Flat<?> flat, int numParams) {
+  EpochLink(int epoch, int partitions, int stepsPerEpoch, ShareArrays<A> arrays) {
     this.epoch = epoch;
     this.partitions = partitions;
     this.stepsPerEpoch = stepsPerEpoch;
-    this.flat = flat;
-    this.maxPayload = Math.multiplyExact(numParams, Double.BYTES);
+    this.arrays = arrays;
+    this.maxPayload = arrays.buffer(0).capacity();
     this.links = new SocketChannel[partitions];
     this.done = new boolean[partitions];
     this.writers = new ExecutorService[partitions];
@@ -96,24 +95,28 @@ final class EpochLink implements AutoCloseable {
   void readShares(int partition, SocketChannel ch) {
     try {
       long[] transfer = new long[1];
+      ByteBuffer in = arrays.buffer(partition);
       while (true) {
-        StepFrames.Frame f = StepFrames.read(ch, maxPayload, transfer);
+        StepFrames.Frame f = StepFrames.read(ch, maxPayload, transfer, in);
         if (f.kind() != StepFrames.SHARE) {
           throw new IOException("unexpected frame kind " + f.kind());
         }
         timed(f.step(), 1, f.e());
         timed(f.step(), 2, f.f());
-        timed(f.step(), 3, transfer[0]);
-        deliver(f.step(), partition, StepFrames.share(f, flat));
+        long t0 = System.nanoTime();
+        GradientSum<A> share = StepFrames.share(f, in, arrays);
+        timed(f.step(), 3, transfer[0] + System.nanoTime() - t0);
+        deliver(f.step(), partition, share);
       }
     } catch (IOException e) {
       fail(partition, ch, e);
     }
   }
 
-  private synchronized void deliver(int step, int partition, PackedSum share) {
+  @SuppressWarnings("unchecked")
+  private synchronized void deliver(int step, int partition, GradientSum<A> share) {
     if (closed) return;
-    shares.computeIfAbsent(step, s -> new PackedSum[partitions])[partition] = share;
+    shares.computeIfAbsent(step, s -> new GradientSum[partitions])[partition] = share;
     delivered.merge(step, 1, Integer::sum);
     if (step + 1 == stepsPerEpoch) done[partition] = true;
     notifyAll();
@@ -185,7 +188,7 @@ final class EpochLink implements AutoCloseable {
    * (element i partition i's); a broken connection ({@link Broken}) or the job's failure is
    * thrown instead, and a job that ended without delivering is a bug reported as such.
    */
-  synchronized PackedSum[] take(int step, Job job) {
+  synchronized GradientSum<A>[] take(int step, Job job) {
     // A failed (or cancelled) job is thrown even when its tasks, which Spark does not always
     // stop at once, delivered the step anyway.
     job.ended();

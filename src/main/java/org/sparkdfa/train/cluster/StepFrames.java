@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import org.sparkdfa.train.steps.Flat;
+import org.sparkdfa.train.steps.GradientSum;
 import org.sparkdfa.train.steps.PackedSum;
 import org.sparkdfa.train.steps.SummedRows;
 
@@ -66,10 +67,18 @@ final class StepFrames {
         encodeNanos}, bytes);
   }
 
-  /** A {@link #SHARE} frame as the sum it carries (bit for bit what the task computed). */
-  static PackedSum share(Frame f, Flat<?> flat) {
-    return PackedSum.of(flat, Double.longBitsToDouble(f.a()), Double.longBitsToDouble(f.b()),
-        f.c(), f.d(), f.payload().length == 0 ? null : f.payload());
+  /**
+   * A {@link #SHARE} frame, its payload read into {@code in}, as the sum it carries (bit for bit
+   * what the task computed), in an array of {@code arrays} that goes back there once spent.
+   */
+  static <A> GradientSum<A> share(Frame f, ByteBuffer in, ShareArrays<A> arrays) {
+    Flat<A> flat = arrays.flat();
+    SummedRows totals = PackedSum.of(flat, Double.longBitsToDouble(f.a()),
+        Double.longBitsToDouble(f.b()), f.c(), f.d(), null);
+    if (in.limit() == 0) return GradientSum.withTotals(flat, null, null, totals);
+    A grad = arrays.take();
+    Wire.get(in, grad);
+    return GradientSum.withTotals(flat, grad, arrays, totals);
   }
 
   /**

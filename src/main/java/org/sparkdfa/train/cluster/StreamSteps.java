@@ -13,6 +13,8 @@ import org.sparkdfa.train.StepTimes;
 import org.sparkdfa.train.blocks.PartitionData;
 import org.sparkdfa.train.blocks.TrainingData;
 import org.sparkdfa.train.steps.OrderedSum;
+import org.sparkdfa.train.steps.PairSum;
+import org.sparkdfa.train.steps.StepGradient;
 import org.sparkdfa.train.steps.PackedSum;
 import org.sparkdfa.train.steps.PartitionGradient;
 import org.sparkdfa.train.steps.WeightsCopy;
@@ -48,7 +50,8 @@ public final class StreamSteps<A> implements StepRunner {
   private final StepTimes times;
   private final BroadcastSteps<A> fallback;
   private final StepServer server;
-  private EpochLink link;
+  private EpochLink<A> link;
+  private final ShareArrays<A> arrays;
   private SimpleFutureAction<BoxedUnit[]> job;
   private int epoch = -1;
   private boolean broken;
@@ -63,6 +66,8 @@ public final class StreamSteps<A> implements StepRunner {
     this.stepsPerEpoch = stepsPerEpoch;
     this.times = times;
     this.fallback = new BroadcastSteps<>(jsc, train, context, stepsPerEpoch, depth, times);
+    this.arrays = new ShareArrays<>(context.value().flat(),
+        context.value().network().spec().numParams(), train.numPartitions());
     this.wire = new Wire.Weights(context.value().flat(),
         context.value().network().spec().numParams());
     this.server = StepServer.open(EpochJobs.bindAddress(jsc.getConf()),
@@ -70,9 +75,9 @@ public final class StreamSteps<A> implements StepRunner {
   }
 
   @Override
-  public PackedSum gradient(double[] params, int epoch, int step) {
+  public StepGradient gradient(double[] params, int epoch, int step) {
     if (broken) return fallback.gradient(params, epoch, step);
-    PackedSum sum;
+    StepGradient sum;
     long t0 = System.nanoTime();
     long t1 = t0;
     try {
@@ -80,10 +85,9 @@ public final class StreamSteps<A> implements StepRunner {
       link.publish(step, wire.of(params));
       t1 = System.nanoTime();
       times.addWeightsOut(t1 - t0);
-      PackedSum[] shares = link.take(step, watch(job));
-      long t2 = System.nanoTime();
-      sum = OrderedSum.ofPartitions(shares).result(new PackedSum(context.value().flat()));
-      times.addPart("driver_sum", System.nanoTime() - t2);
+      // The ordered sum, its root addition left to the update's first pass (as on a local
+      // master): the bits of OrderedSum, which BroadcastSteps' bytes add up to as well.
+      sum = PairSum.of(arrays.flat(), link.take(step, watch(job)));
       long[] parts = link.parts(step);
       for (int i = 0; i < parts.length; i++) times.addPart(EpochLink.PARTS[i], parts[i]);
     } catch (Exception e) { // Spark's job failures: (checked) SparkExceptions, thrown sneakily
@@ -104,8 +108,7 @@ public final class StreamSteps<A> implements StepRunner {
   private void start(int epoch, int firstStep) {
     abandonEpoch();
     int parts = train.numPartitions();
-    EpochLink next = new EpochLink(epoch, parts, stepsPerEpoch, context.value().flat(),
-        context.value().network().spec().numParams());
+    EpochLink<A> next = new EpochLink<>(epoch, parts, stepsPerEpoch, arrays);
     server.serve(next);
     link = next;
     this.epoch = epoch;
@@ -188,7 +191,7 @@ public final class StreamSteps<A> implements StepRunner {
   }
 
   /** The current epoch's link, for tests that break it on purpose. */
-  EpochLink link() {
+  EpochLink<A> link() {
     return link;
   }
 
