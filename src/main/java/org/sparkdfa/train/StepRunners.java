@@ -21,8 +21,14 @@ import org.sparkdfa.train.steps.PartitionGradient;
 /**
  * Chooses, once per fit, how its steps run ({@link StepRunner}), and logs the choice:
  * <ul>
- *   <li>tasks in other JVMs (a cluster), or the local exchange switched off
- *       ({@value LocalExchange#CONF_KEY}{@code =false}): {@link BroadcastSteps};</li>
+ *   <li>a cluster (tasks in other JVMs) where {@link EpochJobs#whyNot} finds nothing against it
+ *       — its free task slots hold every partition, {@value #EPOCH_JOBS_KEY} not false, no
+ *       Spark encryption, dynamic allocation or speculation: {@link StreamSteps}, one barrier
+ *       job per epoch whose tasks stream each step through a driver-side socket (and fall back
+ *       to {@link BroadcastSteps} if it fails);</li>
+ *   <li>other clusters (the reason logged), or a local master with the local exchange switched
+ *       off ({@value LocalExchange#CONF_KEY}{@code =false}): {@link BroadcastSteps}, one job per
+ *       step;</li>
  *   <li>a local master that may run ahead ({@link #canRunAhead}) whose task slots hold every
  *       partition at once: {@link EpochSteps}, one job per epoch;</li>
  *   <li>other local masters: {@link LocalStepJobs}, one job per step by reference, the next
@@ -34,7 +40,10 @@ import org.sparkdfa.train.steps.PartitionGradient;
 public final class StepRunners {
   private static final Logger LOG = LoggerFactory.getLogger(StepRunners.class);
 
-  /** {@code false} runs one Spark job per step even where an epoch job could run. */
+  /**
+   * {@code false} runs one Spark job per step even where an epoch job could run (on a local
+   * master and on a cluster).
+   */
   public static final String EPOCH_JOBS_KEY = "spark.sparkdfa.epochJobs";
   /** {@code false} submits each step's job only once its weights exist. */
   public static final String RUN_AHEAD_KEY = "spark.sparkdfa.runAhead";
