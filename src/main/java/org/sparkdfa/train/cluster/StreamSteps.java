@@ -43,24 +43,23 @@ public final class StreamSteps<A> implements StepRunner {
   /** How long an abandoned epoch's tasks get to stop on their own before their job is cancelled. */
   private static final long ABANDON_WAIT_MS = 30_000;
 
-  private final JavaSparkContext jsc;
   private final TrainingData train;
   private final Broadcast<PartitionGradient<A>> context;
   private final int stepsPerEpoch;
   private final StepTimes times;
   private final BroadcastSteps<A> fallback;
   private final StepServer server;
-  private EpochLink<A> link;
   private final ShareArrays<A> arrays;
-  private SimpleFutureAction<BoxedUnit[]> job;
-  private int epoch = -1;
-  private boolean broken;
   /** The weights' wire bytes, written by the driver's update as it goes. */
   private final Wire.Weights wire;
+  private EpochLink<A> link;
+  private SimpleFutureAction<BoxedUnit[]> job;
+  private int epoch = -1;
+  /** The epoch job failed once: every later step runs through {@link #fallback}. */
+  private boolean broken;
 
   public StreamSteps(JavaSparkContext jsc, TrainingData train,
       Broadcast<PartitionGradient<A>> context, int stepsPerEpoch, int depth, StepTimes times) {
-    this.jsc = jsc;
     this.train = train;
     this.context = context;
     this.stepsPerEpoch = stepsPerEpoch;
@@ -135,7 +134,14 @@ public final class StreamSteps<A> implements StepRunner {
         + "job per step, with the same weights", step + 1, epoch + 1, e.toString());
     LOG.debug("the epoch job's failure", e);
     broken = true;
-    abandonEpoch();
+    // No waiting for the job's tasks here: a barrier stage whose task failed is retried whole,
+    // and its new tasks could never join this epoch. Nothing new is let in, the job cancelled.
+    server.serve(null);
+    if (job != null) {
+      job.cancel();
+      EpochJobs.awaitQuietly(job, ABANDON_WAIT_MS);
+    }
+    clear();
     server.close();
   }
 
