@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import org.sparkdfa.train.steps.Flat;
 import org.sparkdfa.train.steps.GradientSum;
-import org.sparkdfa.train.steps.PackedSum;
 import org.sparkdfa.train.steps.SummedRows;
 
 /**
@@ -72,13 +71,13 @@ final class StepFrames {
    * what the task computed), in an array of {@code arrays} that goes back there once spent.
    */
   static <A> GradientSum<A> share(Frame f, ByteBuffer in, ShareArrays<A> arrays) {
-    Flat<A> flat = arrays.flat();
-    SummedRows totals = PackedSum.of(flat, Double.longBitsToDouble(f.a()),
-        Double.longBitsToDouble(f.b()), f.c(), f.d(), null);
-    if (in.limit() == 0) return GradientSum.withTotals(flat, null, null, totals);
-    A grad = arrays.take();
-    Wire.get(in, grad);
-    return GradientSum.withTotals(flat, grad, arrays, totals);
+    A grad = null;
+    if (in.limit() > 0) {
+      grad = arrays.take();
+      Wire.get(in, grad);
+    }
+    return GradientSum.received(arrays.flat(), grad, grad == null ? null : arrays,
+        Double.longBitsToDouble(f.a()), Double.longBitsToDouble(f.b()), f.c(), f.d());
   }
 
   /**

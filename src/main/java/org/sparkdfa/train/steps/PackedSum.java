@@ -24,25 +24,6 @@ public final class PackedSum extends SummedRows implements Summable<PackedSum>, 
     this.flat = flat;
   }
 
-  /**
-   * A sum received as its parts ({@code bytes} null for an empty sum): what a task in another
-   * JVM computed, bit for bit.
-   */
-  public static PackedSum of(Flat<?> flat, double loss, double weight, long count,
-      long taskNanos, byte[] bytes) {
-    PackedSum s = new PackedSum(flat, bytes, new PackedSum(flat));
-    s.loss = loss;
-    s.weight = weight;
-    s.count = count;
-    s.taskNanos = taskNanos;
-    return s;
-  }
-
-  /** The encoded gradient (not a copy); null for an empty sum. */
-  public byte[] bytes() {
-    return bytes;
-  }
-
   /** {@code sum} encoded (its array is left to its owner). */
   public static <A> PackedSum of(GradientSum<A> sum) {
     return new PackedSum(sum.flat(), sum.isEmpty() ? null : sum.flat().encode(sum.array()), sum);
