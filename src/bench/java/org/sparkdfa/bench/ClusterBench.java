@@ -144,12 +144,34 @@ public final class ClusterBench {
         warmup, f.weightsOutMs(), f.jobMs(), f.taskMs(), f.updateMs(), f.beyondTaskMs());
     System.out.println("  Spark's phases of a step: " + phases.describe(spark.sparkContext(),
         warmup * f.steps()));
+    System.out.println("  the runner's own parts of a step (ms, median epoch): "
+        + runnerParts(r.epochs(), warmup));
     System.out.println("  a task's launch and result transport (its wall time on the driver "
         + "less deserialization, run and result serialization on the executor): "
         + transport.describe(spark.sparkContext(), warmup * f.steps()));
     spark.sparkContext().removeSparkListener(phases);
     spark.sparkContext().removeSparkListener(transport);
     return f;
+  }
+
+  /**
+   * The runner's own split of a step ({@link StepTimes#addPart}; an epoch job's transfers and
+   * sums), or "none" for runners that keep none.
+   */
+  private static String runnerParts(List<org.sparkdfa.train.EpochRecord> epochs, int warmup) {
+    java.util.TreeSet<String> keys = new java.util.TreeSet<>();
+    for (org.sparkdfa.train.EpochRecord e : epochs) {
+      for (String k : e.metrics().keySet()) if (k.startsWith(StepTimes.PART_PREFIX)) keys.add(k);
+    }
+    if (keys.isEmpty()) return "none";
+    StringBuilder sb = new StringBuilder();
+    for (String k : keys) {
+      if (sb.length() > 0) sb.append(", ");
+      sb.append(String.format(Locale.ROOT, "%s %.1f",
+          k.substring(StepTimes.PART_PREFIX.length(), k.length() - 3),
+          MlpSetup.steadyMetric(epochs, warmup, k)));
+    }
+    return sb.toString();
   }
 
   private void report(Fit local, Fit cluster, double emptySeconds, double speedup, long errors,

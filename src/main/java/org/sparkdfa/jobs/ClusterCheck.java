@@ -24,6 +24,11 @@ public final class ClusterCheck {
 
   /** Partitions of the training data: more than one executor's worth, so work is spread. */
   public static final int PARTITIONS = 4;
+  /**
+   * Partitions of the second fit: as many as the test cluster's task slots (2 workers × 1
+   * core), so a cluster runs it as epoch jobs, where the first fit's 4 run one job per step.
+   */
+  public static final int EPOCH_JOB_PARTITIONS = 2;
 
   public static void main(String[] args) {
     if (args.length != 1) {
@@ -41,11 +46,22 @@ public final class ClusterCheck {
     }
   }
 
-  /** Trains the fixed model and returns its weights. */
+  /**
+   * Trains the fixed model twice, on {@link #PARTITIONS} and on {@link #EPOCH_JOB_PARTITIONS}
+   * partitions, and returns both fits' weights, one after the other.
+   */
   public static double[] train(SparkSession spark) {
+    double[] a = train(spark, PARTITIONS);
+    double[] b = train(spark, EPOCH_JOB_PARTITIONS);
+    double[] both = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, both, a.length, b.length);
+    return both;
+  }
+
+  private static double[] train(SparkSession spark, int partitions) {
     SparseParity data = SparseParity.builder().n(12).k(2).distribution("uniform").seed(11)
         .build();
-    Dataset<Row> df = data.generate(spark, 1200, 0L, PARTITIONS);
+    Dataset<Row> df = data.generate(spark, 1200, 0L, partitions);
     MlpClassificationModel model = new BpMlpClassifier().setLayers(new int[] {12, 16, 1})
         .setBatchSize(64).setMaxIter(3).setStepSize(0.01).setSeed(5)
         .setEarlyStoppingPatience(0).fit(df);

@@ -9,6 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkdfa.train.blocks.TrainingData;
 import org.sparkdfa.train.cluster.BroadcastSteps;
+import org.sparkdfa.train.cluster.EpochJobs;
+import org.sparkdfa.train.cluster.StreamSteps;
 import org.sparkdfa.train.cluster.TransportSettings;
 import org.sparkdfa.train.local.EpochSteps;
 import org.sparkdfa.train.local.GradientPool;
@@ -19,8 +21,14 @@ import org.sparkdfa.train.steps.PartitionGradient;
 /**
  * Chooses, once per fit, how its steps run ({@link StepRunner}), and logs the choice:
  * <ul>
- *   <li>tasks in other JVMs (a cluster), or the local exchange switched off
- *       ({@value LocalExchange#CONF_KEY}{@code =false}): {@link BroadcastSteps};</li>
+ *   <li>a cluster (tasks in other JVMs) where {@link EpochJobs#whyNot} finds nothing against it
+ *       — its free task slots hold every partition, {@value #EPOCH_JOBS_KEY} not false, no
+ *       Spark encryption, dynamic allocation or speculation: {@link StreamSteps}, one barrier
+ *       job per epoch whose tasks stream each step through a driver-side socket (and fall back
+ *       to {@link BroadcastSteps} if it fails);</li>
+ *   <li>other clusters (the reason logged), or a local master with the local exchange switched
+ *       off ({@value LocalExchange#CONF_KEY}{@code =false}): {@link BroadcastSteps}, one job per
+ *       step;</li>
  *   <li>a local master that may run ahead ({@link #canRunAhead}) whose task slots hold every
  *       partition at once: {@link EpochSteps}, one job per epoch;</li>
  *   <li>other local masters: {@link LocalStepJobs}, one job per step by reference, the next
@@ -32,7 +40,10 @@ import org.sparkdfa.train.steps.PartitionGradient;
 public final class StepRunners {
   private static final Logger LOG = LoggerFactory.getLogger(StepRunners.class);
 
-  /** {@code false} runs one Spark job per step even where an epoch job could run. */
+  /**
+   * {@code false} runs one Spark job per step even where an epoch job could run (on a local
+   * master and on a cluster).
+   */
   public static final String EPOCH_JOBS_KEY = "spark.sparkdfa.epochJobs";
   /** {@code false} submits each step's job only once its weights exist. */
   public static final String RUN_AHEAD_KEY = "spark.sparkdfa.runAhead";
@@ -58,9 +69,7 @@ public final class StepRunners {
     SparkContext sc = jsc.sc();
     int numParams = config.network().spec().numParams();
     if (!LocalExchange.usable(sc)) {
-      TransportSettings.check(jsc.getConf(), numParams, config.precision(), config.jobLabel());
-      return new BroadcastSteps<>(jsc, train, context, stepsPerEpoch, config.aggregationDepth(),
-          times);
+      return remote(jsc, context, train, stepsPerEpoch, config, times);
     }
     LocalExchange.Scope fit = LocalExchange.open();
     // Two steps' shares can be out at once (the next step runs ahead), one array per partition
@@ -73,6 +82,27 @@ public final class StepRunners {
       return new EpochSteps<>(train, context, fit, pool, stepsPerEpoch, times);
     }
     return new LocalStepJobs<>(train, context, fit, pool, stepsPerEpoch, ahead, times);
+  }
+
+  /**
+   * Tasks in other JVMs: an epoch job ({@link StreamSteps}) on a cluster where
+   * {@link EpochJobs#whyNot} finds nothing against it, else one job per step, with the reason
+   * logged.
+   */
+  private static <A> StepRunner remote(JavaSparkContext jsc,
+      Broadcast<PartitionGradient<A>> context, TrainingData train, int stepsPerEpoch,
+      TrainingConfig config, StepTimes times) {
+    SparkContext sc = jsc.sc();
+    int depth = config.aggregationDepth();
+    if (!sc.isLocal()) {
+      String whyNot = EpochJobs.whyNot(sc, wanted(sc, EPOCH_JOBS_KEY), train.numPartitions());
+      if (whyNot == null) return new StreamSteps<>(jsc, train, context, stepsPerEpoch, depth,
+          times);
+      LOG.info("{}: no epoch jobs on this cluster: {}", config.jobLabel(), whyNot);
+    }
+    TransportSettings.check(jsc.getConf(), config.network().spec().numParams(),
+        config.precision(), config.jobLabel());
+    return new BroadcastSteps<>(jsc, train, context, stepsPerEpoch, depth, times);
   }
 
   /**

@@ -23,6 +23,10 @@ public final class StepTimes {
   /** Epoch metric: mean ms per step of the driver's update (average, optimizer, checks). */
   public static final String UPDATE = "time.update_ms";
 
+  /** Prefix of the epoch metrics of a runner's own parts of a step ({@link #addPart}). */
+  public static final String PART_PREFIX = "time.part.";
+
+  private final Map<String, Long> parts = new TreeMap<>();
   private long weightsOut;
   private long job;
   private long update;
@@ -51,6 +55,14 @@ public final class StepTimes {
     update += nanos;
   }
 
+  /**
+   * Adds time spent in part {@code name} of a step, a runner's own split of where its step goes
+   * (reported as {@value #PART_PREFIX}{@code <name>_ms}, mean ms per step).
+   */
+  public void addPart(String name, long nanos) {
+    parts.merge(name, nanos, Long::sum);
+  }
+
   /** Counts one step done. */
   public void countStep() {
     steps++;
@@ -62,6 +74,7 @@ public final class StepTimes {
     update = 0;
     task = 0;
     steps = 0;
+    parts.clear();
   }
 
   /** Mean milliseconds per step, under the metric names above. */
@@ -72,6 +85,9 @@ public final class StepTimes {
     m.put(JOB, job / 1e6 / steps);
     m.put(UPDATE, update / 1e6 / steps);
     m.put(TASK, task / 1e6 / steps);
+    for (Map.Entry<String, Long> e : parts.entrySet()) {
+      m.put(PART_PREFIX + e.getKey() + "_ms", e.getValue() / 1e6 / steps);
+    }
     return m;
   }
 

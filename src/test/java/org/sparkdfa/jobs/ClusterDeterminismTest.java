@@ -31,7 +31,9 @@ import org.sparkdfa.SparkTestBase;
 
 /**
  * A real standalone cluster (jobs/cluster.sh: a master and two 1-core workers on 127.0.0.1) trains
- * exactly the weights that local mode trains, given the same seed and partitioning. The job is
+ * exactly the weights that local mode trains, given the same seed and partitioning, on both of a
+ * cluster's step runners: 4 partitions, more than its task slots, run one Spark job per step;
+ * 2 partitions run one job per epoch whose tasks stream each step's weights and shares. The job is
  * submitted through Spark's own SparkSubmit, as spark-submit does, with an application jar made
  * from target/classes; the cluster runs from the test classpath's jars, so nothing needs
  * {@code mvn package}. Starts the cluster unless it is already running, and stops what it
@@ -72,6 +74,12 @@ class ClusterDeterminismTest extends SparkTestBase {
       Result job = run(root, Map.of("SPARK_LOCAL_IP", "127.0.0.1"), 300, submit);
       assertEquals(0, job.exit, "spark-submit to " + MASTER + " failed:\n" + job.output);
       assertTrue(job.output.contains("on " + MASTER), job.output);
+      // The 2-partition fit fills the cluster's 2 slots: one job per epoch; the 4-partition
+      // fit cannot, and runs one job per step.
+      assertTrue(job.output.contains("one Spark job per epoch on the cluster"), job.output);
+      assertTrue(job.output.contains("the cluster has 2 task slots for 4 partitions"),
+          job.output);
+      assertTrue(!job.output.contains("The epoch job failed"), job.output);
 
       String master = httpGet("http://127.0.0.1:8080/json/");
       assertTrue(master.contains("sparkdfa-cluster-check"),
@@ -81,7 +89,8 @@ class ClusterDeterminismTest extends SparkTestBase {
       String cluster = Files.readString(clusterOut);
       assertTrue(local.lines().count() > 100, "expected a few hundred weights");
       assertEquals(local, cluster, "weights trained on " + MASTER + " differ from local[2] "
-          + "with the same seed and " + ClusterCheck.PARTITIONS + " partitions");
+          + "with the same seed and " + ClusterCheck.PARTITIONS + " (then "
+          + ClusterCheck.EPOCH_JOB_PARTITIONS + ") partitions");
     } finally {
       if (started) run(root, env, 120, List.of("bash", "jobs/cluster.sh", "stop"));
     }

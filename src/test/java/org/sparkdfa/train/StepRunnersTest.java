@@ -27,6 +27,7 @@ import org.sparkdfa.train.blocks.BlockPacker;
 import org.sparkdfa.train.blocks.PartitionData;
 import org.sparkdfa.train.blocks.TrainingData;
 import org.sparkdfa.train.cluster.BroadcastSteps;
+import org.sparkdfa.train.cluster.StreamSteps;
 import org.sparkdfa.train.local.EpochSteps;
 import org.sparkdfa.train.local.GradientPool;
 import org.sparkdfa.train.local.LocalExchange;
@@ -102,6 +103,8 @@ class StepRunnersTest extends SparkTestBase {
         return new EpochSteps<>(data, bctx, fit,
             GradientPool.open(fit, ctx.flat(), params.length, 7), steps, times);
       });
+      runners.put("cluster epoch job",
+          () -> new StreamSteps<>(jsc, data, bctx, steps, 2, times));
       runners.put("threads", () -> new ThreadSteps<>(ctx, blocks, 2, steps, times));
       double[][] first = null;
       for (Map.Entry<String, Supplier<StepRunner>> r : runners.entrySet()) {

@@ -41,6 +41,20 @@ public final class GradientSum<A> extends SummedRows
     return s;
   }
 
+  /**
+   * A share received from another JVM: its array (null if empty), going back to {@code home}
+   * once spent, and the totals the task computed, bit for bit.
+   */
+  public static <A> GradientSum<A> received(Flat<A> flat, A grad, ArrayHome<A> home,
+      double loss, double weight, long count, long taskNanos) {
+    GradientSum<A> s = new GradientSum<>(flat, grad, home);
+    s.loss = loss;
+    s.weight = weight;
+    s.count = count;
+    s.taskNanos = taskNanos;
+    return s;
+  }
+
   /** This sum's array with {@code totals}' scalars: a parked share taken back in hand. */
   public static <A> GradientSum<A> withTotals(Flat<A> flat, A grad, ArrayHome<A> home,
       SummedRows totals) {

@@ -1,0 +1,168 @@
+package org.sparkdfa.train.cluster;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.Locale;
+import org.apache.spark.broadcast.Broadcast;
+import org.sparkdfa.train.blocks.ExecutorMemory;
+import org.sparkdfa.train.blocks.PartitionData;
+import org.sparkdfa.train.steps.Flat;
+import org.sparkdfa.train.steps.GradientSum;
+import org.sparkdfa.train.steps.PartitionGradient;
+import scala.collection.Iterator;
+import scala.runtime.AbstractFunction1;
+import scala.runtime.BoxedUnit;
+
+/**
+ * One partition's part of an epoch job on a cluster ({@link StreamSteps}): every step of the
+ * epoch in one task on its executor, over one connection to the driver's {@link StepServer}.
+ * Per step it gathers its first block of rows, then reads the step's weights (the read is the
+ * wait for the driver's update, so gathering overlaps it), computes its share and writes it back
+ * as bytes ({@link StepFrames}). An {@link StepFrames#END} frame ends it quietly; a connection
+ * that cannot be made or breaks fails the task with the address and what to check. A named
+ * function class ({@code SparkJobs}).
+ */
+final class EpochStreamTask<A> extends AbstractFunction1<Iterator<PartitionData>, BoxedUnit>
+    implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+  /** How long a task tries to reach the driver before it fails. */
+  static final int CONNECT_TIMEOUT_MS = 20_000;
+
+  private final Broadcast<PartitionGradient<A>> context;
+  private final String host;
+  private final int port;
+  private final byte[] token;
+  private final int epoch;
+  private final int firstStep;
+  private final int stepsPerEpoch;
+
+  EpochStreamTask(Broadcast<PartitionGradient<A>> context, StepServer server, int epoch,
+      int firstStep, int stepsPerEpoch) {
+    this.context = context;
+    this.host = server.host();
+    this.port = server.port();
+    this.token = server.token();
+    this.epoch = epoch;
+    this.firstStep = firstStep;
+    this.stepsPerEpoch = stepsPerEpoch;
+  }
+
+  @Override
+  public BoxedUnit apply(Iterator<PartitionData> partition) {
+    if (!partition.hasNext()) return BoxedUnit.UNIT;
+    PartitionData p = partition.next(); // one PartitionData per partition
+    try (SocketChannel ch = connect(host, port)) {
+      StepFrames.hello(ch, token, epoch, p.partition());
+      run(ch, p);
+    } catch (IOException | UncheckedIOException e) {
+      throw new IllegalStateException("the epoch job's task for partition " + p.partition()
+          + " lost its connection to the driver at " + host + ":" + port + " in epoch "
+          + (epoch + 1) + ": " + e.getMessage(), e);
+    }
+    return BoxedUnit.UNIT;
+  }
+
+  private void run(SocketChannel ch, PartitionData p) throws IOException {
+    PartitionGradient<A> ctx = context.value();
+    Flat<A> flat = ctx.flat();
+    int n = ctx.network().spec().numParams();
+    Weights<A> weights = new Weights<>(ch, ctx, n);
+    // One gradient array and one buffer for the whole epoch: each share is sent before the
+    // next is summed, and the array is zeroed again after it went out.
+    A grad = flat.alloc(n);
+    ByteBuffer out = Wire.buffer(flat, n);
+    ByteBuffer none = ByteBuffer.allocate(0);
+    for (int step = firstStep; step < stepsPerEpoch && !weights.ended; step++) {
+      int s = step;
+      GradientSum<A> share = ExecutorMemory.guard(() -> String.format(Locale.ROOT, "computing "
+          + "step %d of epoch %d on partition %d (%d rows, %s packed)", s, epoch, p.partition(),
+          p.rows(), ExecutorMemory.mb(p.packedBytes())), flat.precision(),
+          () -> ctx.share(p, () -> weights.of(s), epoch, s, stepsPerEpoch, grad, null));
+      if (weights.ended) return; // abandoned: the driver wants nothing more
+      long t0 = System.nanoTime();
+      if (!share.isEmpty()) Wire.put(share.array(), out);
+      long encode = System.nanoTime() - t0;
+      StepFrames.share(ch, step, share, weights.readNanos, encode,
+          share.isEmpty() ? none : out);
+      if (!share.isEmpty()) flat.zero(grad);
+    }
+  }
+
+  /**
+   * Connects to the driver's step server, failing with where it tried and what to check.
+   */
+  static SocketChannel connect(String host, int port) {
+    SocketChannel ch = null;
+    try {
+      ch = SocketChannel.open();
+      ch.socket().setTcpNoDelay(true);
+      ch.socket().connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MS);
+      return ch;
+    } catch (IOException e) {
+      if (ch != null) {
+        try {
+          ch.close();
+        } catch (IOException ignored) {
+          // the connection failed anyway
+        }
+      }
+      throw new IllegalStateException("An epoch job's task could not connect to the driver's "
+          + "step server at " + host + ":" + port + " (" + e + "). Check that executors can "
+          + "reach the driver on that address (spark.driver.host, spark.driver.bindAddress) "
+          + "and that no firewall blocks the driver's ephemeral ports; or run one Spark job "
+          + "per step instead (--conf spark.sparkdfa.epochJobs=false).", e);
+    }
+  }
+
+  /** Reads weights frames for the task's steps, skipping steps whose share was empty. */
+  private static final class Weights<A> {
+    private final SocketChannel ch;
+    private final PartitionGradient<A> ctx;
+    private final int maxPayload;
+    private final long[] transfer = new long[1];
+    boolean ended;
+    /** The last step's time reading the weights' payload and decoding it. */
+    long readNanos;
+
+    /** The frame's bytes and their values, reused from step to step. */
+    private final ByteBuffer in;
+    private final A values;
+
+    Weights(SocketChannel ch, PartitionGradient<A> ctx, int n) {
+      this.ch = ch;
+      this.ctx = ctx;
+      this.in = Wire.buffer(ctx.flat(), n);
+      this.values = ctx.flat().alloc(n);
+      this.maxPayload = in.capacity();
+    }
+
+    /** Step {@code step}'s weights; null once the driver ended the epoch. */
+    A of(int step) {
+      try {
+        while (true) {
+          StepFrames.Frame f = StepFrames.read(ch, maxPayload, transfer, in);
+          if (f.kind() == StepFrames.END) {
+            ended = true;
+            return null;
+          }
+          if (f.kind() == StepFrames.WEIGHTS && f.step() == step) {
+            long t1 = System.nanoTime();
+            Wire.get(in, values); // the previous step is done with them
+            long t2 = System.nanoTime();
+            readNanos = transfer[0] + (t2 - t1);
+            return values;
+          }
+          if (f.kind() != StepFrames.WEIGHTS || f.step() > step) {
+            throw new IOException("unexpected frame (kind " + f.kind() + ", step " + f.step()
+                + ") while waiting for step " + step + "'s weights");
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+}

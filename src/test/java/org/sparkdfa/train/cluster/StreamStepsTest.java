@@ -1,0 +1,223 @@
+package org.sparkdfa.train.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntConsumer;
+import org.apache.spark.SparkConf;
+import org.apache.spark.SparkContext;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.sparkdfa.SparkTestBase;
+import org.sparkdfa.data.SparseParity;
+import org.sparkdfa.nn.Activation;
+import org.sparkdfa.nn.Feedback;
+import org.sparkdfa.nn.Init;
+import org.sparkdfa.nn.Loss;
+import org.sparkdfa.nn.Network;
+import org.sparkdfa.nn.NetworkSpec;
+import org.sparkdfa.nn.Precision;
+import org.sparkdfa.train.StepRunner;
+import org.sparkdfa.train.StepTimes;
+import org.sparkdfa.train.blocks.BlockPacker;
+import org.sparkdfa.train.blocks.TrainingData;
+import org.sparkdfa.train.steps.PartitionGradient;
+import org.sparkdfa.train.steps.StepGradient;
+
+/**
+ * The cluster's epoch job ({@link StreamSteps}) through its real channel — a barrier job whose
+ * tasks connect to the driver's socket — on the test's local[2] master (the tasks run in this
+ * JVM, but the weights and shares cross real sockets as bytes). Broken on purpose: a connection
+ * dropped mid-epoch, the fit's job group cancelled, the driver interrupted, a task that cannot
+ * connect. After a dropped connection the epoch goes on through {@link BroadcastSteps} with the
+ * same bits; in every case nothing of the runner is left running.
+ */
+class StreamStepsTest extends SparkTestBase {
+  private static final int PARTITIONS = 2;
+  private static final NetworkSpec SPEC =
+      NetworkSpec.mlp(new int[] {10, 8, 1}, Activation.RELU, Loss.BCE);
+
+  private static JavaSparkContext jsc;
+  private static TrainingData data;
+  private static Broadcast<PartitionGradient<float[]>> bctx;
+  private static int steps;
+  private static double[] params;
+
+  @BeforeAll
+  @SuppressWarnings("unchecked")
+  static void pack() {
+    jsc = JavaSparkContext.fromSparkContext(spark().sparkContext());
+    SparseParity parity = SparseParity.builder().n(10).k(2).distribution("uniform").seed(4)
+        .build();
+    BlockPacker.Columns cols = new BlockPacker.Columns("features", "label", "", 10, Loss.BCE, 1,
+        Precision.FLOAT32);
+    data = TrainingData.pack(parity.generate(spark(), 600, PARTITIONS), cols);
+    bctx = jsc.broadcast((PartitionGradient<float[]>) PartitionGradient.create(new Network(SPEC),
+        Feedback.BACKPROP, 3, PARTITIONS, Precision.FLOAT32));
+    steps = (int) ((data.rows() + 63) / 64); // batch 64
+    params = Init.GLOROT_UNIFORM.initialize(SPEC, 3);
+  }
+
+  @AfterAll
+  static void free() {
+    bctx.destroy();
+    data.close();
+  }
+
+  /** Every step's gradient of two epochs; {@code beforeStep} runs before each step's call. */
+  private static List<double[]> run(StepRunner runner, IntConsumer beforeStep) {
+    List<double[]> out = new ArrayList<>();
+    for (int epoch = 0; epoch < 2; epoch++) {
+      for (int step = 0; step < steps; step++) {
+        beforeStep.accept(epoch * steps + step);
+        StepGradient sum = runner.gradient(params, epoch, step);
+        out.add(sum.gradient());
+        out.add(new double[] {sum.loss(), sum.weight()});
+        sum.recycle();
+      }
+    }
+    return out;
+  }
+
+  private static List<double[]> broadcast() {
+    try (StepRunner r = new BroadcastSteps<>(jsc, data, bctx, steps, 2, new StepTimes())) {
+      return run(r, s -> {});
+    }
+  }
+
+  private static void assertSame(List<double[]> expected, List<double[]> actual, String what) {
+    assertEquals(expected.size(), actual.size());
+    for (int i = 0; i < expected.size(); i++) {
+      assertArrayEquals(expected.get(i), actual.get(i), 0.0, what + ", entry " + i);
+    }
+  }
+
+  /** Waits (untimed: until the condition holds) for the runner's threads and jobs to end. */
+  private static void assertNothingLeft() throws InterruptedException {
+    SparkContext sc = jsc.sc();
+    for (int i = 0; i < 600 && (stepThreads() > 0
+        || sc.statusTracker().getActiveJobIds().length > 0); i++) {
+      Thread.sleep(50);
+    }
+    assertEquals(0, stepThreads(), "a thread of the step server is still running");
+    assertEquals(0, sc.statusTracker().getActiveJobIds().length, "a job is still running");
+  }
+
+  private static long stepThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().startsWith("sparkdfa-step-")).count();
+  }
+
+  @Test
+  void theEpochJobGivesBroadcastStepsBits() throws InterruptedException {
+    try (StreamSteps<float[]> r = new StreamSteps<>(jsc, data, bctx, steps, 2,
+        new StepTimes())) {
+      assertSame(broadcast(), run(r, s -> {}), "epoch job vs one job per step");
+      assertTrue(r.describe().contains("one Spark job per epoch"), r.describe());
+    }
+    assertNothingLeft();
+  }
+
+  @Test
+  void aDroppedConnectionMidEpochGoesOnPerStepWithTheSameBits() throws InterruptedException {
+    int dropAt = steps / 2;
+    try (StreamSteps<float[]> r = new StreamSteps<>(jsc, data, bctx, steps, 2,
+        new StepTimes())) {
+      List<double[]> got = run(r, s -> {
+        if (s == dropAt) {
+          try {
+            r.link().dropConnection(1);
+          } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+          }
+        }
+      });
+      assertTrue(r.describe().contains("the epoch job failed"), r.describe());
+      assertSame(broadcast(), got, "after a dropped connection");
+    }
+    assertNothingLeft();
+  }
+
+  @Test
+  void aCancelledJobGroupEndsTheFitInsteadOfFallingBack() throws InterruptedException {
+    SparkContext sc = jsc.sc();
+    sc.setJobGroup("stream-steps-cancel", "cancelled on purpose", false);
+    try (StreamSteps<float[]> r = new StreamSteps<>(jsc, data, bctx, steps, 2,
+        new StepTimes())) {
+      Exception e = assertThrows(Exception.class, () -> run(r, s -> {
+        if (s == 1) cancelAndWait(sc, "stream-steps-cancel");
+      }));
+      assertTrue(String.valueOf(e.getMessage()).contains("cancelled"), e.toString());
+      assertTrue(r.describe().contains("one Spark job per epoch"), "fell back: " + r.describe());
+    } finally {
+      sc.clearJobGroup();
+    }
+    assertNothingLeft();
+  }
+
+  /** Cancels the group and waits until Spark has failed its running job (Spark does it async). */
+  private static void cancelAndWait(SparkContext sc, String group) {
+    int[] ids = sc.statusTracker().getJobIdsForGroup(group);
+    assertTrue(ids.length > 0, "the epoch job runs in the caller's group");
+    int job = java.util.Arrays.stream(ids).max().getAsInt();
+    sc.cancelJobGroup(group);
+    while (sc.statusTracker().getJobInfo(job).get().status()
+        == org.apache.spark.JobExecutionStatus.RUNNING) {
+      Thread.onSpinWait();
+    }
+  }
+
+  @Test
+  void anInterruptedDriverStopsTheEpochJob() throws InterruptedException {
+    try (StreamSteps<float[]> r = new StreamSteps<>(jsc, data, bctx, steps, 2,
+        new StepTimes())) {
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> run(r, s -> {
+        if (s == 2) Thread.currentThread().interrupt();
+      }));
+      assertTrue(Thread.interrupted(), "the interrupt was swallowed");
+      assertTrue(e.getMessage().contains("interrupted"), e.toString());
+    }
+    assertNothingLeft();
+  }
+
+  @Test
+  void aTaskThatCannotConnectSaysWhereAndWhatToCheck() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort(); // closed again: nothing listens there now
+    }
+    int closed = port;
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> EpochStreamTask.connect("127.0.0.1", closed));
+    for (String part : new String[] {"127.0.0.1:" + closed, "spark.driver.host", "firewall",
+        "spark.sparkdfa.epochJobs=false"}) {
+      assertTrue(e.getMessage().contains(part), "missing '" + part + "' in: " + e.getMessage());
+    }
+  }
+
+  @Test
+  void epochJobsAreRefusedWhereTheyCannotRun() {
+    SparkConf plain = new SparkConf(false);
+    assertNull(EpochJobs.whyNot(plain, true, 2, () -> 2));
+    assertNotNull(EpochJobs.whyNot(plain, false, 2, () -> 2));
+    assertTrue(EpochJobs.whyNot(plain, true, 3, () -> 2).contains("2 task slots for 3"));
+    for (String key : new String[] {"spark.network.crypto.enabled", "spark.ssl.enabled",
+        "spark.ssl.rpc.enabled", "spark.dynamicAllocation.enabled", "spark.speculation"}) {
+      String why = EpochJobs.whyNot(new SparkConf(false).set(key, "true"), true, 2, () -> 2);
+      assertNotNull(why, key);
+      assertTrue(why.contains(key), why);
+    }
+    assertNull(EpochJobs.whyNot(new SparkConf(false).set("spark.authenticate", "true"), true, 2,
+        () -> 2), "authentication alone keeps epoch jobs (their token travels in the task)");
+  }
+}
