@@ -93,24 +93,25 @@ class RangeStepTest {
   }
 
   private static FloatOptimizer createFloat32(String rule, double regParam) {
-    BitSet mask = new BitSet();
-    mask.set(100, 400);
-    mask.set(650, 990);
-    OptimizerConfig d = OptimizerConfig.defaults(rule, 0.05);
-    OptimizerConfig c = new OptimizerConfig(d.name(), d.stepSize(), d.momentum(), d.beta1(),
-        d.beta2(), d.epsilon(), d.rho(), regParam);
-    return Optimizers.createFloat32(c, N, mask);
+    return Optimizers.createFloat32(config(rule, regParam), N, regularized());
   }
 
   /** The rule with two regularized runs and unregularized indices around them. */
   private static Optimizer create(String rule, double regParam) {
+    return Optimizers.create(config(rule, regParam), N, regularized());
+  }
+
+  private static OptimizerConfig config(String rule, double regParam) {
+    OptimizerConfig d = OptimizerConfig.defaults(rule, 0.05);
+    return new OptimizerConfig(d.name(), d.stepSize(), d.momentum(), d.beta1(), d.beta2(),
+        d.epsilon(), d.rho(), regParam);
+  }
+
+  private static BitSet regularized() {
     BitSet mask = new BitSet();
     mask.set(100, 400);
     mask.set(650, 990);
-    OptimizerConfig d = OptimizerConfig.defaults(rule, 0.05);
-    OptimizerConfig c = new OptimizerConfig(d.name(), d.stepSize(), d.momentum(), d.beta1(),
-        d.beta2(), d.epsilon(), d.rho(), regParam);
-    return Optimizers.create(c, N, mask);
+    return mask;
   }
 
   private static double[] uniform(SplittableRandom r) {
