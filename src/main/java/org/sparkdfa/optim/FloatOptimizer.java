@@ -24,7 +24,10 @@ public interface FloatOptimizer {
   /** {@link Optimizer.IntoStep} in float32. */
   @FunctionalInterface
   interface IntoStep {
-    /** into[from, to) = params[from, to) updated with grad[gradFrom, gradFrom + to - from). */
+    /**
+     * into[from, to) = params[from, to) updated with grad[gradFrom, gradFrom + to - from);
+     * {@code grad} may be {@code into} itself, as in {@link Optimizer.IntoStep}.
+     */
     void apply(float[] grad, int gradFrom, int from, int to);
   }
 

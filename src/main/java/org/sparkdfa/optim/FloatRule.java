@@ -14,7 +14,8 @@ abstract class FloatRule extends AbstractOptimizer<float[]> implements FloatOpti
    * updated ones to {@code out} (which may be {@code p}: in place). The loss gradient at index
    * i = from + j is {@code g[gFrom + j]}; the gradient to use there is that
    * {@code + l2 * p[i]}, where l2 is λ inside a regularized run and 0 outside. Rules loop over
-   * j from 0 with i = from + j.
+   * j from 0 with i = from + j, and read {@code g[gFrom + j]} before they write {@code out[i]}:
+   * {@code g} may be {@code out} with {@code gFrom == from} (the driver's update).
    *
    * @param t 1-based step count of this step
    */

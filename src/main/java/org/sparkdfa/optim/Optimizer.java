@@ -78,8 +78,10 @@ public interface Optimizer {
   interface IntoStep {
     /**
      * into[from, to) = params[from, to) updated with the loss gradient of that range, which is
-     * {@code grad[gradFrom, gradFrom + to - from)}; {@code grad} must not be {@code into}.
-     * With {@code gradFrom == from} (a parameter-sized gradient) Java 17's JIT vectorizes the
+     * {@code grad[gradFrom, gradFrom + to - from)}. {@code grad} may be {@code into} itself with
+     * {@code gradFrom == from}: every rule reads an index's gradient before it writes that index's
+     * weight, so the driver's update averages the gradient straight into {@code into} and updates
+     * it there. With {@code gradFrom == from} (a parameter-sized gradient) Java 17's JIT vectorizes the
      * rules; from elsewhere in another array it cannot rule out an overlap with {@code into}
      * and runs them scalar, several times slower (docs/BENCHMARKS.md, seventh session).
      */

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.sparkdfa.optim.FloatOptimizer;
 import org.sparkdfa.optim.Optimizer;
@@ -14,37 +15,47 @@ import org.sparkdfa.train.steps.WeightsCopy;
 /**
  * The driver's part of a step once the shares are summed: average the gradient, apply the
  * optimizer rule, check every new weight and write the tasks' copy of them for the next step.
- * The next step's tasks wait for it (see {@link StepRunner}), so it is two passes over the
- * parameters, each range by range on every driver core (the calling thread and a helper per
- * further core, up to four in all: while the tasks wait, those cores are idle):
+ * The next step's tasks wait for it (see {@link StepRunner}), so it is one pass over the
+ * parameters, range by range on every driver core (the calling thread and a helper per further
+ * core, up to four in all: while the tasks wait, those cores are idle). For each range, while it
+ * is in cache:
  * <ol>
- *   <li>the average, checked: nothing may change if the gradient is not finite;</li>
- *   <li>the rule, out of place ({@link Optimizer#beginInto}) into a second weights array, so the
- *       weights before the step stay as they were (the last good ones if a weight becomes NaN)
- *       without a copy of their own; then, while the range is in cache, the check of its new
- *       weights in the same loop as their float32 copy for the tasks ({@link WeightsCopy}),
- *       which the weights' hand-over would otherwise convert alone on one thread.</li>
+ *   <li>the average of the range is written into the new weights' array ({@code into}) and
+ *       checked;</li>
+ *   <li>the rule updates that range in place in {@code into}, reading its gradient from there
+ *       ({@link Optimizer.IntoStep} reads an index's gradient before it writes its weight) and
+ *       the weights before the step from {@code params}, which stays as it was (the last good
+ *       weights if a weight becomes NaN) without a copy of its own;</li>
+ *   <li>the new weights are checked, in the same loop as their float32 copy for the tasks
+ *       ({@link WeightsCopy}), which the weights' hand-over would otherwise convert alone on one
+ *       thread.</li>
  * </ol>
- * Every step is element-wise, so the bits do not depend on how the ranges are split or ordered.
- * With float32 master weights ({@code updatePrecision} float32) the same two passes run over
- * float arrays with a {@link FloatOptimizer}, and the new weights are themselves what the tasks
- * read: there is no copy to write.
+ * The gradient never has an array of its own, so the memory traffic is what the rule needs: the
+ * shares, the weights before and after, the rule's slots. Every step is element-wise, so the bits
+ * do not depend on how the ranges are split or ordered. With float32 master weights
+ * ({@code updatePrecision} float32) the same pass runs over float arrays with a
+ * {@link FloatOptimizer}, and the new weights are themselves what the tasks read: there is no
+ * copy to write.
+ *
+ * <p>Whatever the outcome, {@code params} is untouched. When it is not APPLIED the ranges that ran
+ * before the bad one have moved the optimizer's slots: its state is spent, as the fit stops there
+ * ({@link TrainingLoop} keeps the last good weights and writes no checkpoint of that state).
  */
 final class StepUpdate implements AutoCloseable {
   /** What happened to the weights. */
   enum Outcome {
     /** The step was applied: the new weights are in {@code into}. */
     APPLIED,
-    /** The averaged gradient holds NaN or infinity: nothing was changed. */
+    /** The averaged gradient holds NaN or infinity: {@code params} is unchanged. */
     BAD_GRADIENT,
     /** A new weight is NaN or infinite: {@code params} still holds the last good weights. */
     BAD_WEIGHT
   }
 
   /**
-   * Parameters per range of a pass: the arrays one range of the second pass touches (gradient,
-   * weights before and after, up to two optimizer slots, the tasks' copy), 64 KB or less each,
-   * stay in L2 from the rule's loop to the check's.
+   * Parameters per range of the pass: the arrays one range touches (the shares, weights before
+   * and after, up to two optimizer slots, the tasks' copy), 64 KB or less each, stay in L2 from
+   * the average's loop to the rule's and the check's.
    */
   static final int PARAMS_PER_RANGE = 1 << 13;
   private static final int MAX_THREADS = 4;
@@ -53,17 +64,11 @@ final class StepUpdate implements AutoCloseable {
 
   private final int threads;
   private final ExecutorService helpers;
-  private final int numParams;
-  /** The averaged gradient of a float64 update; allocated at its first use. */
-  private double[] grad;
-  /** The averaged gradient of a float32 update; allocated at its first use. */
-  private float[] grad32;
 
   /** For vectors of {@code numParams}; small ones the caller updates alone. */
   StepUpdate(int numParams) {
     int cores = Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors());
     this.threads = Math.max(1, Math.min(cores, numParams / MIN_PARAMS_PER_THREAD));
-    this.numParams = numParams;
     this.helpers = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
       Thread t = new Thread(r, "sparkdfa-step-update");
       t.setDaemon(true);
@@ -74,49 +79,46 @@ final class StepUpdate implements AutoCloseable {
   /**
    * Applies {@code optimizer} to {@code params} with the average of {@code sum}, writing the new
    * weights to {@code into} and, when not null, the tasks' copy of them to {@code copy};
-   * {@code params} is left as it was. The optimizer is not touched if the gradient is not
-   * finite.
+   * {@code params} is left as it was.
    */
   Outcome apply(Optimizer optimizer, StepGradient sum, double[] params, double[] into,
       WeightsCopy copy) {
     double inv = 1.0 / sum.weight();
-    int n = params.length;
-    if (grad == null) grad = new double[numParams];
-    double[] grad = this.grad;
-    if (!forEachRange(n, (from, to) -> sum.scaleInto(grad, inv, from, to))) {
-      return Outcome.BAD_GRADIENT;
-    }
     Optimizer.IntoStep rule = optimizer.beginInto(params, into);
     if (copy != null) copy.invalidate();
-    boolean finite = forEachRange(n, (from, to) -> {
-      rule.apply(grad, from, from, to);
+    AtomicBoolean badGradient = new AtomicBoolean();
+    boolean finite = forEachRange(params.length, (from, to) -> {
+      if (!sum.scaleInto(into, inv, from, to)) {
+        badGradient.set(true);
+        return false;
+      }
+      rule.apply(into, from, from, to);
       return copy != null ? copy.write(into, from, to) : allFinite(into, from, to);
     });
-    if (!finite) return Outcome.BAD_WEIGHT;
+    if (!finite) return badGradient.get() ? Outcome.BAD_GRADIENT : Outcome.BAD_WEIGHT;
     if (copy != null) copy.written(into);
     return Outcome.APPLIED;
   }
 
   /**
-   * {@link #apply} with float32 master weights and a float32 rule: the same two passes over
-   * float arrays (the average in float32, see {@link StepGradient#scaleInto(float[], double,
-   * int, int)}). {@code into} is the array the tasks read next step, so there is no copy to
-   * write, and the rule checks the new weights in its own loop.
+   * {@link #apply} with float32 master weights and a float32 rule: the same pass over float
+   * arrays (the average in float32, see {@link StepGradient#scaleInto(float[], double, int,
+   * int)}). {@code into} is the array the tasks read next step, so there is no copy to write.
    */
   Outcome apply(FloatOptimizer optimizer, StepGradient sum, float[] params, float[] into) {
     double inv = 1.0 / sum.weight();
-    int n = params.length;
-    if (grad32 == null) grad32 = new float[numParams];
-    float[] grad = grad32;
-    if (!forEachRange(n, (from, to) -> sum.scaleInto(grad, inv, from, to))) {
-      return Outcome.BAD_GRADIENT;
-    }
     FloatOptimizer.IntoStep rule = optimizer.beginInto(params, into);
-    boolean finite = forEachRange(n, (from, to) -> {
-      rule.apply(grad, from, from, to);
+    AtomicBoolean badGradient = new AtomicBoolean();
+    boolean finite = forEachRange(params.length, (from, to) -> {
+      if (!sum.scaleInto(into, inv, from, to)) {
+        badGradient.set(true);
+        return false;
+      }
+      rule.apply(into, from, from, to);
       return allFinite(into, from, to);
     });
-    return finite ? Outcome.APPLIED : Outcome.BAD_WEIGHT;
+    if (!finite) return badGradient.get() ? Outcome.BAD_GRADIENT : Outcome.BAD_WEIGHT;
+    return Outcome.APPLIED;
   }
 
   /**

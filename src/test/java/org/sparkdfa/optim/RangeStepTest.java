@@ -92,6 +92,46 @@ class RangeStepTest {
     assertEquals(whole.steps(), ranged.steps());
   }
 
+  /** The driver's update: each range's gradient is first written where its new weights go. */
+  @ParameterizedTest
+  @CsvSource({"sgd, 0", "momentum, 0.01", "nesterov, 0.01", "adagrad, 0", "adadelta, 0.01",
+      "rmsprop, 0.01", "adam, 0", "adam, 0.01"})
+  void theGradientInTheNewWeightsArrayMatchesTheWholeStep(String rule, double regParam) {
+    Optimizer whole = create(rule, regParam);
+    Optimizer ranged = create(rule, regParam);
+    FloatOptimizer whole32 = createFloat32(rule, regParam);
+    FloatOptimizer ranged32 = createFloat32(rule, regParam);
+    SplittableRandom r = new SplittableRandom(17);
+    double[] a = uniform(r);
+    double[] b = a.clone();
+    double[] into = new double[N];
+    float[] a32 = FloatRulesTest.toFloat(uniform(r));
+    float[] b32 = a32.clone();
+    float[] into32 = new float[N];
+    for (int step = 0; step < 4; step++) {
+      double[] g = uniform(r);
+      float[] g32 = FloatRulesTest.toFloat(g);
+      whole.step(a, g);
+      whole32.step(a32, g32);
+      Optimizer.IntoStep st = ranged.beginInto(b, into);
+      FloatOptimizer.IntoStep st32 = ranged32.beginInto(b32, into32);
+      for (int[] p : shuffledRanges(r, step)) {
+        System.arraycopy(g, p[0], into, p[0], p[1] - p[0]);
+        st.apply(into, p[0], p[0], p[1]);
+        System.arraycopy(g32, p[0], into32, p[0], p[1] - p[0]);
+        st32.apply(into32, p[0], p[0], p[1]);
+      }
+      assertArrayEquals(a, into, 0.0, rule + " step " + (step + 1));
+      assertArrayEquals(a32, into32, 0f, rule + " float32 step " + (step + 1));
+      double[] t = b;
+      b = into;
+      into = t;
+      float[] t32 = b32;
+      b32 = into32;
+      into32 = t32;
+    }
+  }
+
   private static FloatOptimizer createFloat32(String rule, double regParam) {
     return Optimizers.createFloat32(config(rule, regParam), N, regularized());
   }
