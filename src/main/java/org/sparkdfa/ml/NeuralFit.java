@@ -380,7 +380,9 @@ abstract class NeuralFit {
     // Before anything parameter-sized is allocated or any job runs (1 partition: a lower bound
     // until packing has counted them; the trainer checks again with the real count).
     org.sparkdfa.train.MemoryPlan.require(probeRows.sparkSession().sparkContext(), spec,
-        optimizerConfig(), usesLbfgs(), precision, p.getBatchSize(), 1);
+        optimizerConfig(), usesLbfgs(), precision,
+        TrainingConfig.masterPrecision(usesLbfgs(), updatePrecision(), precision),
+        p.getBatchSize(), 1);
     Network network = buildNetwork(spec);
     Feedback feedback = feedback(spec);
     TrainingConfig config = new TrainingConfig(network, feedback, initialParams(spec),

@@ -14,9 +14,11 @@ import org.sparkdfa.train.blocks.PartitionData;
  * a network that cannot fit is refused with the sizes instead of failing with an
  * OutOfMemoryError in the middle of a run (or of the first allocation). A lower bound, on
  * purpose: only the arrays the trainer must hold at once — the parameter-sized vectors of the
- * driver (weights, their initial and last good copies, the best weights, the averaged gradient,
- * the optimizer's slots), the gradients of one step in flight, the weights and gradient one
- * executor holds, and one task's row blocks. The data cache spills to disk and is not counted.
+ * driver (weights and the array the update writes the next ones into, the initial and the best
+ * weights, the optimizer's slots; with float32 master weights the weights and slots in float32
+ * and a widened view of the weights), the gradients of one step in flight, the weights and
+ * gradient one executor holds, and one task's row blocks. The data cache spills to disk and is
+ * not counted.
  *
  * @param driverBytes   what the driver's heap must hold (on a local master its tasks too, as
  *                      they run in its JVM)
@@ -30,22 +32,25 @@ public record MemoryPlan(long driverBytes, long executorBytes) {
   /**
    * The plan for training {@code spec}.
    *
+   * @param master     the precision of the driver's weights and optimizer slots
+   *                   ({@link TrainingConfig#masterPrecision})
    * @param partitions the training data's partitions (1 when not known yet: a lower bound)
    * @param local      whether the tasks run in the driver's JVM (a local master)
    * @param executorCores tasks one executor runs at once (1 when not known)
    */
   public static MemoryPlan of(NetworkSpec spec, OptimizerConfig optimizer, boolean lbfgs,
-      Precision precision, int batchSize, int partitions, boolean local, int executorCores) {
+      Precision precision, Precision master, int batchSize, int partitions, boolean local,
+      int executorCores) {
     long p = spec.numParams();
     long pb = precision == Precision.FLOAT32 ? 4 : 8;
-    long vectors = lbfgs ? LBFGS_VECTORS
-        : 5 + Optimizers.create(optimizer, 0, new BitSet()).state().slots().size();
-    long driver = vectors * 8 * p;
+    long driver = driverVectorBytes(optimizer, lbfgs, master, p);
     long task = taskBlockBytes(spec, pb, lbfgs ? PartitionData.CHUNK_ROWS : batchSize);
     if (local) {
       // Every partition's gradient of a step is parked until the step is summed; the tasks run
-      // here (at least one at a time), and float32 keeps a float copy of the weights.
-      driver += partitions * pb * p + task + (pb == 4 ? 4 * p : 0);
+      // here (at least one at a time), and a float32 fit with float64 master weights keeps a
+      // float copy of them for the tasks.
+      boolean floatCopy = pb == 4 && master == Precision.FLOAT64;
+      driver += partitions * pb * p + task + (floatCopy ? 4 * p : 0);
       return new MemoryPlan(driver, 0);
     }
     // The weights leave as bytes (and Spark's broadcast copy of them); the sum comes back as
@@ -55,6 +60,19 @@ public record MemoryPlan(long driverBytes, long executorBytes) {
     // its packed copy and its blocks.
     long executor = 2 * pb * p + Math.max(1, executorCores) * (2 * pb * p + task);
     return new MemoryPlan(driver, executor);
+  }
+
+  /**
+   * The driver's parameter-sized vectors: the weights and the next ones, the initial and best
+   * weights and the rule's slots in float64; with float32 master weights the weights, the next
+   * ones and the slots in float32, the initial, best and widened weights in float64.
+   */
+  private static long driverVectorBytes(OptimizerConfig optimizer, boolean lbfgs,
+      Precision master, long p) {
+    if (lbfgs) return LBFGS_VECTORS * 8 * p;
+    long slots = Optimizers.create(optimizer, 0, new BitSet()).state().slots().size();
+    if (master == Precision.FLOAT32) return 3 * 8 * p + (2 + slots) * 4 * p;
+    return (4 + slots) * 8 * p;
   }
 
   /**
@@ -102,9 +120,9 @@ public record MemoryPlan(long driverBytes, long executorBytes) {
    * {@code spark.executor.cores} (1 when unset).
    */
   public static void require(SparkContext sc, NetworkSpec spec, OptimizerConfig optimizer,
-      boolean lbfgs, Precision precision, int batchSize, int partitions) {
+      boolean lbfgs, Precision precision, Precision master, int batchSize, int partitions) {
     int cores = sc.getConf().getInt("spark.executor.cores", 1);
-    of(spec, optimizer, lbfgs, precision, batchSize, partitions, sc.isLocal(), cores)
+    of(spec, optimizer, lbfgs, precision, master, batchSize, partitions, sc.isLocal(), cores)
         .requireFits(sc, spec);
   }
 

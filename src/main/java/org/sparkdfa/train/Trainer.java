@@ -30,7 +30,8 @@ public final class Trainer {
    */
   public TrainingResult train(TrainingData train, TrainingData validation) {
     MemoryPlan.require(train.sparkContext().sc(), config.network().spec(), config.optimizer(),
-        config.lbfgs(), config.precision(), config.batchSize(), train.numPartitions());
+        config.lbfgs(), config.precision(), config.masterPrecision(), config.batchSize(),
+        train.numPartitions());
     return train(train, validation, context(config, train.numPartitions(), train.rows()));
   }
 

@@ -200,8 +200,14 @@ public record TrainingConfig(
    * as PyTorch keeps a float32 model's; L-BFGS always float64).
    */
   public org.sparkdfa.nn.Precision masterPrecision() {
+    return masterPrecision(lbfgs, updatePrecision, precision);
+  }
+
+  /** {@link #masterPrecision()} of a config not built yet ({@code update} null: auto). */
+  public static org.sparkdfa.nn.Precision masterPrecision(boolean lbfgs,
+      org.sparkdfa.nn.Precision update, org.sparkdfa.nn.Precision precision) {
     if (lbfgs) return org.sparkdfa.nn.Precision.FLOAT64;
-    return updatePrecision != null ? updatePrecision : precision;
+    return update != null ? update : precision;
   }
 
   /** The rule the driver applies to each unit's averaged result: the outer rule with local steps. */
