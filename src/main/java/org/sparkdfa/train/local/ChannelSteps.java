@@ -11,7 +11,7 @@ import org.sparkdfa.train.steps.WeightsCopy;
 /**
  * Steps whose tasks run a whole epoch each and meet the driver at an {@link EpochChannel}: per
  * step the driver publishes the weights and takes the P shares in tree order (the root's
- * addition left to the update's first pass, {@link PairSum}). Where the tasks
+ * addition left to the update's pass, {@link PairSum}). Where the tasks
  * run — a Spark job ({@link EpochSteps}) or plain threads ({@link ThreadSteps}) — is the
  * subclass's; everything else about a step is here, once.
  */

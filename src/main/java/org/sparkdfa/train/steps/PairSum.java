@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * A step's ordered sum of shares in hand with its last addition — the root's, of the tree's two
- * halves — left to the driver's update: the update's first pass adds them range by range as it
+ * halves — left to the driver's update: the update's pass adds them range by range as it
  * averages ({@link Flat#scaleSumInto}), on every driver core, instead of a whole pass of its own
  * on one thread before the update starts. The bits are those of the full
  * {@link OrderedSum} ({@code left.plus(right)}).
