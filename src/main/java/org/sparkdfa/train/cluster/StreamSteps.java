@@ -1,5 +1,7 @@
 package org.sparkdfa.train.cluster;
 
+import java.nio.ByteBuffer;
+import java.util.function.Supplier;
 import org.apache.spark.SimpleFutureAction;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -76,16 +78,32 @@ public final class StreamSteps<A> implements StepRunner {
   @Override
   public StepGradient gradient(double[] params, int epoch, int step) {
     if (broken) return fallback.gradient(params, epoch, step);
+    return run(() -> wire.of(params), epoch, step, () -> fallback.gradient(params, epoch, step));
+  }
+
+  /**
+   * Float32 master weights go to the wire as they are, in one bulk copy (see
+   * {@link StepRunner}); the fallback gets them the same way.
+   */
+  @Override
+  public StepGradient gradient(float[] params, int epoch, int step) {
+    if (broken) return fallback.gradient(params, epoch, step);
+    return run(() -> wire.of(params), epoch, step, () -> fallback.gradient(params, epoch, step));
+  }
+
+  /** One step through the epoch job: {@code weights} out, the shares back. */
+  private StepGradient run(Supplier<ByteBuffer> weights, int epoch, int step,
+      Supplier<StepGradient> fallbackStep) {
     StepGradient sum;
     long t0 = System.nanoTime();
     long t1 = t0;
     try {
       if (link == null || this.epoch != epoch) start(epoch, step);
-      link.publish(step, wire.of(params));
+      link.publish(step, weights.get());
       t1 = System.nanoTime();
       times.addWeightsOut(t1 - t0);
-      // The ordered sum, its root addition left to the update's first pass (as on a local
-      // master): the bits of OrderedSum, which BroadcastSteps' bytes add up to as well.
+      // The ordered sum, its root addition left to the update's pass (as on a local master):
+      // the bits of OrderedSum, which BroadcastSteps' bytes add up to as well.
       sum = PairSum.of(arrays.flat(), link.take(step, watch(job)));
       long[] parts = link.parts(step);
       for (int i = 0; i < parts.length; i++) times.addPart(EpochLink.PARTS[i], parts[i]);
@@ -95,7 +113,7 @@ public final class StreamSteps<A> implements StepRunner {
         throw e;
       }
       fallBack(e, epoch, step);
-      return fallback.gradient(params, epoch, step);
+      return fallbackStep.get();
     }
     times.addTask(sum.taskNanos());
     times.addJob(System.nanoTime() - t1);

@@ -119,6 +119,25 @@ final class Wire {
         write(params, 0, params.length);
         written(params);
       }
+      return current();
+    }
+
+    /**
+     * The wire bytes of float32 master weights, which are the floats the tasks compute with:
+     * written now into the other buffer, in one bulk copy (the update checked them already).
+     */
+    ByteBuffer of(float[] params) {
+      if (!f32) {
+        throw new IllegalStateException("float32 master weights in a float64 fit's wire");
+      }
+      invalidate();
+      ByteBuffer b = buffers[turn];
+      b.clear();
+      b.asFloatBuffer().put(params);
+      return current();
+    }
+
+    private ByteBuffer current() {
       ByteBuffer b = buffers[turn].duplicate();
       b.clear();
       return b;

@@ -89,10 +89,61 @@ class StreamStepsTest extends SparkTestBase {
     return out;
   }
 
+  /** {@link #run} at float32 master weights (the params rounded to float). */
+  private static List<double[]> runFloat32(StepRunner runner, IntConsumer beforeStep) {
+    float[] weights = new float[params.length];
+    for (int i = 0; i < weights.length; i++) weights[i] = (float) params[i];
+    List<double[]> out = new ArrayList<>();
+    for (int epoch = 0; epoch < 2; epoch++) {
+      for (int step = 0; step < steps; step++) {
+        beforeStep.accept(epoch * steps + step);
+        StepGradient sum = runner.gradient(weights, epoch, step);
+        out.add(sum.gradient());
+        out.add(new double[] {sum.loss(), sum.weight()});
+        sum.recycle();
+      }
+    }
+    return out;
+  }
+
   private static List<double[]> broadcast() {
     try (StepRunner r = new BroadcastSteps<>(jsc, data, bctx, steps, 2, new StepTimes())) {
       return run(r, s -> {});
     }
+  }
+
+  private static List<double[]> broadcastFloat32() {
+    try (StepRunner r = new BroadcastSteps<>(jsc, data, bctx, steps, 2, new StepTimes())) {
+      return runFloat32(r, s -> {});
+    }
+  }
+
+  @Test
+  void float32MasterWeightsGoOutAsTheyAreWithTheBitsOfOneJobPerStep()
+      throws InterruptedException, NoSuchMethodException {
+    // Its own override, not StepRunner's widening default (same bits, a double[] per step).
+    StreamSteps.class.getDeclaredMethod("gradient", float[].class, int.class, int.class);
+    List<double[]> expected = broadcastFloat32();
+    try (StreamSteps<float[]> r = new StreamSteps<>(jsc, data, bctx, steps, 2,
+        new StepTimes())) {
+      assertSame(expected, runFloat32(r, s -> {}), "float32 master, epoch job vs job per step");
+    }
+    int dropAt = steps + 1; // in the second epoch
+    try (StreamSteps<float[]> r = new StreamSteps<>(jsc, data, bctx, steps, 2,
+        new StepTimes())) {
+      List<double[]> got = runFloat32(r, s -> {
+        if (s == dropAt) {
+          try {
+            r.link().dropConnection(0);
+          } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+          }
+        }
+      });
+      assertTrue(r.describe().contains("the epoch job failed"), r.describe());
+      assertSame(expected, got, "float32 master after a dropped connection");
+    }
+    assertNothingLeft();
   }
 
   private static void assertSame(List<double[]> expected, List<double[]> actual, String what) {
