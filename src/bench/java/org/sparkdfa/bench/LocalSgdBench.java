@@ -1,8 +1,14 @@
 package org.sparkdfa.bench;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Spliterators;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.function.FlatMapFunction2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -85,9 +91,10 @@ public final class LocalSgdBench {
         + "epochs, outer %s eta %g (nesterov mu 0.9), master %s, %d partitions, seed %d ==%n",
         rows, testRows, layers[0], layers[1], step, batch, precision, epochs, outer, outerStep,
         spark.sparkContext().master(), partitions, seed);
-    Dataset<Row> all = MlpSetup.mnistRows(spark, gen, rows, 0, partitions)
-        .withColumn("isTest", functions.lit(false))
-        .union(MlpSetup.mnistRows(spark, gen.withPool(DigitPool.shipped(DigitPool.Split.TEST)),
+    Dataset<Row> all = pairedPartitions(spark,
+        MlpSetup.mnistRows(spark, gen, rows, 0, partitions)
+            .withColumn("isTest", functions.lit(false)),
+        MlpSetup.mnistRows(spark, gen.withPool(DigitPool.shipped(DigitPool.Split.TEST)),
             testRows, ExampleGenerator.TEST_EPOCH, partitions)
             .withColumn("isTest", functions.lit(true)))
         // On disk only: each fit keeps its packed copy in memory, and a default 1g executor
@@ -111,6 +118,21 @@ public final class LocalSgdBench {
     } finally {
       all.unpersist(true);
     }
+  }
+
+  /**
+   * Partition i of {@code train} followed by partition i of {@code test}: as many partitions as
+   * each has. A union would have both counts (4 for 2 + 2), so the fit's training rows would sit
+   * in 4 partitions, 2 of them empty, and a 2-slot cluster would run it one job per step
+   * instead of as epoch jobs.
+   */
+  static Dataset<Row> pairedPartitions(SparkSession spark, Dataset<Row> train,
+      Dataset<Row> test) {
+    JavaRDD<Row> rows = train.javaRDD().zipPartitions(test.javaRDD(),
+        (FlatMapFunction2<Iterator<Row>, Iterator<Row>, Row>) (a, b) -> Stream.concat(
+            StreamSupport.stream(Spliterators.spliteratorUnknownSize(a, 0), false),
+            StreamSupport.stream(Spliterators.spliteratorUnknownSize(b, 0), false)).iterator());
+    return spark.createDataFrame(rows, train.schema());
   }
 
   private static Outcome report(List<Fit> fits) {
