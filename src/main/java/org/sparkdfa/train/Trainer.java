@@ -45,7 +45,7 @@ public final class Trainer {
     LocalSgd local = config.localSgd();
     if (!local.enabled()) return steps;
     return steps.withRounds(new RoundPlan(local.localSteps(), config.optimizer(),
-        TrainingLoop.stepsPerEpoch(rows, config.batchSize())));
+        TrainingLoop.stepsPerEpoch(rows, config.batchSize()), config.masterPrecision()));
   }
 
   private <A> TrainingResult train(TrainingData train, TrainingData validation,

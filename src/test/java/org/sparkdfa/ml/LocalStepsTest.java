@@ -73,6 +73,24 @@ class LocalStepsTest extends SparkTestBase {
   }
 
   @Test
+  void onOnePartitionFloat32RoundsAreSequentialFloat32Sgd() {
+    // The same with float32 master weights: the partition's inner weights are float32 as the
+    // driver's are, so averaged rounds follow the float32 fit up to the rounding of w·Δ/w in
+    // float32 (a rule without slots: a fresh inner optimizer per round changes nothing).
+    Dataset<Row> data = Fixtures.parity(spark(), 600, 1).cache();
+    BpMlpClassifier bp = new BpMlpClassifier().setLayers(new int[] {10, 16, 1})
+        .setOptimizer("sgd").setStepSize(0.05).setBatchSize(32).setMaxIter(2).setSeed(5)
+        .setEarlyStoppingPatience(0).setPrecision("float32");
+    double[] sequential = bp.fit(data).weights().toArray();
+    double[] rounds = bp.copy(new org.apache.spark.ml.param.ParamMap()).setLocalSteps(4)
+        .setOuterOptimizer("average").setOuterStepSize(1.0).fit(data).weights().toArray();
+    for (int i = 0; i < sequential.length; i++) {
+      assertEquals(sequential[i], rounds[i], 2e-5 * (1 + Math.abs(sequential[i])), "weight " + i);
+    }
+    data.unpersist();
+  }
+
+  @Test
   void roundsAreDeterministicTheSameOnEveryRunnerAndLearn() {
     Dataset<Row> data = Fixtures.parity(spark(), 1200, 2).cache();
     DfaMlpClassifier local = dfa().setLocalSteps(4).setOuterOptimizer("nesterov")

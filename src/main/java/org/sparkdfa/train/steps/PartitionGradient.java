@@ -58,6 +58,10 @@ public final class PartitionGradient<A> implements Serializable {
    * of {@code plan} ({@link LocalRound}), and its result is a weighted weight delta.
    */
   public PartitionGradient<A> withRounds(RoundPlan plan) {
+    if (plan.innerPrecision() == Precision.FLOAT32 && flat.precision() != Precision.FLOAT32) {
+      throw new IllegalArgumentException("float32 inner weights need float32 shares; the fit's "
+          + "precision is " + flat.precision().paramName());
+    }
     return new PartitionGradient<>(network, feedback, seed, numPartitions, flat, plan);
   }
 
