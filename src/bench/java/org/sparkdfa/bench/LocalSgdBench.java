@@ -25,7 +25,11 @@ import org.sparkdfa.train.EpochRecord;
  * session has, each timed until the first epoch whose test accuracy reaches A = the best test
  * accuracy H = 1 reaches within the epochs, less 0.5 points (training seconds of the epochs plus
  * the fit's fixed cost; the per-epoch evaluation on the test rows is not counted). The outer rule
- * is Nesterov with η = 0.7, μ = 0.9 (DiLoCo's), or {@code --outer average}.
+ * is Nesterov with η = 0.7, μ = 0.9 (DiLoCo's), or {@code --outer average}. Before the timed
+ * fits, every H runs one untimed one-epoch fit ({@code --warmup-fits 0}: none), so that each
+ * H's code is compiled in the executors before it is timed, as in a session that fits many
+ * times (a CrossValidator): on a cluster the first timed epoch of the first H > 1 otherwise
+ * carried the JIT's compilation of the rounds in both executors.
  *
  * <p>Last line: {@code RESULT localsgd_tta_speedup=<TTA(H=1) / the best TTA(H>1)>
  * localsgd_best_h=<H>}; target ≥ 2 at equal accuracy (within 0.5 points).
@@ -103,11 +107,18 @@ public final class LocalSgdBench {
     all.count();
     try {
       List<Fit> fits = new ArrayList<>();
+      int warmups = args.integer("warmup-fits", 1);
+      for (int w = 0; w < warmups; w++) {
+        for (int h : hs) {
+          estimator(layers, step, batch, epochs, seed, precision, h, outer, outerStep)
+              .setMaxIter(1).fit(all);
+        }
+      }
+      System.out.printf(Locale.ROOT, "  %d untimed one-epoch warm-up fit(s) per H first%n",
+          warmups);
       for (int h : hs) {
-        BpMlpClassifier est = TrainerBench.configure(new BpMlpClassifier(), layers, "relu",
-            "bce", "adam", step, batch, epochs, seed).setPrecision(precision)
-            .setValidationIndicatorCol("isTest").setEarlyStoppingPatience(0).setLocalSteps(h)
-            .setOuterOptimizer(outer).setOuterStepSize(outerStep).setOuterMomentum(0.9);
+        BpMlpClassifier est = estimator(layers, step, batch, epochs, seed, precision, h, outer,
+            outerStep);
         MlpSetup.settleHeap();
         long t0 = System.nanoTime();
         est.copy(new org.apache.spark.ml.param.ParamMap()).setMaxIter(0).fit(all);
@@ -118,6 +129,14 @@ public final class LocalSgdBench {
     } finally {
       all.unpersist(true);
     }
+  }
+
+  private static BpMlpClassifier estimator(int[] layers, double step, int batch, int epochs,
+      long seed, String precision, int h, String outer, double outerStep) {
+    return TrainerBench.configure(new BpMlpClassifier(), layers, "relu", "bce", "adam", step,
+        batch, epochs, seed).setPrecision(precision).setValidationIndicatorCol("isTest")
+        .setEarlyStoppingPatience(0).setLocalSteps(h).setOuterOptimizer(outer)
+        .setOuterStepSize(outerStep).setOuterMomentum(0.9);
   }
 
   /**
