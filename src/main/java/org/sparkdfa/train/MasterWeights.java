@@ -119,7 +119,8 @@ abstract class MasterWeights {
     }
 
     @Override StepUpdate.Outcome apply(StepUpdate update, StepGradient sum, StepRunner runner) {
-      StepUpdate.Outcome o = update.apply(optimizer, sum, params, next);
+      StepUpdate.Outcome o = update.apply(optimizer, sum, params, next,
+          runner.float32MasterCopy());
       if (o == StepUpdate.Outcome.APPLIED) {
         float[] last = params;
         params = next;

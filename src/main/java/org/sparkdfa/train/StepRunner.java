@@ -1,5 +1,6 @@
 package org.sparkdfa.train;
 
+import org.sparkdfa.train.steps.FloatWeightsCopy;
 import org.sparkdfa.train.steps.OrderedSum;
 import org.sparkdfa.train.steps.StepGradient;
 import org.sparkdfa.train.steps.WeightsCopy;
@@ -41,6 +42,15 @@ public interface StepRunner extends AutoCloseable {
    * itself or the weights travel otherwise.
    */
   default WeightsCopy weightsCopy() {
+    return null;
+  }
+
+  /**
+   * The copy of float32 master weights this runner hands its tasks, for the driver's float32
+   * update to write as it goes ({@link FloatWeightsCopy}); null (the default) where the tasks
+   * read the {@code float[]} itself or the weights travel otherwise.
+   */
+  default FloatWeightsCopy float32MasterCopy() {
     return null;
   }
 

@@ -9,6 +9,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.sparkdfa.optim.FloatOptimizer;
 import org.sparkdfa.optim.Optimizer;
+import org.sparkdfa.train.steps.Finite;
+import org.sparkdfa.train.steps.FloatWeightsCopy;
 import org.sparkdfa.train.steps.StepGradient;
 import org.sparkdfa.train.steps.WeightsCopy;
 
@@ -103,11 +105,14 @@ final class StepUpdate implements AutoCloseable {
   /**
    * {@link #apply} with float32 master weights and a float32 rule: the same pass over float
    * arrays (the average in float32, see {@link StepGradient#scaleInto(float[], double, int,
-   * int)}). {@code into} is the array the tasks read next step, so there is no copy to write.
+   * int)}). {@code into} is what the tasks read next step on a local master, so {@code copy} is
+   * null there; a cluster's epoch job gives the wire bytes to write as {@code copy}.
    */
-  Outcome apply(FloatOptimizer optimizer, StepGradient sum, float[] params, float[] into) {
+  Outcome apply(FloatOptimizer optimizer, StepGradient sum, float[] params, float[] into,
+      FloatWeightsCopy copy) {
     double inv = 1.0 / sum.weight();
     FloatOptimizer.IntoStep rule = optimizer.beginInto(params, into);
+    if (copy != null) copy.invalidate();
     AtomicBoolean badGradient = new AtomicBoolean();
     boolean finite = forEachRange(params.length, (from, to) -> {
       if (!sum.scaleInto(into, inv, from, to)) {
@@ -115,28 +120,19 @@ final class StepUpdate implements AutoCloseable {
         return false;
       }
       rule.apply(into, from, from, to);
-      return allFinite(into, from, to);
+      return copy != null ? copy.write(into, from, to) : allFinite(into, from, to);
     });
     if (!finite) return badGradient.get() ? Outcome.BAD_GRADIENT : Outcome.BAD_WEIGHT;
+    if (copy != null) copy.written(into);
     return Outcome.APPLIED;
   }
 
-  /**
-   * Whether every entry of v[from, to) is finite: a max-reduction of |v| (NaN propagates),
-   * which the JIT vectorizes where it does not an and of booleans; a pass of its own, as the
-   * same reduction inside a rule's loop stopped the JIT vectorizing the rule.
-   */
   static boolean allFinite(float[] v, int from, int to) {
-    float max = 0;
-    for (int i = from; i < to; i++) max = Math.max(max, Math.abs(v[i]));
-    return max <= Float.MAX_VALUE;
+    return Finite.all(v, from, to);
   }
 
-  /** Whether every entry of v[from, to) is finite. */
   static boolean allFinite(double[] v, int from, int to) {
-    boolean finite = true;
-    for (int i = from; i < to; i++) finite &= Double.isFinite(v[i]);
-    return finite;
+    return Finite.all(v, from, to);
   }
 
   @FunctionalInterface

@@ -180,6 +180,9 @@ class StepRunnersTest extends SparkTestBase {
             times);
       });
       runners.put("threads", () -> new ThreadSteps<>(ctx, blocks, 2, steps, times));
+      // The cluster's epoch job, whose wire bytes the float32 update writes as it goes.
+      runners.put("epoch job streamed", () -> new StreamSteps<>(jsc, data, bctx, steps, 2,
+          times));
       runners.put("threads, widening default", () -> new Widening(
           new ThreadSteps<>(ctx, blocks, 2, steps, times)));
       double[] first = null;

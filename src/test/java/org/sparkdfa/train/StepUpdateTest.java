@@ -11,6 +11,7 @@ import org.sparkdfa.optim.Optimizer;
 import org.sparkdfa.optim.OptimizerConfig;
 import org.sparkdfa.optim.Optimizers;
 import org.sparkdfa.train.steps.Flat;
+import org.sparkdfa.train.steps.FloatWeightsCopy;
 import org.sparkdfa.train.steps.GradientSum;
 import org.sparkdfa.train.steps.PackedSum;
 import org.sparkdfa.train.steps.PairSum;
@@ -153,6 +154,25 @@ class StepUpdateTest {
 
   // ---- float32 master weights (updatePrecision float32) ----
 
+  /** A copy of float32 master weights (as a cluster's wire bytes), recording the calls. */
+  private static final class Copy32 implements FloatWeightsCopy {
+    final float[] values = new float[N];
+    float[] writtenFrom;
+
+    @Override public void invalidate() {
+      writtenFrom = null;
+    }
+
+    @Override public boolean write(float[] params, int from, int to) {
+      System.arraycopy(params, from, values, from, to - from);
+      return StepUpdate.allFinite(params, from, to);
+    }
+
+    @Override public void written(float[] params) {
+      writtenFrom = params;
+    }
+  }
+
   private static float[] randomFloat(long seed, double scale) {
     SplittableRandom r = new SplittableRandom(seed);
     float[] v = new float[N];
@@ -171,6 +191,7 @@ class StepUpdateTest {
     float[] reference = params.clone();
     FloatOptimizer ranged = adam32();
     FloatOptimizer whole = adam32();
+    Copy32 copy32 = new Copy32();
     try (StepUpdate update = new StepUpdate(N)) {
       for (int step = 0; step < 3; step++) {
         float[] a = randomFloat(30 + step, 50);
@@ -182,7 +203,7 @@ class StepUpdateTest {
             ? PackedSum.of(GradientSum.of(Flat.F32, a.clone(), 1.0, 64, 64))
             : PairSum.of(Flat.F32, new GradientSum[] {left, right});
         float[] expectedBefore = params.clone();
-        assertEquals(StepUpdate.Outcome.APPLIED, update.apply(ranged, sum, params, into));
+        assertEquals(StepUpdate.Outcome.APPLIED, update.apply(ranged, sum, params, into, copy32));
         assertArrayEquals(expectedBefore, params, 0f, "the weights before the step are kept");
         float[] avg = new float[N];
         for (int i = 0; i < N; i++) {
@@ -191,6 +212,8 @@ class StepUpdateTest {
         }
         whole.step(reference, avg);
         assertArrayEquals(reference, into, 0f, "step " + (step + 1));
+        assertSame(into, copy32.writtenFrom);
+        assertArrayEquals(into, copy32.values, 0f, "the copy holds the new weights");
         float[] t = params;
         params = into;
         into = t;
@@ -207,12 +230,12 @@ class StepUpdateTest {
     FloatOptimizer opt = adam32();
     try (StepUpdate update = new StepUpdate(N)) {
       assertEquals(StepUpdate.Outcome.BAD_GRADIENT, update.apply(opt,
-          GradientSum.of(Flat.F32, summed, 1.0, 8, 8), params, new float[N]));
+          GradientSum.of(Flat.F32, summed, 1.0, 8, 8), params, new float[N], null));
       // Finite in double, but past the largest float once averaged: not finite in float32.
       double[] big = new double[N];
       big[3] = 1e39;
       assertEquals(StepUpdate.Outcome.BAD_GRADIENT, update.apply(opt,
-          GradientSum.of(Flat.F64, big, 1.0, 1, 1), params, new float[N]));
+          GradientSum.of(Flat.F64, big, 1.0, 1, 1), params, new float[N], null));
     }
     assertArrayEquals(original, params, 0f);
   }
@@ -226,10 +249,12 @@ class StepUpdateTest {
     summed[7] = -1;
     FloatOptimizer sgd = Optimizers.createFloat32(OptimizerConfig.defaults("sgd", 1e38), N,
         null);
+    Copy32 copy = new Copy32();
     try (StepUpdate update = new StepUpdate(N)) {
       assertEquals(StepUpdate.Outcome.BAD_WEIGHT, update.apply(sgd,
-          GradientSum.of(Flat.F32, summed, 1.0, 1, 1), params, new float[N]));
+          GradientSum.of(Flat.F32, summed, 1.0, 1, 1), params, new float[N], copy));
     }
+    assertNull(copy.writtenFrom, "a copy of bad weights must not count as written");
     assertArrayEquals(original, params, 0f);
   }
 }

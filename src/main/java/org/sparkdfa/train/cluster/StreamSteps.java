@@ -14,6 +14,7 @@ import org.sparkdfa.train.StepRunner;
 import org.sparkdfa.train.StepTimes;
 import org.sparkdfa.train.blocks.PartitionData;
 import org.sparkdfa.train.blocks.TrainingData;
+import org.sparkdfa.train.steps.FloatWeightsCopy;
 import org.sparkdfa.train.steps.OrderedSum;
 import org.sparkdfa.train.steps.PairSum;
 import org.sparkdfa.train.steps.StepGradient;
@@ -89,6 +90,12 @@ public final class StreamSteps<A> implements StepRunner {
   public StepGradient gradient(float[] params, int epoch, int step) {
     if (broken) return fallback.gradient(params, epoch, step);
     return run(() -> wire.of(params), epoch, step, () -> fallback.gradient(params, epoch, step));
+  }
+
+  /** The wire bytes, for the float32 update to write as it goes; none once the job broke. */
+  @Override
+  public FloatWeightsCopy float32MasterCopy() {
+    return broken ? null : wire;
   }
 
   /** One step through the epoch job: {@code weights} out, the shares back. */

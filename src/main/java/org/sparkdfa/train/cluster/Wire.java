@@ -3,7 +3,9 @@ package org.sparkdfa.train.cluster;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.sparkdfa.nn.Precision;
+import org.sparkdfa.train.steps.Finite;
 import org.sparkdfa.train.steps.Flat;
+import org.sparkdfa.train.steps.FloatWeightsCopy;
 import org.sparkdfa.train.steps.WeightsCopy;
 
 /**
@@ -65,12 +67,14 @@ final class Wire {
    * ({@link WeightsCopy}): two buffers used in turn, so the update of step s+1 never rewrites
    * the bytes of step s a writer may still be sending to a task that skips that step.
    */
-  static final class Weights implements WeightsCopy {
+  static final class Weights implements WeightsCopy, FloatWeightsCopy {
     private final boolean f32;
     private final ByteBuffer[] buffers = new ByteBuffer[2];
     private int turn;
     /** The params the current buffer holds, or null while it is being rewritten. */
     private double[] writtenFrom;
+    /** The float32 master weights the current buffer holds, or null. */
+    private float[] writtenFrom32;
 
     Weights(Flat<?> flat, int n) {
       f32 = flat.precision() == Precision.FLOAT32;
@@ -81,7 +85,21 @@ final class Wire {
     @Override
     public void invalidate() {
       writtenFrom = null;
+      writtenFrom32 = null;
       turn ^= 1;
+    }
+
+    /** A bulk copy of the range (the wire is little-endian floats) and its check. */
+    @Override
+    public boolean write(float[] params, int from, int to) {
+      requireFloat32();
+      buffers[turn].asFloatBuffer().put(from, params, from, to - from);
+      return Finite.all(params, from, to);
+    }
+
+    @Override
+    public void written(float[] params) {
+      writtenFrom32 = params;
     }
 
     @Override
@@ -124,17 +142,23 @@ final class Wire {
 
     /**
      * The wire bytes of float32 master weights, which are the floats the tasks compute with:
-     * written now into the other buffer, in one bulk copy (the update checked them already).
+     * those the update wrote if it wrote them from this very array, else written now into the
+     * other buffer in one bulk copy (the first step).
      */
     ByteBuffer of(float[] params) {
+      requireFloat32();
+      if (writtenFrom32 != params) {
+        invalidate();
+        write(params, 0, params.length);
+        written(params);
+      }
+      return current();
+    }
+
+    private void requireFloat32() {
       if (!f32) {
         throw new IllegalStateException("float32 master weights in a float64 fit's wire");
       }
-      invalidate();
-      ByteBuffer b = buffers[turn];
-      b.clear();
-      b.asFloatBuffer().put(params);
-      return current();
     }
 
     private ByteBuffer current() {

@@ -2,7 +2,9 @@ package org.sparkdfa.train.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
@@ -30,6 +32,22 @@ class WireTest {
     // A writer still sending step 1 to a task keeps reading step 1's bytes.
     assertArrayEquals(firstBytes, bytes(first), "the next step rewrote the bytes in flight");
     assertEquals(step1.length * Float.BYTES, first.remaining());
+  }
+
+  @Test
+  void bytesTheUpdateWroteRangeByRangeAreSentAsTheyAre() {
+    float[] params = {1f, 2f, 3f, 4f, 5f, 6f, 7f};
+    Wire.Weights wire = new Wire.Weights(Flat.F32, params.length);
+    wire.invalidate();
+    assertTrue(wire.write(params, 4, 7));
+    assertTrue(wire.write(params, 0, 4));
+    wire.written(params);
+    byte[] expected = Flat.F32.encode(params);
+    params[2] = 99f; // not read again: of() sends the bytes the update wrote
+    assertArrayEquals(expected, bytes(wire.of(params)));
+    params[2] = Float.NaN;
+    wire.invalidate();
+    assertFalse(wire.write(params, 0, 7), "the update's check of its new weights");
   }
 
   @Test
