@@ -84,7 +84,8 @@ public final class ClusterBench {
       appIds.add(spark.sparkContext().applicationId());
       empty[0] = new SparkProbe(JavaSparkContext.fromSparkContext(spark.sparkContext()),
           partitions()).emptyJob(5, quick ? 10 : 30).median();
-      if (!args.flag("skip-localsgd")) speedup[0] = LocalSgdBench.measure(spark, args).speedup();
+      if (!args.flag("skip-localsgd")) speedup[0] = LocalSgdBench.measure(spark, args,
+          partitions()).speedup();
     });
     long executorErrors = executorErrorLines(appIds);
     report(local, onCluster, empty[0], speedup[0], errors.count() + executorErrors,

@@ -76,6 +76,15 @@ public final class LocalSgdBench {
 
   /** Fits H = 1 and each H of {@code --local-steps} and prints the time-to-accuracy table. */
   static Outcome measure(SparkSession spark, Args args) {
+    return measure(spark, args, spark.sparkContext().defaultParallelism());
+  }
+
+  /**
+   * {@link #measure(SparkSession, Args)} with {@code --partitions} defaulting to
+   * {@code defaultPartitions}: on a cluster the default parallelism counts the executor cores
+   * registered at that moment, which is not the slots a barrier epoch job gets.
+   */
+  static Outcome measure(SparkSession spark, Args args, int defaultPartitions) {
     boolean quick = args.flag("quick");
     long rows = args.longValue("rows", quick ? 8192 : 60_000);
     long testRows = args.longValue("test-rows", quick ? 2000 : 10_000);
@@ -87,7 +96,7 @@ public final class LocalSgdBench {
     double outerStep = args.real("outer-step", "nesterov".equals(outer) ? 0.7 : 1.0);
     int[] hs = args.ints("local-steps", new int[] {1, 4, 16});
     long seed = args.longValue("seed", 1);
-    int partitions = args.integer("partitions", spark.sparkContext().defaultParallelism());
+    int partitions = args.integer("partitions", defaultPartitions);
     MnistParity gen = MlpSetup.mnist(2, seed, DigitPool.Split.TRAIN);
     int[] layers = {gen.numFeatures(), MlpSetup.HIDDEN, 1};
     System.out.printf(Locale.ROOT, "%n== local SGD, time to accuracy: MNIST-parity k=2, %d "

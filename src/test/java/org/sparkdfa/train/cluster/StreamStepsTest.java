@@ -76,11 +76,16 @@ class StreamStepsTest extends SparkTestBase {
 
   /** Every step's gradient of two epochs; {@code beforeStep} runs before each step's call. */
   private static List<double[]> run(StepRunner runner, IntConsumer beforeStep) {
+    return run(runner, params, beforeStep);
+  }
+
+  /** {@link #run} at {@code at} instead of the test's params. */
+  private static List<double[]> run(StepRunner runner, double[] at, IntConsumer beforeStep) {
     List<double[]> out = new ArrayList<>();
     for (int epoch = 0; epoch < 2; epoch++) {
       for (int step = 0; step < steps; step++) {
         beforeStep.accept(epoch * steps + step);
-        StepGradient sum = runner.gradient(params, epoch, step);
+        StepGradient sum = runner.gradient(at, epoch, step);
         out.add(sum.gradient());
         out.add(new double[] {sum.loss(), sum.weight()});
         sum.recycle();
@@ -143,6 +148,23 @@ class StreamStepsTest extends SparkTestBase {
       assertTrue(r.describe().contains("the epoch job failed"), r.describe());
       assertSame(expected, got, "float32 master after a dropped connection");
     }
+    assertNothingLeft();
+  }
+
+  @Test
+  void float32MasterWeightsHaveTheBitsOfTheDoublePathAtTheSameValues()
+      throws InterruptedException {
+    // The float path (its own bulk copy) against the double path (Wire.Weights' write loop)
+    // at the params rounded to float: a float path that diverged would fail here even if
+    // BroadcastSteps' float path diverged the same way.
+    double[] rounded = new double[params.length];
+    for (int i = 0; i < rounded.length; i++) rounded[i] = (float) params[i];
+    List<double[]> viaDouble;
+    try (StreamSteps<float[]> r = new StreamSteps<>(jsc, data, bctx, steps, 2,
+        new StepTimes())) {
+      viaDouble = run(r, rounded, s -> {});
+    }
+    assertSame(viaDouble, broadcastFloat32(), "job per step, float path vs epoch job, doubles");
     assertNothingLeft();
   }
 
