@@ -157,6 +157,14 @@ abstract class AbstractOptimizer<A> {
     }
   }
 
+  /** See {@link FloatOptimizer#reset}. */
+  public final void reset() {
+    for (A slot : slots.values()) arrays.zero(slot);
+    steps = 0;
+    epoch = 0;
+    stepSize = baseStepSize;
+  }
+
   /** See {@link Optimizer#steps}. */
   public final long steps() {
     return steps;

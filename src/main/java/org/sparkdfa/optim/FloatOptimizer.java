@@ -43,6 +43,13 @@ public interface FloatOptimizer {
   /** See {@link Optimizer#startEpoch}. */
   void startEpoch(int epoch);
 
+  /**
+   * Back to the state of a new optimizer of the same config — every slot zero, step 0, epoch 0 —
+   * in the arrays it has: a partition's fresh inner optimizer each round of local steps without
+   * allocating its slots again.
+   */
+  void reset();
+
   /** See {@link Optimizer#steps}. */
   long steps();
 }

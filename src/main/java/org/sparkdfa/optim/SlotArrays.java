@@ -19,6 +19,10 @@ abstract class SlotArrays<A> {
       return a.length;
     }
 
+    @Override void zero(double[] a) {
+      java.util.Arrays.fill(a, 0.0);
+    }
+
     @Override double[] toDouble(double[] a) {
       return a;
     }
@@ -43,6 +47,10 @@ abstract class SlotArrays<A> {
 
     @Override int length(float[] a) {
       return a.length;
+    }
+
+    @Override void zero(float[] a) {
+      java.util.Arrays.fill(a, 0f);
     }
 
     @Override double[] toDouble(float[] a) {
@@ -71,6 +79,8 @@ abstract class SlotArrays<A> {
   abstract A alloc(int n);
 
   abstract int length(A a);
+
+  abstract void zero(A a);
 
   /** The slot in double: {@code a} itself in float64, a widened copy in float32. */
   abstract double[] toDouble(A a);

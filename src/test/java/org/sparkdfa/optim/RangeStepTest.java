@@ -92,6 +92,29 @@ class RangeStepTest {
     assertEquals(whole.steps(), ranged.steps());
   }
 
+  /** A partition's inner optimizer, reused from round to round of local steps. */
+  @ParameterizedTest
+  @CsvSource({"sgd, 0", "momentum, 0.01", "nesterov, 0.01", "adagrad, 0", "adadelta, 0.01",
+      "rmsprop, 0.01", "adam, 0", "adam, 0.01"})
+  void aResetFloat32OptimizerStepsAsANewOne(String rule, double regParam) {
+    FloatOptimizer reused = createFloat32(rule, regParam);
+    SplittableRandom r = new SplittableRandom(19);
+    float[] w = FloatRulesTest.toFloat(uniform(r));
+    for (int step = 0; step < 3; step++) reused.step(w, FloatRulesTest.toFloat(uniform(r)));
+    reused.startEpoch(2);
+    reused.reset();
+    FloatOptimizer fresh = createFloat32(rule, regParam);
+    assertEquals(fresh.state(), reused.state());
+    float[] a = FloatRulesTest.toFloat(uniform(r));
+    float[] b = a.clone();
+    for (int step = 0; step < 3; step++) {
+      float[] g = FloatRulesTest.toFloat(uniform(r));
+      fresh.step(a, g);
+      reused.step(b, g);
+      assertArrayEquals(a, b, 0f, rule + " step " + (step + 1) + " after the reset");
+    }
+  }
+
   /** The driver's update: each range's gradient is first written where its new weights go. */
   @ParameterizedTest
   @CsvSource({"sgd, 0", "momentum, 0.01", "nesterov, 0.01", "adagrad, 0", "adadelta, 0.01",

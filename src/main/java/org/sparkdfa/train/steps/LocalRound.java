@@ -1,7 +1,6 @@
 package org.sparkdfa.train.steps;
 
 import org.sparkdfa.nn.Precision;
-import org.sparkdfa.optim.FloatOptimizer;
 import org.sparkdfa.optim.Optimizer;
 import org.sparkdfa.optim.Optimizers;
 import org.sparkdfa.train.blocks.PartitionData;
@@ -68,26 +67,30 @@ final class LocalRound {
       ArrayHome<float[]> home) {
     Flat<float[]> flat = ctx.flat();
     int n = weights.length;
-    float[] theta = weights.clone();
-    FloatOptimizer inner = Optimizers.createFloat32(plan.inner(), n,
+    ScratchPool<float[]> pool = ctx.pool();
+    ScratchPool.Float32Round r = pool.borrowRound(plan, n,
         ctx.network().spec().regularizedIndices());
-    float[] grad = new float[n];
-    float[] work = new float[n];
-    GradientSum<float[]> result = new GradientSum<>(flat, out, home);
-    long t0 = System.nanoTime();
-    for (int s = plan.firstStep(round); s < plan.endStep(round); s++) {
-      if (s > plan.firstStep(round)) flat.zero(work);
-      GradientSum<float[]> share = ctx.stepShare(p, () -> theta, epoch, s, plan.stepsPerEpoch(),
-          work, null);
-      if (share.isEmpty() || share.weight() <= 0) continue;
-      share.scaleInto(grad, 1.0 / share.weight(), 0, n);
-      inner.step(theta, grad);
-      result.addTotals(share);
+    try {
+      float[] theta = r.theta;
+      System.arraycopy(weights, 0, theta, 0, n);
+      GradientSum<float[]> result = new GradientSum<>(flat, out, home);
+      long t0 = System.nanoTime();
+      for (int s = plan.firstStep(round); s < plan.endStep(round); s++) {
+        flat.zero(r.work);
+        GradientSum<float[]> share = ctx.stepShare(p, () -> theta, epoch, s,
+            plan.stepsPerEpoch(), r.work, null);
+        if (share.isEmpty() || share.weight() <= 0) continue;
+        share.scaleInto(r.grad, 1.0 / share.weight(), 0, n);
+        r.inner.step(theta, r.grad);
+        result.addTotals(share);
+      }
+      if (result.weight <= 0) return new GradientSum<>(flat);
+      double scale = result.weight;
+      for (int i = 0; i < n; i++) out[i] = (float) (scale * ((double) weights[i] - theta[i]));
+      result.taskNanos = System.nanoTime() - t0;
+      return result;
+    } finally {
+      pool.giveBack(r);
     }
-    if (result.weight <= 0) return new GradientSum<>(flat);
-    double scale = result.weight;
-    for (int i = 0; i < n; i++) out[i] = (float) (scale * ((double) weights[i] - theta[i]));
-    result.taskNanos = System.nanoTime() - t0;
-    return result;
   }
 }

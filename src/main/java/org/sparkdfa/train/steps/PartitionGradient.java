@@ -260,7 +260,8 @@ public final class PartitionGradient<A> implements Serializable {
     return e;
   }
 
-  private ScratchPool<A> pool() {
+  /** The executor's scratch of this fit (rounds of local steps borrow theirs here too). */
+  ScratchPool<A> pool() {
     ScratchPool<A> p = pool;
     if (p == null) {
       synchronized (this) {

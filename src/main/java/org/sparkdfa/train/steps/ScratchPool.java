@@ -1,5 +1,8 @@
 package org.sparkdfa.train.steps;
 
+import java.util.BitSet;
+import org.sparkdfa.optim.FloatOptimizer;
+import org.sparkdfa.optim.Optimizers;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import org.sparkdfa.nn.Network;
@@ -17,6 +20,7 @@ final class ScratchPool<A> {
   private final Network network;
   private final Flat<A> flat;
   private final ConcurrentLinkedDeque<Scratch<A>> idle = new ConcurrentLinkedDeque<>();
+  private final ConcurrentLinkedDeque<Float32Round> idleRounds = new ConcurrentLinkedDeque<>();
   private final ConcurrentHashMap<Integer, Permutation> perms = new ConcurrentHashMap<>();
   private volatile Permutation phases;
 
@@ -40,6 +44,39 @@ final class ScratchPool<A> {
 
   void giveBack(Scratch<A> s) {
     idle.offerFirst(s);
+  }
+
+  /**
+   * A float32 round's arrays and inner optimizer ({@link LocalRound}), reused from round to
+   * round: allocated anew, the 5 parameter-sized arrays of every round are humongous objects to
+   * G1 and kept a 1 GB executor collecting.
+   */
+  static final class Float32Round {
+    final float[] theta;
+    final float[] grad;
+    final float[] work;
+    final FloatOptimizer inner;
+
+    private Float32Round(int n, FloatOptimizer inner) {
+      this.theta = new float[n];
+      this.grad = new float[n];
+      this.work = new float[n];
+      this.inner = inner;
+    }
+  }
+
+  /** A round's arrays for {@code n} parameters, its inner optimizer as new ({@code reset}). */
+  Float32Round borrowRound(RoundPlan plan, int n, BitSet regularized) {
+    Float32Round r = idleRounds.pollFirst();
+    if (r == null || r.theta.length != n) {
+      return new Float32Round(n, Optimizers.createFloat32(plan.inner(), n, regularized));
+    }
+    r.inner.reset();
+    return r;
+  }
+
+  void giveBack(Float32Round r) {
+    idleRounds.offerFirst(r);
   }
 
   /** Partition p's permutation of its rows in {@code epoch}. */
