@@ -95,7 +95,7 @@ final class StepUpdate implements AutoCloseable {
         return false;
       }
       rule.apply(into, from, from, to);
-      return copy != null ? copy.write(into, from, to) : allFinite(into, from, to);
+      return copy != null ? copy.write(into, from, to) : Finite.all(into, from, to);
     });
     if (!finite) return badGradient.get() ? Outcome.BAD_GRADIENT : Outcome.BAD_WEIGHT;
     if (copy != null) copy.written(into);
@@ -106,7 +106,10 @@ final class StepUpdate implements AutoCloseable {
    * {@link #apply} with float32 master weights and a float32 rule: the same pass over float
    * arrays (the average in float32, see {@link StepGradient#scaleInto(float[], double, int,
    * int)}). {@code into} is what the tasks read next step on a local master, so {@code copy} is
-   * null there; a cluster's epoch job gives the wire bytes to write as {@code copy}.
+   * null there; a cluster's epoch job gives the wire bytes to write as {@code copy}. The loop is
+   * the float64 one written again on purpose: one generic lambda for both array types would be
+   * one call site, where C2 compiled the float32 rules scalar (docs/BENCHMARKS.md, eighth
+   * session).
    */
   Outcome apply(FloatOptimizer optimizer, StepGradient sum, float[] params, float[] into,
       FloatWeightsCopy copy) {
@@ -120,19 +123,11 @@ final class StepUpdate implements AutoCloseable {
         return false;
       }
       rule.apply(into, from, from, to);
-      return copy != null ? copy.write(into, from, to) : allFinite(into, from, to);
+      return copy != null ? copy.write(into, from, to) : Finite.all(into, from, to);
     });
     if (!finite) return badGradient.get() ? Outcome.BAD_GRADIENT : Outcome.BAD_WEIGHT;
     if (copy != null) copy.written(into);
     return Outcome.APPLIED;
-  }
-
-  static boolean allFinite(float[] v, int from, int to) {
-    return Finite.all(v, from, to);
-  }
-
-  static boolean allFinite(double[] v, int from, int to) {
-    return Finite.all(v, from, to);
   }
 
   @FunctionalInterface

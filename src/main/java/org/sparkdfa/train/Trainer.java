@@ -8,6 +8,7 @@ import org.sparkdfa.train.local.LocalExchange;
 import org.sparkdfa.train.steps.Evaluation;
 import org.sparkdfa.train.steps.Flat;
 import org.sparkdfa.train.steps.PartitionGradient;
+import org.sparkdfa.train.steps.Finite;
 import org.sparkdfa.train.steps.RoundPlan;
 
 /**
@@ -100,6 +101,6 @@ public final class Trainer {
   }
 
   static boolean allFinite(double[] v) {
-    return StepUpdate.allFinite(v, 0, v.length);
+    return Finite.all(v, 0, v.length);
   }
 }

@@ -10,6 +10,7 @@ import org.sparkdfa.optim.FloatOptimizer;
 import org.sparkdfa.optim.Optimizer;
 import org.sparkdfa.optim.OptimizerConfig;
 import org.sparkdfa.optim.Optimizers;
+import org.sparkdfa.train.steps.Finite;
 import org.sparkdfa.train.steps.Flat;
 import org.sparkdfa.train.steps.FloatWeightsCopy;
 import org.sparkdfa.train.steps.GradientSum;
@@ -165,7 +166,7 @@ class StepUpdateTest {
 
     @Override public boolean write(float[] params, int from, int to) {
       System.arraycopy(params, from, values, from, to - from);
-      return StepUpdate.allFinite(params, from, to);
+      return Finite.all(params, from, to);
     }
 
     @Override public void written(float[] params) {

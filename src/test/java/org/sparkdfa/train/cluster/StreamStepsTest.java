@@ -81,11 +81,29 @@ class StreamStepsTest extends SparkTestBase {
 
   /** {@link #run} at {@code at} instead of the test's params. */
   private static List<double[]> run(StepRunner runner, double[] at, IntConsumer beforeStep) {
+    return steps(beforeStep, (epoch, step) -> runner.gradient(at, epoch, step));
+  }
+
+  /** {@link #run} at float32 master weights (the params rounded to float). */
+  private static List<double[]> runFloat32(StepRunner runner, IntConsumer beforeStep) {
+    float[] weights = new float[params.length];
+    for (int i = 0; i < weights.length; i++) weights[i] = (float) params[i];
+    return steps(beforeStep, (epoch, step) -> runner.gradient(weights, epoch, step));
+  }
+
+  /** The gradient of one step, at whatever weights the caller holds. */
+  @FunctionalInterface
+  private interface Step {
+    StepGradient at(int epoch, int step);
+  }
+
+  /** Every step's gradient, loss and weight of two epochs. */
+  private static List<double[]> steps(IntConsumer beforeStep, Step gradient) {
     List<double[]> out = new ArrayList<>();
     for (int epoch = 0; epoch < 2; epoch++) {
       for (int step = 0; step < steps; step++) {
         beforeStep.accept(epoch * steps + step);
-        StepGradient sum = runner.gradient(at, epoch, step);
+        StepGradient sum = gradient.at(epoch, step);
         out.add(sum.gradient());
         out.add(new double[] {sum.loss(), sum.weight()});
         sum.recycle();
@@ -94,21 +112,17 @@ class StreamStepsTest extends SparkTestBase {
     return out;
   }
 
-  /** {@link #run} at float32 master weights (the params rounded to float). */
-  private static List<double[]> runFloat32(StepRunner runner, IntConsumer beforeStep) {
-    float[] weights = new float[params.length];
-    for (int i = 0; i < weights.length; i++) weights[i] = (float) params[i];
-    List<double[]> out = new ArrayList<>();
-    for (int epoch = 0; epoch < 2; epoch++) {
-      for (int step = 0; step < steps; step++) {
-        beforeStep.accept(epoch * steps + step);
-        StepGradient sum = runner.gradient(weights, epoch, step);
-        out.add(sum.gradient());
-        out.add(new double[] {sum.loss(), sum.weight()});
-        sum.recycle();
+  /** Before step {@code at} (counted over both epochs), drops the runner's connection k. */
+  private static IntConsumer dropAt(StreamSteps<?> r, int at, int k) {
+    return s -> {
+      if (s == at) {
+        try {
+          r.link().dropConnection(k);
+        } catch (java.io.IOException e) {
+          throw new AssertionError(e);
+        }
       }
-    }
-    return out;
+    };
   }
 
   private static List<double[]> broadcast() {
@@ -136,15 +150,7 @@ class StreamStepsTest extends SparkTestBase {
     int dropAt = steps + 1; // in the second epoch
     try (StreamSteps<float[]> r = new StreamSteps<>(jsc, data, bctx, steps, 2,
         new StepTimes())) {
-      List<double[]> got = runFloat32(r, s -> {
-        if (s == dropAt) {
-          try {
-            r.link().dropConnection(0);
-          } catch (java.io.IOException e) {
-            throw new AssertionError(e);
-          }
-        }
-      });
+      List<double[]> got = runFloat32(r, dropAt(r, dropAt, 0));
       assertTrue(r.describe().contains("the epoch job failed"), r.describe());
       assertSame(expected, got, "float32 master after a dropped connection");
     }
@@ -206,15 +212,7 @@ class StreamStepsTest extends SparkTestBase {
     int dropAt = steps / 2;
     try (StreamSteps<float[]> r = new StreamSteps<>(jsc, data, bctx, steps, 2,
         new StepTimes())) {
-      List<double[]> got = run(r, s -> {
-        if (s == dropAt) {
-          try {
-            r.link().dropConnection(1);
-          } catch (java.io.IOException e) {
-            throw new AssertionError(e);
-          }
-        }
-      });
+      List<double[]> got = run(r, dropAt(r, dropAt, 1));
       assertTrue(r.describe().contains("the epoch job failed"), r.describe());
       assertSame(broadcast(), got, "after a dropped connection");
     }
