@@ -7,7 +7,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.sparkdfa.data.SparseParity;
 import org.sparkdfa.ml.BpMlpClassifier;
-import org.sparkdfa.ml.MlpClassificationModel;
 
 /**
  * A small, fixed training for comparing Spark masters: BP on sparse parity with a fixed number of
@@ -47,25 +46,34 @@ public final class ClusterCheck {
   }
 
   /**
-   * Trains the fixed model twice, on {@link #PARTITIONS} and on {@link #EPOCH_JOB_PARTITIONS}
-   * partitions, and returns both fits' weights, one after the other.
+   * Trains the fixed model three times — on {@link #PARTITIONS} partitions, on
+   * {@link #EPOCH_JOB_PARTITIONS}, and on {@link #EPOCH_JOB_PARTITIONS} with a validation set
+   * (a Spark job between epochs, which the epoch job's waiting tasks must make room for) — and
+   * returns the fits' weights, one after the other.
    */
   public static double[] train(SparkSession spark) {
-    double[] a = train(spark, PARTITIONS);
-    double[] b = train(spark, EPOCH_JOB_PARTITIONS);
-    double[] both = java.util.Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, both, a.length, b.length);
-    return both;
+    double[] all = new double[0];
+    for (double[] w : new double[][] {train(spark, PARTITIONS, false),
+        train(spark, EPOCH_JOB_PARTITIONS, false), train(spark, EPOCH_JOB_PARTITIONS, true)}) {
+      double[] both = java.util.Arrays.copyOf(all, all.length + w.length);
+      System.arraycopy(w, 0, both, all.length, w.length);
+      all = both;
+    }
+    return all;
   }
 
-  private static double[] train(SparkSession spark, int partitions) {
+  private static double[] train(SparkSession spark, int partitions, boolean validated) {
     SparseParity data = SparseParity.builder().n(12).k(2).distribution("uniform").seed(11)
         .build();
     Dataset<Row> df = data.generate(spark, 1200, 0L, partitions);
-    MlpClassificationModel model = new BpMlpClassifier().setLayers(new int[] {12, 16, 1})
+    BpMlpClassifier bp = new BpMlpClassifier().setLayers(new int[] {12, 16, 1})
         .setBatchSize(64).setMaxIter(3).setStepSize(0.01).setSeed(5)
-        .setEarlyStoppingPatience(0).fit(df);
-    return model.weights().toArray();
+        .setEarlyStoppingPatience(0);
+    if (validated) {
+      df = df.withColumn("isVal", org.apache.spark.sql.functions.rand(3).lt(0.2));
+      bp.setValidationIndicatorCol("isVal");
+    }
+    return bp.fit(df).weights().toArray();
   }
 
   /** One weight per line: the IEEE bits in hex, then the value for people. */

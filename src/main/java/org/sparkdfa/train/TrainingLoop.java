@@ -110,11 +110,13 @@ final class TrainingLoop implements AutoCloseable {
     epochStarts.accept(epoch);
     times.reset();
     double[] lossAndWeight = new double[2];
-    boolean good;
+    boolean good = false;
     try {
       good = steps(epoch, lossAndWeight);
     } finally {
-      runner.abandonEpoch(); // diverged or failed: no task may wait for weights
+      // Diverged or failed: no task may wait for weights. After a whole epoch the runner's
+      // tasks may wait for the next one (StreamSteps); closing the runner ends them.
+      if (!good) runner.abandonEpoch();
     }
     if (!good) return false;
     double trainLoss = lossAndWeight[1] > 0 ? lossAndWeight[0] / lossAndWeight[1] : Double.NaN;

@@ -178,6 +178,11 @@ public final class TrainingData implements AutoCloseable {
     return current;
   }
 
+  /** True when every epoch trains on the same blocks (packed once), false for fresh rows. */
+  public boolean sameBlocksEveryEpoch() {
+    return perEpoch == null;
+  }
+
   public JavaSparkContext sparkContext() {
     return jsc;
   }

@@ -10,8 +10,9 @@ import java.util.concurrent.Executors;
 import org.sparkdfa.train.steps.GradientSum;
 
 /**
- * One epoch job's connections on the driver ({@link StreamSteps}), one per partition's task:
- * the driver publishes each step's weights here (written to every connection by a writer thread
+ * One epoch job's connections on the driver ({@link StreamSteps}), one per partition's task,
+ * for as many epochs as the job's tasks run ({@link #advance}): the driver publishes each step's
+ * weights here (written to every connection by a writer thread
  * of its own, so a slow reader delays only itself) and takes the step's P shares once all are
  * in; each connection's thread ({@link StepServer}) reads its task's shares. A task may run
  * ahead only through steps whose share is empty, so shares are kept per step. A broken
@@ -46,7 +47,8 @@ final class EpochLink<A> implements AutoCloseable {
     }
   }
 
-  private final int epoch;
+  /** The epoch whose steps go through the link now. */
+  private int epoch;
   private final int partitions;
   private final int stepsPerEpoch;
   private final ShareArrays<A> arrays;
@@ -55,7 +57,9 @@ final class EpochLink<A> implements AutoCloseable {
   private final ExecutorService[] writers;
   private final Map<Integer, GradientSum<A>[]> shares = new HashMap<>();
   private final Map<Integer, Integer> delivered = new HashMap<>();
+  /** Per partition: its task delivered the current epoch's last step. */
   private final boolean[] done;
+  private boolean ended;
   /** Per step, the slowest link's nanoseconds in each of {@link #PARTS}. */
   private final Map<Integer, long[]> parts = new HashMap<>();
   private Broken failure;
@@ -101,6 +105,10 @@ final class EpochLink<A> implements AutoCloseable {
         if (f.kind() != StepFrames.SHARE) {
           throw new IOException("unexpected frame kind " + f.kind());
         }
+        if (f.epoch() != epoch()) {
+          throw new IOException("a share of epoch " + (f.epoch() + 1) + " in epoch "
+              + (epoch() + 1));
+        }
         timed(f.step(), 1, f.e());
         timed(f.step(), 2, f.f());
         long t0 = System.nanoTime();
@@ -122,6 +130,23 @@ final class EpochLink<A> implements AutoCloseable {
     notifyAll();
   }
 
+  /** The epoch whose steps go through the link now. */
+  synchronized int epoch() {
+    return epoch;
+  }
+
+  /**
+   * The epoch job's tasks go on with epoch {@code next}: every share of the current epoch has
+   * been taken, and its tasks wait for the next frame, which {@link #publish} sends.
+   */
+  synchronized void advance(int next) {
+    if (!shares.isEmpty() || !delivered.isEmpty()) {
+      throw new IllegalStateException("epoch " + (epoch + 1) + " has shares not taken");
+    }
+    epoch = next;
+    java.util.Arrays.fill(done, false);
+  }
+
   /** Part {@code part} of step {@code step} ({@link #PARTS}) took {@code nanos} on one link. */
   private synchronized void timed(int step, int part, long nanos) {
     long[] t = parts.computeIfAbsent(step, s -> new long[PARTS.length]);
@@ -139,35 +164,53 @@ final class EpochLink<A> implements AutoCloseable {
 
   /** A connection ended: the task's normal end after its last share, else a failure. */
   private synchronized void fail(int partition, SocketChannel ch, IOException e) {
-    if (closed || done[partition] || failure != null) return;
+    if (closed || done[partition] || ended || failure != null) return;
     failure = new Broken("the connection of partition " + partition + "'s task ("
         + StepFrames.peer(ch) + ") broke in epoch " + (epoch + 1) + ": " + e.getMessage(), e);
     notifyAll();
   }
 
-  /** Sends step {@code step}'s weights (encoded once) to every task, each on its writer. */
+  /**
+   * Sends step {@code step}'s weights of the current epoch (encoded once) to every task, each on
+   * its writer.
+   */
   void publish(int step, ByteBuffer weights) {
     ByteBuffer all = weights.duplicate();
+    int e = epoch();
     for (int p = 0; p < partitions; p++) {
       int part = p;
-      writers[p].execute(() -> send(part, StepFrames.WEIGHTS, step, all.duplicate()));
+      writers[p].execute(() -> send(part, StepFrames.WEIGHTS, e, step, all.duplicate()));
     }
   }
 
-  /** Tells every task to stop at its next step (the epoch is abandoned). */
+  /**
+   * Tells every task to stop at its next step: the epoch is abandoned, or the job's last epoch
+   * is done. Sent once; the tasks end, and their connections' ends are no failure.
+   */
   void end() {
+    int e;
+    synchronized (this) {
+      if (ended) return;
+      ended = true;
+      e = epoch;
+    }
     for (int p = 0; p < partitions; p++) {
       int part = p;
-      writers[p].execute(() -> send(part, StepFrames.END, -1, ByteBuffer.allocate(0)));
+      writers[p].execute(() -> send(part, StepFrames.END, e, -1, ByteBuffer.allocate(0)));
     }
   }
 
-  private void send(int partition, int kind, int step, ByteBuffer payload) {
+  /** True once {@link #end} was called: no task of the link takes another step. */
+  synchronized boolean ended() {
+    return ended;
+  }
+
+  private void send(int partition, int kind, int epoch, int step, ByteBuffer payload) {
     SocketChannel ch = awaitLink(partition);
     if (ch == null) return;
     try {
       long t0 = System.nanoTime();
-      StepFrames.write(ch, kind, step, new long[0], payload);
+      StepFrames.write(ch, kind, epoch, step, new long[0], payload);
       if (kind == StepFrames.WEIGHTS) timed(step, 0, System.nanoTime() - t0);
     } catch (IOException e) {
       fail(partition, ch, e);

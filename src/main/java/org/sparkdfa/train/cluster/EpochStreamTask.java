@@ -21,7 +21,9 @@ import scala.runtime.BoxedUnit;
  * epoch in one task on its executor, over one connection to the driver's {@link StepServer}.
  * Per step it gathers its first block of rows, then reads the step's weights (the read is the
  * wait for the driver's update, so gathering overlaps it), computes its share and writes it back
- * as bytes ({@link StepFrames}). An {@link StepFrames#END} frame ends it quietly; a connection
+ * as bytes ({@link StepFrames}). After the epoch's last step it waits for the driver: the
+ * weights of the next epoch's first step go on in the same task (the partition's rows are the
+ * same every epoch), an {@link StepFrames#END} frame ends it quietly, at any step. A connection
  * that cannot be made or breaks fails the task with the address and what to check. A named
  * function class ({@code SparkJobs}).
  */
@@ -75,19 +77,22 @@ final class EpochStreamTask<A> extends AbstractFunction1<Iterator<PartitionData>
     A grad = flat.alloc(n);
     ByteBuffer out = Wire.buffer(flat, n);
     ByteBuffer none = ByteBuffer.allocate(0);
-    for (int step = firstStep; step < stepsPerEpoch && !weights.ended; step++) {
-      int s = step;
-      GradientSum<A> share = ExecutorMemory.guard(() -> String.format(Locale.ROOT, "computing "
-          + "step %d of epoch %d on partition %d (%d rows, %s packed)", s, epoch, p.partition(),
-          p.rows(), ExecutorMemory.mb(p.packedBytes())), flat.precision(),
-          () -> ctx.share(p, () -> weights.of(s), epoch, s, stepsPerEpoch, grad, null));
-      if (weights.ended) return; // abandoned: the driver wants nothing more
-      long t0 = System.nanoTime();
-      if (!share.isEmpty()) Wire.put(share.array(), out);
-      long encode = System.nanoTime() - t0;
-      StepFrames.share(ch, step, share, weights.readNanos, encode,
-          share.isEmpty() ? none : out);
-      if (!share.isEmpty()) flat.zero(grad);
+    for (int e = epoch, first = firstStep; e >= 0; e = weights.nextEpoch(e), first = 0) {
+      int ep = e;
+      for (int step = first; step < stepsPerEpoch; step++) {
+        int s = step;
+        GradientSum<A> share = ExecutorMemory.guard(() -> String.format(Locale.ROOT, "computing "
+            + "step %d of epoch %d on partition %d (%d rows, %s packed)", s, ep, p.partition(),
+            p.rows(), ExecutorMemory.mb(p.packedBytes())), flat.precision(),
+            () -> ctx.share(p, () -> weights.of(ep, s), ep, s, stepsPerEpoch, grad, null));
+        if (weights.ended) return; // the driver wants nothing more
+        long t0 = System.nanoTime();
+        if (!share.isEmpty()) Wire.put(share.array(), out);
+        long encode = System.nanoTime() - t0;
+        StepFrames.share(ch, ep, step, share, weights.readNanos, encode,
+            share.isEmpty() ? none : out);
+        if (!share.isEmpty()) flat.zero(grad);
+      }
     }
   }
 
@@ -117,7 +122,10 @@ final class EpochStreamTask<A> extends AbstractFunction1<Iterator<PartitionData>
     }
   }
 
-  /** Reads weights frames for the task's steps, skipping steps whose share was empty. */
+  /**
+   * Reads weights frames for the task's steps, skipping those of steps whose share was empty; a
+   * frame read ahead (the next epoch's first) is kept for the step it belongs to.
+   */
   private static final class Weights<A> {
     private final SocketChannel ch;
     private final PartitionGradient<A> ctx;
@@ -130,6 +138,8 @@ final class EpochStreamTask<A> extends AbstractFunction1<Iterator<PartitionData>
     /** The frame's bytes and their values, reused from step to step. */
     private final ByteBuffer in;
     private final A values;
+    /** A weights frame read but not yet used (its payload in {@link #in}), or null. */
+    private StepFrames.Frame ahead;
 
     Weights(SocketChannel ch, PartitionGradient<A> ctx, int n) {
       this.ch = ch;
@@ -139,26 +149,57 @@ final class EpochStreamTask<A> extends AbstractFunction1<Iterator<PartitionData>
       this.maxPayload = in.capacity();
     }
 
-    /** Step {@code step}'s weights; null once the driver ended the epoch. */
-    A of(int step) {
+    /** The weights of step {@code step} of {@code epoch}; null once the driver ended the job. */
+    A of(int epoch, int step) {
+      StepFrames.Frame f = next(epoch, step);
+      if (f == null) return null;
+      if (f.epoch() != epoch || f.step() != step) {
+        throw new UncheckedIOException(new IOException("unexpected weights of step "
+            + f.step() + " of epoch " + f.epoch() + " while waiting for step " + step
+            + " of epoch " + epoch));
+      }
+      ahead = null;
+      long t1 = System.nanoTime();
+      Wire.get(in, values); // the previous step is done with them
+      readNanos = transfer[0] + (System.nanoTime() - t1);
+      return values;
+    }
+
+    /**
+     * After epoch {@code epoch}'s last step: the epoch the driver goes on with in this task
+     * (its first weights kept for their step), or -1 once the driver ended the job.
+     */
+    int nextEpoch(int epoch) {
+      StepFrames.Frame f = next(epoch + 1, -1);
+      if (f == null) return -1;
+      if (f.epoch() <= epoch) {
+        throw new UncheckedIOException(new IOException("the weights of epoch " + f.epoch()
+            + " after epoch " + epoch + "'s last step"));
+      }
+      return f.epoch();
+    }
+
+    /**
+     * The first weights frame at or after step {@code step} of {@code epoch} (a step of -1: any
+     * of that epoch or later), frames of earlier steps skipped; null (and {@link #ended}) on an
+     * {@link StepFrames#END}.
+     */
+    private StepFrames.Frame next(int epoch, int step) {
       try {
         while (true) {
-          StepFrames.Frame f = StepFrames.read(ch, maxPayload, transfer, in);
+          StepFrames.Frame f = ahead != null ? ahead
+              : StepFrames.read(ch, maxPayload, transfer, in);
+          ahead = f;
           if (f.kind() == StepFrames.END) {
             ended = true;
             return null;
           }
-          if (f.kind() == StepFrames.WEIGHTS && f.step() == step) {
-            long t1 = System.nanoTime();
-            Wire.get(in, values); // the previous step is done with them
-            long t2 = System.nanoTime();
-            readNanos = transfer[0] + (t2 - t1);
-            return values;
+          if (f.kind() != StepFrames.WEIGHTS) {
+            throw new IOException("unexpected frame of kind " + f.kind() + " while waiting for "
+                + "step " + step + " of epoch " + epoch);
           }
-          if (f.kind() != StepFrames.WEIGHTS || f.step() > step) {
-            throw new IOException("unexpected frame (kind " + f.kind() + ", step " + f.step()
-                + ") while waiting for step " + step + "'s weights");
-          }
+          if (f.epoch() > epoch || (f.epoch() == epoch && f.step() >= step)) return f;
+          ahead = null; // a step whose share was empty
         }
       } catch (IOException e) {
         throw new UncheckedIOException(e);

@@ -11,18 +11,18 @@ import org.sparkdfa.train.steps.SummedRows;
 /**
  * The wire format between the driver and the tasks of an epoch job on a cluster
  * ({@link StreamSteps}): length-prefixed frames on a plain blocking socket. Every frame starts
- * with a fixed header — kind, step, payload length and six 8-byte fields — followed by the
- * payload. The header carries a share's scalars (loss, row weight, row count, compute time, and
+ * with a fixed header — kind, epoch, step, payload length and six 8-byte fields — followed by
+ * the payload. The header carries a share's scalars (loss, row weight, row count, compute time, and
  * the task's time to read and decode the weights and to encode the share), so
  * a payload is exactly the bytes {@link Flat#encode} made and nothing is copied to split it:
  * <ul>
- *   <li>{@link #HELLO} (task to driver): step = partition, field c = epoch, payload = the fit's
- *       token;</li>
- *   <li>{@link #WEIGHTS} (driver to task): the weights of {@code step}, encoded once for every
- *       connection;</li>
- *   <li>{@link #SHARE} (task to driver): the partition's share of {@code step}, an empty payload
+ *   <li>{@link #HELLO} (task to driver): the task's first epoch, step = partition, payload = the
+ *       fit's token;</li>
+ *   <li>{@link #WEIGHTS} (driver to task): the weights of step {@code step} of {@code epoch},
+ *       encoded once for every connection;</li>
+ *   <li>{@link #SHARE} (task to driver): the partition's share of that step, an empty payload
  *       for an empty share;</li>
- *   <li>{@link #END} (driver to task): the epoch is abandoned, stop.</li>
+ *   <li>{@link #END} (driver to task): no more steps for this job's tasks, stop.</li>
  * </ul>
  */
 final class StepFrames {
@@ -32,18 +32,18 @@ final class StepFrames {
   static final int END = 4;
   /** The per-fit token's length (256 random bits). */
   static final int TOKEN_BYTES = 32;
-  private static final int HEADER = 3 * Integer.BYTES + 6 * Long.BYTES;
+  private static final int HEADER = 4 * Integer.BYTES + 6 * Long.BYTES;
 
   private StepFrames() {}
 
   /** A received frame: its header fields and payload. */
-  record Frame(int kind, int step, long a, long b, long c, long d, long e, long f,
+  record Frame(int kind, int epoch, int step, long a, long b, long c, long d, long e, long f,
       byte[] payload) {}
 
-  static void write(SocketChannel ch, int kind, int step, long[] fields, ByteBuffer payload)
-      throws IOException {
+  static void write(SocketChannel ch, int kind, int epoch, int step, long[] fields,
+      ByteBuffer payload) throws IOException {
     ByteBuffer head = ByteBuffer.allocate(HEADER);
-    head.putInt(kind).putInt(step).putInt(payload.remaining());
+    head.putInt(kind).putInt(epoch).putInt(step).putInt(payload.remaining());
     for (int i = 0; i < 6; i++) head.putLong(i < fields.length ? fields[i] : 0);
     head.flip();
     ByteBuffer[] both = {head, payload};
@@ -52,16 +52,16 @@ final class StepFrames {
 
   static void hello(SocketChannel ch, byte[] token, int epoch, int partition)
       throws IOException {
-    write(ch, HELLO, partition, new long[] {0, 0, epoch}, ByteBuffer.wrap(token));
+    write(ch, HELLO, epoch, partition, new long[0], ByteBuffer.wrap(token));
   }
 
   /**
    * A share: its totals, the task's nanoseconds reading the weights and encoding the share, and
    * its bytes ({@code bytes} from position to limit; empty for an empty share).
    */
-  static void share(SocketChannel ch, int step, SummedRows s, long readNanos, long encodeNanos,
-      ByteBuffer bytes) throws IOException {
-    write(ch, SHARE, step, new long[] {Double.doubleToRawLongBits(s.loss()),
+  static void share(SocketChannel ch, int epoch, int step, SummedRows s, long readNanos,
+      long encodeNanos, ByteBuffer bytes) throws IOException {
+    write(ch, SHARE, epoch, step, new long[] {Double.doubleToRawLongBits(s.loss()),
         Double.doubleToRawLongBits(s.weight()), s.count(), s.taskNanos(), readNanos,
         encodeNanos}, bytes);
   }
@@ -107,6 +107,7 @@ final class StepFrames {
     long t0 = System.nanoTime();
     head.flip();
     int kind = head.getInt();
+    int epoch = head.getInt();
     int step = head.getInt();
     int length = head.getInt();
     if (length < 0 || length > maxPayload) {
@@ -128,7 +129,7 @@ final class StepFrames {
       fill(ch, ByteBuffer.wrap(payload));
     }
     if (payloadNanos != null) payloadNanos[0] = System.nanoTime() - t0;
-    return new Frame(kind, step, a, b, c, d, e, f, payload);
+    return new Frame(kind, epoch, step, a, b, c, d, e, f, payload);
   }
 
   private static void fill(SocketChannel ch, ByteBuffer buf) throws IOException {

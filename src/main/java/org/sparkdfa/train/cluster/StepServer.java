@@ -103,8 +103,8 @@ final class StepServer implements AutoCloseable {
       if (hello.kind() != StepFrames.HELLO || !MessageDigest.isEqual(token, hello.payload())) {
         LOG.warn("The epoch jobs' step server refused {}: not a task of this fit",
             StepFrames.peer(ch));
-      } else if (link == null || !link.attach(hello.step(), (int) hello.c(), ch)) {
-        LOG.debug("a task of epoch {}, partition {} came after its epoch ended", hello.c(),
+      } else if (link == null || !link.attach(hello.step(), hello.epoch(), ch)) {
+        LOG.debug("a task of epoch {}, partition {} came after its epoch ended", hello.epoch(),
             hello.step());
       } else {
         link.readShares(hello.step(), ch);

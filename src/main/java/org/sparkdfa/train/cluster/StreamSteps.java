@@ -1,12 +1,20 @@
 package org.sparkdfa.train.cluster;
 
 import java.nio.ByteBuffer;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.spark.SimpleFutureAction;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.rdd.RDD;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkdfa.train.SparkJobs;
@@ -32,7 +40,15 @@ import scala.runtime.BoxedUnit;
  * writes the weights, encoded once, to every connection and reads back each task's share as
  * bytes ({@link PackedSum}), summed in the fixed tree order of {@link OrderedSum} — the same
  * bytes and sums as {@link BroadcastSteps}, so the same bits. A job per step costs a cluster's
- * scheduling, task launch and result path every step (docs/BENCHMARKS.md); here once an epoch.
+ * scheduling, task launch and result path every step (docs/BENCHMARKS.md); here once an epoch,
+ * and, when every epoch trains on the same blocks, once for a run of epochs.
+ *
+ * <p>Between epochs the job's tasks hold their slots, waiting for the next epoch's weights. So
+ * that they never keep another job from running, the runner ends them ("yields") as soon as a
+ * job that is not its own starts on the context — the fit's validation, a listener's job,
+ * another fit — or when the next epoch has not come after {@link #PARK_MS} ms; an epoch during
+ * which another job started ends its job as well. The next epoch then starts a job of its own,
+ * as every epoch did before.
  *
  * <p>The job runs in barrier mode: all its tasks start together or none does, so no task waits
  * for a step a partition without a slot can never deliver ({@link EpochJobs} checks the slots
@@ -45,6 +61,10 @@ public final class StreamSteps<A> implements StepRunner {
   private static final Logger LOG = LoggerFactory.getLogger(StreamSteps.class);
   /** How long an abandoned epoch's tasks get to stop on their own before their job is cancelled. */
   private static final long ABANDON_WAIT_MS = 30_000;
+  /** How long an epoch job's tasks wait between epochs before they are ended. */
+  static final long PARK_MS = 5_000;
+  /** The local property that marks the runner's own jobs for {@link #otherJobs}. */
+  static final String JOB_PROPERTY = "sparkdfa.streamSteps";
 
   private final TrainingData train;
   private final Broadcast<PartitionGradient<A>> context;
@@ -55,6 +75,31 @@ public final class StreamSteps<A> implements StepRunner {
   private final ShareArrays<A> arrays;
   /** The weights' wire bytes, written by the driver's update as it goes. */
   private final Wire.Weights wire;
+  private final JavaSparkContext jsc;
+  private final long parkMs;
+  private final String jobMark = UUID.randomUUID().toString();
+  private final SparkListener otherJobs = new SparkListener() {
+    @Override
+    public void onJobStart(SparkListenerJobStart start) {
+      Properties p = start.properties();
+      if (p != null && jobMark.equals(p.getProperty(JOB_PROPERTY))) return;
+      contended = true;
+      yieldParked();
+    }
+  };
+  private final ScheduledExecutorService parkTimer = Executors.newSingleThreadScheduledExecutor(
+      r -> {
+        Thread t = new Thread(r, "sparkdfa-step-park-timer");
+        t.setDaemon(true);
+        return t;
+      });
+  /** Guards {@link #parked} and {@link #parkTimeout} between the fit and the yielding threads. */
+  private final Object parking = new Object();
+  /** The epoch job's tasks wait for the next epoch (its last step is done). */
+  private boolean parked;
+  private ScheduledFuture<?> parkTimeout;
+  /** Another job started during the current epoch: its job ends with it. */
+  private volatile boolean contended;
   private EpochLink<A> link;
   private SimpleFutureAction<BoxedUnit[]> job;
   private int epoch = -1;
@@ -63,6 +108,14 @@ public final class StreamSteps<A> implements StepRunner {
 
   public StreamSteps(JavaSparkContext jsc, TrainingData train,
       Broadcast<PartitionGradient<A>> context, int stepsPerEpoch, int depth, StepTimes times) {
+    this(jsc, train, context, stepsPerEpoch, depth, times, PARK_MS);
+  }
+
+  /** {@code parkMs}: how long tasks wait between epochs before they are ended. */
+  StreamSteps(JavaSparkContext jsc, TrainingData train, Broadcast<PartitionGradient<A>> context,
+      int stepsPerEpoch, int depth, StepTimes times, long parkMs) {
+    this.jsc = jsc;
+    this.parkMs = parkMs;
     this.train = train;
     this.context = context;
     this.stepsPerEpoch = stepsPerEpoch;
@@ -74,6 +127,7 @@ public final class StreamSteps<A> implements StepRunner {
         context.value().network().spec().numParams());
     this.server = StepServer.open(EpochJobs.bindAddress(jsc.getConf()),
         EpochJobs.host(jsc.getConf()));
+    jsc.sc().addSparkListener(otherJobs);
   }
 
   @Override
@@ -105,7 +159,7 @@ public final class StreamSteps<A> implements StepRunner {
     long t0 = System.nanoTime();
     long t1 = t0;
     try {
-      if (link == null || this.epoch != epoch) start(epoch, step);
+      if (!goesOn(epoch, step)) start(epoch, step);
       link.publish(step, weights.get());
       t1 = System.nanoTime();
       times.addWeightsOut(t1 - t0);
@@ -125,8 +179,54 @@ public final class StreamSteps<A> implements StepRunner {
     times.addTask(sum.taskNanos());
     times.addJob(System.nanoTime() - t1);
     times.countStep();
-    if (step + 1 == stepsPerEpoch) finishEpoch();
+    if (step + 1 == stepsPerEpoch) endOfEpoch();
     return sum;
+  }
+
+  /**
+   * True when the running job takes step {@code step} of {@code epoch}: a step of its epoch, or
+   * the next epoch's first step while its tasks wait for it (then the link is advanced).
+   */
+  private boolean goesOn(int epoch, int step) {
+    if (link == null) return false;
+    synchronized (parking) {
+      if (!parked) return this.epoch == epoch;
+      unpark();
+      if (link.ended() || epoch != this.epoch + 1 || step != 0) return false;
+    }
+    link.advance(epoch);
+    this.epoch = epoch;
+    return true;
+  }
+
+  /**
+   * The epoch's last share is in: its tasks wait for the next epoch if they can go on with it
+   * (the same blocks every epoch, no other job started), else they are ended.
+   */
+  private void endOfEpoch() {
+    if (train.sameBlocksEveryEpoch() && !contended && !job.isCompleted()) {
+      synchronized (parking) {
+        parked = true;
+        parkTimeout = parkTimer.schedule(this::yieldParked, parkMs, TimeUnit.MILLISECONDS);
+      }
+      if (contended) yieldParked(); // a job that started while it parked
+      return;
+    }
+    link.end();
+    finishEpoch();
+  }
+
+  /** Ends the waiting tasks (another job wants their slots, or they waited too long). */
+  private void yieldParked() {
+    synchronized (parking) {
+      if (parked && link != null) link.end();
+    }
+  }
+
+  private void unpark() {
+    parked = false;
+    if (parkTimeout != null) parkTimeout.cancel(false);
+    parkTimeout = null;
   }
 
   private void start(int epoch, int firstStep) {
@@ -136,12 +236,19 @@ public final class StreamSteps<A> implements StepRunner {
     server.serve(next);
     link = next;
     this.epoch = epoch;
+    contended = false;
     ClassTag<PartitionData> tag = ClassTag$.MODULE$.apply(PartitionData.class);
     RDD<PartitionData> barrier = train.blocks(epoch).rdd().barrier()
         .mapPartitions(new EpochJobs.Same<>(), true, tag);
-    job = SparkJobs.submit(new JavaRDD<>(barrier, tag),
-        new EpochStreamTask<>(context, server, epoch, firstStep, stepsPerEpoch),
-        new BoxedUnit[parts]);
+    String before = jsc.getLocalProperty(JOB_PROPERTY);
+    jsc.setLocalProperty(JOB_PROPERTY, jobMark);
+    try {
+      job = SparkJobs.submit(new JavaRDD<>(barrier, tag),
+          new EpochStreamTask<>(context, server, epoch, firstStep, stepsPerEpoch),
+          new BoxedUnit[parts]);
+    } finally {
+      jsc.setLocalProperty(JOB_PROPERTY, before);
+    }
   }
 
   /** A failure of the fit's cancel (job group or interrupt), not of the epoch job. */
@@ -170,7 +277,7 @@ public final class StreamSteps<A> implements StepRunner {
     server.close();
   }
 
-  /** The epoch's last share is in: its tasks are returning; a late failure is only logged. */
+  /** The job's tasks were told to end; a late failure is only logged. */
   private void finishEpoch() {
     try {
       SparkJobs.await(job);
@@ -210,6 +317,9 @@ public final class StreamSteps<A> implements StepRunner {
   }
 
   private void clear() {
+    synchronized (parking) {
+      unpark();
+    }
     server.serve(null);
     if (link != null) link.close();
     link = null;
@@ -238,6 +348,8 @@ public final class StreamSteps<A> implements StepRunner {
     try {
       abandonEpoch();
     } finally {
+      jsc.sc().removeSparkListener(otherJobs);
+      parkTimer.shutdownNow();
       server.close();
       fallback.close();
     }

@@ -10,11 +10,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,7 +45,8 @@ import org.sparkdfa.train.steps.StepGradient;
  * JVM, but the weights and shares cross real sockets as bytes). Broken on purpose: a connection
  * dropped mid-epoch, the fit's job group cancelled, the driver interrupted, a task that cannot
  * connect. After a dropped connection the epoch goes on through {@link BroadcastSteps} with the
- * same bits; in every case nothing of the runner is left running.
+ * same bits; in every case nothing of the runner is left running. Epochs on the same blocks run
+ * in one job, whose waiting tasks give way to any other job between epochs.
  */
 class StreamStepsTest extends SparkTestBase {
   private static final int PARTITIONS = 2;
@@ -197,14 +203,95 @@ class StreamStepsTest extends SparkTestBase {
         .filter(t -> t.getName().startsWith("sparkdfa-step-")).count();
   }
 
+  /** What {@code body} gave, and how many of the runners' epoch jobs started while it ran. */
+  private record Counted<T>(T result, int epochJobs) {}
+
+  private static <T> Counted<T> countingEpochJobs(Supplier<T> body) {
+    AtomicInteger jobs = new AtomicInteger();
+    SparkListener count = new SparkListener() {
+      @Override
+      public void onJobStart(SparkListenerJobStart start) {
+        java.util.Properties p = start.properties();
+        if (p != null && p.getProperty(StreamSteps.JOB_PROPERTY) != null) jobs.incrementAndGet();
+      }
+    };
+    SparkContext sc = jsc.sc();
+    sc.addSparkListener(count);
+    try {
+      T result = body.get();
+      sc.listenerBus().waitUntilEmpty(); // the listener has seen every job start
+      return new Counted<>(result, jobs.get());
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("Spark's listener bus did not drain", e);
+    } finally {
+      sc.removeSparkListener(count);
+    }
+  }
+
   @Test
   void theEpochJobGivesBroadcastStepsBits() throws InterruptedException {
     try (StreamSteps<float[]> r = new StreamSteps<>(jsc, data, bctx, steps, 2,
         new StepTimes())) {
-      assertSame(broadcast(), run(r, s -> {}), "epoch job vs one job per step");
+      Counted<List<double[]>> got = countingEpochJobs(() -> run(r, s -> {}));
+      assertSame(broadcast(), got.result(), "epoch job vs one job per step");
+      assertEquals(1, got.epochJobs(), "two epochs on the same blocks run in one job");
       assertTrue(r.describe().contains("one Spark job per epoch"), r.describe());
     }
     assertNothingLeft();
+  }
+
+  @Test
+  void anotherJobBetweenEpochsRunsAndTheNextEpochStartsAJobOfItsOwn()
+      throws InterruptedException {
+    long[] counted = new long[1];
+    // Waiting for longer than the test's patience: only the other job's start can end the tasks.
+    try (StreamSteps<float[]> r = new StreamSteps<>(jsc, data, bctx, steps, 2,
+        new StepTimes(), 600_000)) {
+      // Both slots are the waiting tasks': the count runs only if they give way to it.
+      Counted<List<double[]>> got = countingEpochJobs(() -> run(r, s -> {
+        if (s != steps) return;
+        try {
+          counted[0] = jsc.parallelize(List.of(1, 2, 3, 4, 5), 2).countAsync()
+              .get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          throw new AssertionError("a job between epochs did not run", e);
+        }
+      }));
+      assertEquals(5, counted[0]);
+      assertSame(broadcast(), got.result(), "with a job between the epochs");
+      assertEquals(2, got.epochJobs(), "the second epoch runs in a job of its own");
+      assertTrue(r.describe().contains("one Spark job per epoch"), "fell back: " + r.describe());
+    }
+    assertNothingLeft();
+  }
+
+  @Test
+  void tasksThatWaitTooLongForTheNextEpochAreEnded() throws InterruptedException {
+    SparkContext sc = jsc.sc();
+    boolean[] endedWhileWaiting = new boolean[1];
+    try (StreamSteps<float[]> r = new StreamSteps<>(jsc, data, bctx, steps, 2,
+        new StepTimes(), 200)) {
+      Counted<List<double[]>> got = countingEpochJobs(() -> run(r, s -> {
+        if (s != steps) return;
+        for (int i = 0; i < 200 && sc.statusTracker().getActiveJobIds().length > 0; i++) {
+          sleep(50);
+        }
+        endedWhileWaiting[0] = sc.statusTracker().getActiveJobIds().length == 0;
+      }));
+      assertTrue(endedWhileWaiting[0], "the waiting epoch job never ended");
+      assertSame(broadcast(), got.result(), "after a long wait between epochs");
+      assertEquals(2, got.epochJobs(), "the second epoch runs in a job of its own");
+    }
+    assertNothingLeft();
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
   }
 
   @Test
