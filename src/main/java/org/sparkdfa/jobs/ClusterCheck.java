@@ -2,11 +2,15 @@ package org.sparkdfa.jobs;
 
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.SparkSession;
 import org.sparkdfa.data.SparseParity;
 import org.sparkdfa.ml.BpMlpClassifier;
+import org.sparkdfa.train.cluster.StreamSteps;
 
 /**
  * A small, fixed training for comparing Spark masters: BP on sparse parity with a fixed number of
@@ -49,7 +53,7 @@ public final class ClusterCheck {
    * Trains the fixed model three times — on {@link #PARTITIONS} partitions, on
    * {@link #EPOCH_JOB_PARTITIONS}, and on {@link #EPOCH_JOB_PARTITIONS} with a validation set
    * (a Spark job between epochs, which the epoch job's waiting tasks must make room for) — and
-   * returns the fits' weights, one after the other.
+   * returns the fits' weights, one after the other. Prints how many epoch jobs each fit ran.
    */
   public static double[] train(SparkSession spark) {
     double[] all = new double[0];
@@ -63,6 +67,31 @@ public final class ClusterCheck {
   }
 
   private static double[] train(SparkSession spark, int partitions, boolean validated) {
+    AtomicInteger epochJobs = new AtomicInteger();
+    SparkListener count = new SparkListener() {
+      @Override
+      public void onJobStart(SparkListenerJobStart start) {
+        java.util.Properties p = start.properties();
+        if (p != null && p.getProperty(StreamSteps.JOB_PROPERTY) != null) {
+          epochJobs.incrementAndGet();
+        }
+      }
+    };
+    spark.sparkContext().addSparkListener(count);
+    try {
+      double[] w = fit(spark, partitions, validated);
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+      System.out.printf(Locale.ROOT, "epoch jobs of the fit on %d partitions%s: %d%n",
+          partitions, validated ? " with a validation set" : "", epochJobs.get());
+      return w;
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("Spark's listener bus did not drain", e);
+    } finally {
+      spark.sparkContext().removeSparkListener(count);
+    }
+  }
+
+  private static double[] fit(SparkSession spark, int partitions, boolean validated) {
     SparseParity data = SparseParity.builder().n(12).k(2).distribution("uniform").seed(11)
         .build();
     Dataset<Row> df = data.generate(spark, 1200, 0L, partitions);

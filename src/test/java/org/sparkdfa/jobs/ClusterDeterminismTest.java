@@ -80,6 +80,11 @@ class ClusterDeterminismTest extends SparkTestBase {
       assertTrue(job.output.contains("the cluster has 2 task slots for 4 partitions"),
           job.output);
       assertTrue(!job.output.contains("The epoch job failed"), job.output);
+      // Three epochs on the same blocks run in one epoch job; with a validation set, whose job
+      // runs only once the waiting tasks give way to it, each epoch starts one of its own.
+      assertTrue(job.output.contains("epoch jobs of the fit on 2 partitions: 1"), job.output);
+      assertTrue(job.output.contains("epoch jobs of the fit on 2 partitions with a validation "
+          + "set: 3"), job.output);
 
       String master = httpGet("http://127.0.0.1:8080/json/");
       assertTrue(master.contains("sparkdfa-cluster-check"),

@@ -63,8 +63,11 @@ public final class StreamSteps<A> implements StepRunner {
   private static final long ABANDON_WAIT_MS = 30_000;
   /** How long an epoch job's tasks wait between epochs before they are ended. */
   static final long PARK_MS = 5_000;
-  /** The local property that marks the runner's own jobs for {@link #otherJobs}. */
-  static final String JOB_PROPERTY = "sparkdfa.streamSteps";
+  /**
+   * The local property that marks the runner's own epoch jobs (for {@link #otherJobs}, and for
+   * checks that count them).
+   */
+  public static final String JOB_PROPERTY = "sparkdfa.streamSteps";
 
   private final TrainingData train;
   private final Broadcast<PartitionGradient<A>> context;
