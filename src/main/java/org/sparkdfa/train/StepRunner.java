@@ -56,7 +56,8 @@ public interface StepRunner extends AutoCloseable {
 
   /**
    * Ends the current epoch early (the loop stopped or failed): no task of it is left waiting or
-   * running. A no-op when the epoch's last step has been asked.
+   * running, nor tasks waiting for a next epoch ({@code StreamSteps}); otherwise a no-op once
+   * the epoch's last step has been asked.
    */
   void abandonEpoch();
 
