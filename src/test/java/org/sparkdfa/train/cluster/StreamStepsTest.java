@@ -105,10 +105,15 @@ class StreamStepsTest extends SparkTestBase {
 
   /** Every step's gradient, loss and weight of two epochs. */
   private static List<double[]> steps(IntConsumer beforeStep, Step gradient) {
+    return steps(steps, beforeStep, gradient);
+  }
+
+  /** {@link #steps} at {@code stepsPerEpoch} steps per epoch. */
+  private static List<double[]> steps(int stepsPerEpoch, IntConsumer beforeStep, Step gradient) {
     List<double[]> out = new ArrayList<>();
     for (int epoch = 0; epoch < 2; epoch++) {
-      for (int step = 0; step < steps; step++) {
-        beforeStep.accept(epoch * steps + step);
+      for (int step = 0; step < stepsPerEpoch; step++) {
+        beforeStep.accept(epoch * stepsPerEpoch + step);
         StepGradient sum = gradient.at(epoch, step);
         out.add(sum.gradient());
         out.add(new double[] {sum.loss(), sum.weight()});
@@ -236,6 +241,38 @@ class StreamStepsTest extends SparkTestBase {
       assertSame(broadcast(), got.result(), "epoch job vs one job per step");
       assertEquals(1, got.epochJobs(), "two epochs on the same blocks run in one job");
       assertTrue(r.describe().contains("one Spark job per epoch"), r.describe());
+    }
+    assertNothingLeft();
+  }
+
+  @Test
+  void aPartitionWithoutRowsInMostStepsSkipsTheirWeightsAcrossTheEpochBoundary()
+      throws InterruptedException {
+    // Partition 0 keeps about 6 of its ~300 rows: its task has rows in only a few of each
+    // epoch's steps, so it runs ahead through empty shares, into the wait for the next epoch,
+    // while the weights of the steps it skipped are still coming.
+    org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> lopsided = SparseParity.builder()
+        .n(10).k(2).distribution("uniform").seed(4).build().generate(spark(), 600, PARTITIONS)
+        .withColumn("pid", org.apache.spark.sql.functions.spark_partition_id())
+        .where("pid = 1 OR rand(1) < 0.02").drop("pid");
+    BlockPacker.Columns cols = new BlockPacker.Columns("features", "label", "", 10, Loss.BCE, 1,
+        Precision.FLOAT32);
+    try (TrainingData few = TrainingData.pack(lopsided, cols)) {
+      long[] rows = few.partitionRows();
+      assertTrue(rows[0] >= 1 && rows[0] <= 15, "rows of partition 0: " + rows[0]);
+      int s = (int) ((few.rows() + 19) / 20); // batch 20
+      List<double[]> expected;
+      try (StepRunner r = new BroadcastSteps<>(jsc, few, bctx, s, 2, new StepTimes())) {
+        expected = steps(s, i -> {}, (epoch, step) -> r.gradient(params, epoch, step));
+      }
+      try (StreamSteps<float[]> r = new StreamSteps<>(jsc, few, bctx, s, 2, new StepTimes())) {
+        Counted<List<double[]>> got = countingEpochJobs(() -> steps(s, i -> {},
+            (epoch, step) -> r.gradient(params, epoch, step)));
+        assertSame(expected, got.result(), "a partition with few rows, over two epochs");
+        assertEquals(1, got.epochJobs(), "both epochs in one job");
+        assertTrue(r.describe().contains("one Spark job per epoch"), "fell back: "
+            + r.describe());
+      }
     }
     assertNothingLeft();
   }
