@@ -71,10 +71,7 @@ public final class ClusterCheck {
     SparkListener count = new SparkListener() {
       @Override
       public void onJobStart(SparkListenerJobStart start) {
-        java.util.Properties p = start.properties();
-        if (p != null && p.getProperty(StreamSteps.JOB_PROPERTY) != null) {
-          epochJobs.incrementAndGet();
-        }
+        if (StreamSteps.isEpochJob(start)) epochJobs.incrementAndGet();
       }
     };
     spark.sparkContext().addSparkListener(count);

@@ -171,12 +171,7 @@ final class EpochStreamTask<A> extends AbstractFunction1<Iterator<PartitionData>
      */
     int nextEpoch(int epoch) {
       StepFrames.Frame f = next(epoch + 1, -1);
-      if (f == null) return -1;
-      if (f.epoch() <= epoch) {
-        throw new UncheckedIOException(new IOException("the weights of epoch " + f.epoch()
-            + " after epoch " + epoch + "'s last step"));
-      }
-      return f.epoch();
+      return f == null ? -1 : f.epoch();
     }
 
     /**

@@ -63,11 +63,8 @@ public final class StreamSteps<A> implements StepRunner {
   private static final long ABANDON_WAIT_MS = 30_000;
   /** How long an epoch job's tasks wait between epochs before they are ended. */
   static final long PARK_MS = 5_000;
-  /**
-   * The local property that marks the runner's own epoch jobs (for {@link #otherJobs}, and for
-   * checks that count them).
-   */
-  public static final String JOB_PROPERTY = "sparkdfa.streamSteps";
+  /** The local property that marks a runner's epoch jobs, its value the runner's own mark. */
+  private static final String JOB_PROPERTY = "sparkdfa.streamSteps";
 
   private final TrainingData train;
   private final Broadcast<PartitionGradient<A>> context;
@@ -84,8 +81,7 @@ public final class StreamSteps<A> implements StepRunner {
   private final SparkListener otherJobs = new SparkListener() {
     @Override
     public void onJobStart(SparkListenerJobStart start) {
-      Properties p = start.properties();
-      if (p != null && jobMark.equals(p.getProperty(JOB_PROPERTY))) return;
+      if (jobMark.equals(mark(start))) return;
       contended = true;
       yieldParked();
     }
@@ -108,6 +104,16 @@ public final class StreamSteps<A> implements StepRunner {
   private int epoch = -1;
   /** The epoch job failed once: every later step runs through {@link #fallback}. */
   private boolean broken;
+
+  /** True when {@code start} is the start of an epoch job of some fit's runner. */
+  public static boolean isEpochJob(SparkListenerJobStart start) {
+    return mark(start) != null;
+  }
+
+  private static String mark(SparkListenerJobStart start) {
+    Properties p = start.properties();
+    return p == null ? null : p.getProperty(JOB_PROPERTY);
+  }
 
   public StreamSteps(JavaSparkContext jsc, TrainingData train,
       Broadcast<PartitionGradient<A>> context, int stepsPerEpoch, int depth, StepTimes times) {

@@ -216,8 +216,7 @@ class StreamStepsTest extends SparkTestBase {
     SparkListener count = new SparkListener() {
       @Override
       public void onJobStart(SparkListenerJobStart start) {
-        java.util.Properties p = start.properties();
-        if (p != null && p.getProperty(StreamSteps.JOB_PROPERTY) != null) jobs.incrementAndGet();
+        if (StreamSteps.isEpochJob(start)) jobs.incrementAndGet();
       }
     };
     SparkContext sc = jsc.sc();
