@@ -23,11 +23,10 @@ final class EpochLink<A> implements AutoCloseable {
   static final long POLL_MS = 20;
   /**
    * The parts of a step timed on the links, each the slowest link's: the driver writing the
-   * weights, a task reading and decoding them, a task encoding its share, the share's transfer
-   * into the driver and its copy into an array.
+   * weights, a task reading and decoding them, and a share's encoding, transfer and decoding
+   * into an array (from its header's arrival on the driver).
    */
-  static final String[] PARTS = {"weights_write", "weights_read_decode", "share_encode",
-      "share_transfer"};
+  static final String[] PARTS = {"weights_write", "weights_read_decode", "share_transfer"};
 
   /** The epoch job as the waiting driver watches it. */
   interface Job {
@@ -70,7 +69,7 @@ final class EpochLink<A> implements AutoCloseable {
     this.partitions = partitions;
     this.stepsPerEpoch = stepsPerEpoch;
     this.arrays = arrays;
-    this.maxPayload = arrays.buffer(0).capacity();
+    this.maxPayload = arrays.maxPayload();
     this.links = new SocketChannel[partitions];
     this.done = new boolean[partitions];
     this.writers = new ExecutorService[partitions];
@@ -98,10 +97,10 @@ final class EpochLink<A> implements AutoCloseable {
   /** Partition {@code partition}'s shares, read on its connection's thread until it ends. */
   void readShares(int partition, SocketChannel ch) {
     try {
-      long[] transfer = new long[1];
-      ByteBuffer in = arrays.buffer(partition);
+      ByteBuffer chunk = arrays.chunk(partition);
       while (true) {
-        StepFrames.Frame f = StepFrames.read(ch, maxPayload, transfer, in);
+        StepFrames.Frame f = StepFrames.header(ch, maxPayload);
+        long t0 = System.nanoTime();
         if (f.kind() != StepFrames.SHARE) {
           throw new IOException("unexpected frame kind " + f.kind());
         }
@@ -109,11 +108,9 @@ final class EpochLink<A> implements AutoCloseable {
           throw new IOException("a share of epoch " + (f.epoch() + 1) + " in epoch "
               + (epoch() + 1));
         }
+        GradientSum<A> share = StepFrames.share(f, ch, arrays, chunk);
         timed(f.step(), 1, f.e());
-        timed(f.step(), 2, f.f());
-        long t0 = System.nanoTime();
-        GradientSum<A> share = StepFrames.share(f, in, arrays);
-        timed(f.step(), 3, transfer[0] + System.nanoTime() - t0);
+        timed(f.step(), 2, System.nanoTime() - t0);
         deliver(f.step(), partition, share);
       }
     } catch (IOException e) {

@@ -71,12 +71,12 @@ final class EpochStreamTask<A> extends AbstractFunction1<Iterator<PartitionData>
     PartitionGradient<A> ctx = context.value();
     Flat<A> flat = ctx.flat();
     int n = ctx.network().spec().numParams();
-    Weights<A> weights = new Weights<>(ch, ctx, n);
-    // One gradient array and one buffer for the whole epoch: each share is sent before the
-    // next is summed, and the array is zeroed again after it went out.
+    // One small buffer for every frame's values, in and out (the task reads the weights and
+    // sends its share in turn), and one gradient array for the whole job: each share is sent
+    // before the next is summed, and the array is zeroed again after it went out.
+    ByteBuffer chunk = Wire.chunk();
+    Weights<A> weights = new Weights<>(ch, ctx, n, chunk);
     A grad = flat.alloc(n);
-    ByteBuffer out = Wire.buffer(flat, n);
-    ByteBuffer none = ByteBuffer.allocate(0);
     for (int e = epoch, first = firstStep; e >= 0; e = weights.nextEpoch(e), first = 0) {
       int ep = e;
       for (int step = first; step < stepsPerEpoch; step++) {
@@ -86,11 +86,8 @@ final class EpochStreamTask<A> extends AbstractFunction1<Iterator<PartitionData>
             p.rows(), ExecutorMemory.mb(p.packedBytes())), flat.precision(),
             () -> ctx.share(p, () -> weights.of(ep, s), ep, s, stepsPerEpoch, grad, null));
         if (weights.ended) return; // the driver wants nothing more
-        long t0 = System.nanoTime();
-        if (!share.isEmpty()) Wire.put(share.array(), out);
-        long encode = System.nanoTime() - t0;
-        StepFrames.share(ch, ep, step, share, weights.readNanos, encode,
-            share.isEmpty() ? none : out);
+        StepFrames.share(ch, ep, step, share, weights.readNanos,
+            share.isEmpty() ? null : share.array(), chunk);
         if (!share.isEmpty()) flat.zero(grad);
       }
     }
@@ -124,29 +121,26 @@ final class EpochStreamTask<A> extends AbstractFunction1<Iterator<PartitionData>
 
   /**
    * Reads weights frames for the task's steps, skipping those of steps whose share was empty; a
-   * frame read ahead (the next epoch's first) is kept for the step it belongs to.
+   * frame read ahead (the next epoch's first) is kept for the step it belongs to. A frame's
+   * values are decoded as they arrive, straight into the one array the steps compute with: a
+   * frame is read only once the previous step is done with them.
    */
   private static final class Weights<A> {
     private final SocketChannel ch;
-    private final PartitionGradient<A> ctx;
     private final int maxPayload;
-    private final long[] transfer = new long[1];
-    boolean ended;
-    /** The last step's time reading the weights' payload and decoding it. */
-    long readNanos;
-
-    /** The frame's bytes and their values, reused from step to step. */
-    private final ByteBuffer in;
+    private final ByteBuffer chunk;
     private final A values;
-    /** A weights frame read but not yet used (its payload in {@link #in}), or null. */
+    boolean ended;
+    /** The time reading and decoding the last frame's payload. */
+    long readNanos;
+    /** A weights frame read but not yet used (its values in {@link #values}), or null. */
     private StepFrames.Frame ahead;
 
-    Weights(SocketChannel ch, PartitionGradient<A> ctx, int n) {
+    Weights(SocketChannel ch, PartitionGradient<A> ctx, int n, ByteBuffer chunk) {
       this.ch = ch;
-      this.ctx = ctx;
-      this.in = Wire.buffer(ctx.flat(), n);
+      this.chunk = chunk;
       this.values = ctx.flat().alloc(n);
-      this.maxPayload = in.capacity();
+      this.maxPayload = Math.multiplyExact(n, Wire.bytesPer(values));
     }
 
     /** The weights of step {@code step} of {@code epoch}; null once the driver ended the job. */
@@ -159,9 +153,6 @@ final class EpochStreamTask<A> extends AbstractFunction1<Iterator<PartitionData>
             + " of epoch " + epoch));
       }
       ahead = null;
-      long t1 = System.nanoTime();
-      Wire.get(in, values); // the previous step is done with them
-      readNanos = transfer[0] + (System.nanoTime() - t1);
       return values;
     }
 
@@ -182,16 +173,11 @@ final class EpochStreamTask<A> extends AbstractFunction1<Iterator<PartitionData>
     private StepFrames.Frame next(int epoch, int step) {
       try {
         while (true) {
-          StepFrames.Frame f = ahead != null ? ahead
-              : StepFrames.read(ch, maxPayload, transfer, in);
+          StepFrames.Frame f = ahead != null ? ahead : read();
           ahead = f;
           if (f.kind() == StepFrames.END) {
             ended = true;
             return null;
-          }
-          if (f.kind() != StepFrames.WEIGHTS) {
-            throw new IOException("unexpected frame of kind " + f.kind() + " while waiting for "
-                + "step " + step + " of epoch " + epoch);
           }
           if (f.epoch() > epoch || (f.epoch() == epoch && f.step() >= step)) return f;
           ahead = null; // a step whose share was empty
@@ -199,6 +185,20 @@ final class EpochStreamTask<A> extends AbstractFunction1<Iterator<PartitionData>
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
+    }
+
+    /** The next frame: {@link StepFrames#END}, or weights, their values read into the array. */
+    private StepFrames.Frame read() throws IOException {
+      StepFrames.Frame f = StepFrames.header(ch, maxPayload);
+      if (f.kind() == StepFrames.WEIGHTS) {
+        long t0 = System.nanoTime();
+        Wire.receive(ch, f.length(), values, chunk);
+        readNanos = System.nanoTime() - t0;
+      } else if (f.kind() != StepFrames.END || f.length() != 0) {
+        throw new IOException("unexpected frame of kind " + f.kind() + " (" + f.length()
+            + " bytes) while waiting for weights");
+      }
+      return f;
     }
   }
 }

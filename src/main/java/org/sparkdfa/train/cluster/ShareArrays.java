@@ -7,33 +7,38 @@ import org.sparkdfa.train.steps.Flat;
 
 /**
  * Where an epoch job's shares land on the driver ({@link EpochLink}), kept for the whole fit: a
- * direct buffer per partition that its connection reads each share into, and the gradient
- * arrays the shares are copied into (in bulk) and summed in, which come back once the update
- * has read them ({@link ArrayHome}). A step holds at most one array per partition, so the
+ * small direct buffer per partition that its connection reads each share through
+ * ({@link Wire#receive}), and the gradient arrays the shares are decoded into and summed in,
+ * which come back once the update has read them ({@link ArrayHome}). A step holds at most one array per partition, so the
  * arrays of one step are all a fit allocates.
  */
 final class ShareArrays<A> implements ArrayHome<A> {
   private final Flat<A> flat;
   private final int length;
   private final int maxIdle;
-  private final ByteBuffer[] buffers;
+  private final ByteBuffer[] chunks;
   private final ConcurrentLinkedDeque<A> idle = new ConcurrentLinkedDeque<>();
 
   ShareArrays(Flat<A> flat, int length, int partitions) {
     this.flat = flat;
     this.length = length;
     this.maxIdle = partitions + 1;
-    this.buffers = new ByteBuffer[partitions];
+    this.chunks = new ByteBuffer[partitions];
   }
 
   Flat<A> flat() {
     return flat;
   }
 
-  /** Partition {@code partition}'s receive buffer (one connection reads into it at a time). */
-  synchronized ByteBuffer buffer(int partition) {
-    if (buffers[partition] == null) buffers[partition] = Wire.buffer(flat, length);
-    return buffers[partition];
+  /** Partition {@code partition}'s receive chunk (one connection reads through it at a time). */
+  synchronized ByteBuffer chunk(int partition) {
+    if (chunks[partition] == null) chunks[partition] = Wire.chunk();
+    return chunks[partition];
+  }
+
+  /** The bytes of a share's payload. */
+  int maxPayload() {
+    return Math.multiplyExact(length, Wire.bytesPer(flat));
   }
 
   /** An array for a share (its every entry is overwritten by the share). */

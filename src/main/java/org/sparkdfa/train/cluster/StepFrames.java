@@ -13,8 +13,9 @@ import org.sparkdfa.train.steps.SummedRows;
  * ({@link StreamSteps}): length-prefixed frames on a plain blocking socket. Every frame starts
  * with a fixed header — kind, epoch, step, payload length and six 8-byte fields — followed by
  * the payload. The header carries a share's scalars (loss, row weight, row count, compute time, and
- * the task's time to read and decode the weights and to encode the share), so
- * a payload is exactly the bytes {@link Flat#encode} made and nothing is copied to split it:
+ * the task's time to read and decode the weights), so a payload is exactly the bytes
+ * {@link Flat#encode} makes and can go straight between the socket and an array
+ * ({@link Wire#send}, {@link Wire#receive}):
  * <ul>
  *   <li>{@link #HELLO} (task to driver): the task's first epoch, step = partition, payload = the
  *       fit's token;</li>
@@ -36,18 +37,25 @@ final class StepFrames {
 
   private StepFrames() {}
 
-  /** A received frame: its header fields and payload. */
-  record Frame(int kind, int epoch, int step, long a, long b, long c, long d, long e, long f,
-      byte[] payload) {}
+  /**
+   * A received frame: its header fields, and its payload of {@code length} bytes — read into
+   * {@code payload}, or (null) left on the connection for the caller to read.
+   */
+  record Frame(int kind, int epoch, int step, int length, long a, long b, long c, long d, long e,
+      long f, byte[] payload) {}
 
   static void write(SocketChannel ch, int kind, int epoch, int step, long[] fields,
       ByteBuffer payload) throws IOException {
-    ByteBuffer head = ByteBuffer.allocate(HEADER);
-    head.putInt(kind).putInt(epoch).putInt(step).putInt(payload.remaining());
-    for (int i = 0; i < 6; i++) head.putLong(i < fields.length ? fields[i] : 0);
-    head.flip();
+    ByteBuffer head = head(kind, epoch, step, payload.remaining(), fields);
     ByteBuffer[] both = {head, payload};
     while (payload.hasRemaining() || head.hasRemaining()) ch.write(both);
+  }
+
+  private static ByteBuffer head(int kind, int epoch, int step, int length, long[] fields) {
+    ByteBuffer head = ByteBuffer.allocate(HEADER);
+    head.putInt(kind).putInt(epoch).putInt(step).putInt(length);
+    for (int i = 0; i < 6; i++) head.putLong(i < fields.length ? fields[i] : 0);
+    return head.flip();
   }
 
   static void hello(SocketChannel ch, byte[] token, int epoch, int partition)
@@ -56,55 +64,57 @@ final class StepFrames {
   }
 
   /**
-   * A share: its totals, the task's nanoseconds reading the weights and encoding the share, and
-   * its bytes ({@code bytes} from position to limit; empty for an empty share).
+   * A share: its totals, the task's nanoseconds reading and decoding the step's weights, and
+   * its values (null for an empty share), encoded on the way through {@code chunk}.
    */
   static void share(SocketChannel ch, int epoch, int step, SummedRows s, long readNanos,
-      long encodeNanos, ByteBuffer bytes) throws IOException {
-    write(ch, SHARE, epoch, step, new long[] {Double.doubleToRawLongBits(s.loss()),
-        Double.doubleToRawLongBits(s.weight()), s.count(), s.taskNanos(), readNanos,
-        encodeNanos}, bytes);
+      Object values, ByteBuffer chunk) throws IOException {
+    int bytes = values == null ? 0 : Math.multiplyExact(Wire.length(values), Wire.bytesPer(values));
+    ByteBuffer head = head(SHARE, epoch, step, bytes, new long[] {
+        Double.doubleToRawLongBits(s.loss()), Double.doubleToRawLongBits(s.weight()), s.count(),
+        s.taskNanos(), readNanos});
+    if (values == null) {
+      while (head.hasRemaining()) ch.write(head);
+    } else {
+      Wire.send(ch, head, values, chunk);
+    }
   }
 
   /**
-   * A {@link #SHARE} frame, its payload read into {@code in}, as the sum it carries (bit for bit
-   * what the task computed), in an array of {@code arrays} that goes back there once spent.
+   * A {@link #SHARE} frame's payload, read from {@code ch} through {@code chunk}, as the sum it
+   * carries (bit for bit what the task computed), in an array of {@code arrays} that goes back
+   * there once spent.
    */
-  static <A> GradientSum<A> share(Frame f, ByteBuffer in, ShareArrays<A> arrays) {
+  static <A> GradientSum<A> share(Frame f, SocketChannel ch, ShareArrays<A> arrays,
+      ByteBuffer chunk) throws IOException {
     A grad = null;
-    if (in.limit() > 0) {
+    if (f.length() > 0) {
       grad = arrays.take();
-      Wire.get(in, grad);
+      Wire.receive(ch, f.length(), grad, chunk);
     }
     return GradientSum.received(arrays.flat(), grad, grad == null ? null : arrays,
         Double.longBitsToDouble(f.a()), Double.longBitsToDouble(f.b()), f.c(), f.d());
   }
 
   /**
-   * The next frame; a payload over {@code maxPayload} bytes is refused (a peer that is not one
-   * of ours). End of stream is an {@link EOFException}.
+   * The next frame with its payload; a payload over {@code maxPayload} bytes is refused (a peer
+   * that is not one of ours). End of stream is an {@link EOFException}.
    */
   static Frame read(SocketChannel ch, int maxPayload) throws IOException {
-    return read(ch, maxPayload, null);
+    Frame f = header(ch, maxPayload);
+    byte[] payload = new byte[f.length()];
+    fill(ch, ByteBuffer.wrap(payload));
+    return new Frame(f.kind(), f.epoch(), f.step(), f.length(), f.a(), f.b(), f.c(), f.d(),
+        f.e(), f.f(), payload);
   }
 
   /**
-   * {@link #read}; {@code payloadNanos[0]}, when given, gets the time from the header's arrival
-   * to the payload's end (the transfer, not the wait for it).
+   * The next frame's header, its payload (at most {@code maxPayload} bytes, else refused) left
+   * on the connection. End of stream is an {@link EOFException}.
    */
-  static Frame read(SocketChannel ch, int maxPayload, long[] payloadNanos) throws IOException {
-    return read(ch, maxPayload, payloadNanos, null);
-  }
-
-  /**
-   * {@link #read}, the payload read into {@code into} when given (from 0, its limit set to the
-   * payload's end; the frame's payload array is then null) instead of a new array.
-   */
-  static Frame read(SocketChannel ch, int maxPayload, long[] payloadNanos, ByteBuffer into)
-      throws IOException {
+  static Frame header(SocketChannel ch, int maxPayload) throws IOException {
     ByteBuffer head = ByteBuffer.allocate(HEADER);
     fill(ch, head);
-    long t0 = System.nanoTime();
     head.flip();
     int kind = head.getInt();
     int epoch = head.getInt();
@@ -114,25 +124,11 @@ final class StepFrames {
       throw new IOException("bad frame from " + ch.getRemoteAddress() + ": kind " + kind
           + ", " + length + " bytes (at most " + maxPayload + ")");
     }
-    long a = head.getLong();
-    long b = head.getLong();
-    long c = head.getLong();
-    long d = head.getLong();
-    long e = head.getLong();
-    long f = head.getLong();
-    byte[] payload = null;
-    if (into != null) {
-      into.clear().limit(length);
-      fill(ch, into);
-    } else {
-      payload = new byte[length];
-      fill(ch, ByteBuffer.wrap(payload));
-    }
-    if (payloadNanos != null) payloadNanos[0] = System.nanoTime() - t0;
-    return new Frame(kind, epoch, step, a, b, c, d, e, f, payload);
+    return new Frame(kind, epoch, step, length, head.getLong(), head.getLong(), head.getLong(),
+        head.getLong(), head.getLong(), head.getLong(), null);
   }
 
-  private static void fill(SocketChannel ch, ByteBuffer buf) throws IOException {
+  static void fill(SocketChannel ch, ByteBuffer buf) throws IOException {
     while (buf.hasRemaining()) {
       if (ch.read(buf) < 0) throw new EOFException("connection closed by " + peer(ch));
     }

@@ -1,7 +1,9 @@
 package org.sparkdfa.train.cluster;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.SocketChannel;
 import org.sparkdfa.nn.Precision;
 import org.sparkdfa.train.steps.Finite;
 import org.sparkdfa.train.steps.Flat;
@@ -12,10 +14,19 @@ import org.sparkdfa.train.steps.WeightsCopy;
  * Arrays to and from the bytes of an epoch job's frames ({@link StepFrames}) through direct
  * buffers, which a socket reads and writes without a copy of its own: the same little-endian
  * bytes as {@link Flat#encode}, so a share or the weights are bit for bit what
- * {@link BroadcastSteps} ships, but moved by bulk copies instead of element by element, into
- * buffers and arrays reused from step to step.
+ * {@link BroadcastSteps} ships, but moved by bulk copies instead of element by element. The
+ * driver's weights, encoded once for every task, sit in buffers of their own
+ * ({@link Weights}); a share, and the weights a task reads, pass through a small buffer a chunk
+ * at a time ({@link #send}, {@link #receive}) straight between the socket and the array.
  */
 final class Wire {
+  /**
+   * The bytes of {@link #chunk}, a multiple of 8: small next to a parameter vector, and large
+   * enough that a blocking write does not wait on the reader for every few segments
+   * (docs/BENCHMARKS.md).
+   */
+  static final int CHUNK_BYTES = 1 << 20;
+
   private Wire() {}
 
   static int bytesPer(Flat<?> flat) {
@@ -28,38 +39,66 @@ final class Wire {
         .order(ByteOrder.LITTLE_ENDIAN);
   }
 
-  /** {@code values} into {@code out} from 0 (its limit set to their end). */
-  static void put(Object values, ByteBuffer out) {
-    out.clear();
-    if (values instanceof float[] f) {
-      out.asFloatBuffer().put(f);
-      out.limit(f.length * Float.BYTES);
-    } else {
-      double[] d = (double[]) values;
-      out.asDoubleBuffer().put(d);
-      out.limit(d.length * Double.BYTES);
+  /** A small direct buffer that a frame's values pass through, chunk by chunk ({@link #send}). */
+  static ByteBuffer chunk() {
+    return ByteBuffer.allocateDirect(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  /**
+   * {@code head}, then every value of {@code values} as little-endian bytes, encoded into
+   * {@code chunk} a chunk at a time: no parameter-sized buffer is kept for it.
+   */
+  static void send(SocketChannel ch, ByteBuffer head, Object values, ByteBuffer chunk)
+      throws IOException {
+    int per = bytesPer(values);
+    int n = length(values);
+    int perChunk = chunk.capacity() / per;
+    ByteBuffer[] both = {head, chunk};
+    for (int from = 0; from < n || head.hasRemaining(); from += perChunk) {
+      int m = Math.min(perChunk, n - from);
+      chunk.clear();
+      if (values instanceof float[] f) {
+        chunk.asFloatBuffer().put(f, from, m);
+      } else {
+        chunk.asDoubleBuffer().put((double[]) values, from, m);
+      }
+      chunk.limit(m * per);
+      while (head.hasRemaining() || chunk.hasRemaining()) ch.write(both);
     }
   }
 
-  /** The values in {@code in} (from 0 to its limit) into {@code values}, which they fill. */
-  static void get(ByteBuffer in, Object values) {
-    ByteBuffer b = in.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-    b.position(0);
-    if (values instanceof float[] f) {
-      check(b.limit(), f.length, Float.BYTES);
-      b.asFloatBuffer().get(f);
-    } else {
-      double[] d = (double[]) values;
-      check(b.limit(), d.length, Double.BYTES);
-      b.asDoubleBuffer().get(d);
-    }
-  }
-
-  private static void check(int bytes, int n, int per) {
+  /**
+   * A frame's payload of {@code bytes} bytes into {@code values}, which it must fill exactly,
+   * read and decoded a chunk at a time through {@code chunk}.
+   */
+  static void receive(SocketChannel ch, int bytes, Object values, ByteBuffer chunk)
+      throws IOException {
+    int per = bytesPer(values);
+    int n = length(values);
     if (bytes != (long) n * per) {
-      throw new IllegalStateException("a frame of " + bytes + " bytes for " + n + " values of "
-          + per + " bytes");
+      throw new IOException("a frame of " + bytes + " bytes for " + n + " values of " + per
+          + " bytes");
     }
+    int perChunk = chunk.capacity() / per;
+    for (int from = 0; from < n; from += perChunk) {
+      int m = Math.min(perChunk, n - from);
+      chunk.clear().limit(m * per);
+      StepFrames.fill(ch, chunk);
+      chunk.flip();
+      if (values instanceof float[] f) {
+        chunk.asFloatBuffer().get(f, from, m);
+      } else {
+        chunk.asDoubleBuffer().get((double[]) values, from, m);
+      }
+    }
+  }
+
+  static int bytesPer(Object values) {
+    return values instanceof float[] ? Float.BYTES : Double.BYTES;
+  }
+
+  static int length(Object values) {
+    return values instanceof float[] f ? f.length : ((double[]) values).length;
   }
 
   /**
