@@ -35,7 +35,8 @@ import org.sparkdfa.train.blocks.TrainingData;
  * memory as given, by default Spark's), the cluster's empty-job latency, and local SGD's time to
  * accuracy on the cluster ({@link LocalSgdBench#measure}, unless {@code --skip-localsgd}).
  *
- * <p>Figures: r = cluster epoch / local epoch (steady epochs); o = the cluster step's cost
+ * <p>Figures: r = cluster epoch / local epoch (each the median of five epochs after two warm-up
+ * epochs: single epochs moved by up to a quarter within a fit); o = the cluster step's cost
  * beyond its slowest task's compute (weights out + job − task) over the empty job's median;
  * the weights of both fits must be bit-identical; ERROR lines are counted in the driver's log
  * (every session) and in the executors' stderr under {@code --worker-dirs} (default:
@@ -117,7 +118,7 @@ public final class ClusterBench {
     long rows = args.longValue("rows", quick ? 8192 : 60_000);
     int batch = args.integer("batch", 1024);
     int warmup = args.integer("warmup-epochs", quick ? 1 : 2);
-    int timed = args.integer("timed-epochs", quick ? 1 : 3);
+    int timed = args.integer("timed-epochs", quick ? 1 : 5);
     MnistParity gen = MlpSetup.mnist(MlpSetup.K, seed, DigitPool.Split.TRAIN);
     NetworkSpec spec = MlpSetup.spec(gen.numFeatures(), MlpSetup.HIDDEN);
     TrainingConfig config = MlpSetup.config(spec, Precision.FLOAT32, batch, warmup + timed, seed);

@@ -26,7 +26,8 @@ import org.sparkdfa.train.blocks.TrainingData;
  * and 128, float64 and float32. Both sides run two warm-up epochs first ({@code --warmup-epochs}):
  * the Spark side's epochs kept getting faster until the third (Spark's scheduler and listener
  * paths are compiled by the JIT while the tasks compete for the same cores), and a long training
- * run sees the steady state. Each side reports the median of its later epochs, starting from a
+ * run sees the steady state. Each side reports the median of its later epochs (four timed at
+ * batch 1024, three at 128: one epoch alone moved by a quarter from run to run), starting from a
  * settled heap, and both must end with bit-identical weights (printed): they did the same work.
  *
  * <p>Last line: {@code RESULT spark_vs_loop_1024=<x> spark_vs_loop_128=<y>
@@ -138,7 +139,7 @@ public final class OverheadBench {
   private Comparison measure(NetworkSpec spec, Precision precision, int batch, TrainingData data,
       List<PartitionData> blocks) {
     int timed = batch >= 1024 ? args.integer("epochs-1024", quick ? 1 : 4)
-        : args.integer("epochs-128", 1);
+        : args.integer("epochs-128", quick ? 1 : 3);
     int warmup = args.integer("warmup-epochs", quick ? 1 : 2);
     TrainingConfig config = MlpSetup.config(spec, precision, batch, warmup + timed, seed);
     if (precision == Precision.FLOAT32 && updatePrecision != null) {
