@@ -9,8 +9,8 @@ import org.sparkdfa.train.steps.Flat;
  * Where an epoch job's shares land on the driver ({@link EpochLink}), kept for the whole fit: a
  * small direct buffer per partition that its connection reads each share through
  * ({@link Wire#receive}), and the gradient arrays the shares are decoded into and summed in,
- * which come back once the update has read them ({@link ArrayHome}). A step holds at most one array per partition, so the
- * arrays of one step are all a fit allocates.
+ * which come back once the update has read them ({@link ArrayHome}). A step holds at most one
+ * array per partition, so the arrays of one step are all a fit allocates.
  */
 final class ShareArrays<A> implements ArrayHome<A> {
   private final Flat<A> flat;

@@ -12,10 +12,10 @@ import org.sparkdfa.train.steps.SummedRows;
  * The wire format between the driver and the tasks of an epoch job on a cluster
  * ({@link StreamSteps}): length-prefixed frames on a plain blocking socket. Every frame starts
  * with a fixed header — kind, epoch, step, payload length and six 8-byte fields — followed by
- * the payload. The header carries a share's scalars (loss, row weight, row count, compute time, and
- * the task's time to read and decode the weights), so a payload is exactly the bytes
- * {@link Flat#encode} makes and can go straight between the socket and an array
- * ({@link Wire#send}, {@link Wire#receive}):
+ * the payload. The header carries a share's scalars (loss, row weight, row count, compute time,
+ * and the task's time to read and decode the weights; the sixth field is unused), so a payload
+ * is exactly the bytes {@link Flat#encode} makes and can go straight between the socket and an
+ * array ({@link Wire#send}, {@link Wire#receive}):
  * <ul>
  *   <li>{@link #HELLO} (task to driver): the task's first epoch, step = partition, payload = the
  *       fit's token;</li>
@@ -69,7 +69,8 @@ final class StepFrames {
    */
   static void share(SocketChannel ch, int epoch, int step, SummedRows s, long readNanos,
       Object values, ByteBuffer chunk) throws IOException {
-    int bytes = values == null ? 0 : Math.multiplyExact(Wire.length(values), Wire.bytesPer(values));
+    int bytes = values == null ? 0
+        : Math.multiplyExact(Wire.length(values), Wire.bytesPer(values));
     ByteBuffer head = head(SHARE, epoch, step, bytes, new long[] {
         Double.doubleToRawLongBits(s.loss()), Double.doubleToRawLongBits(s.weight()), s.count(),
         s.taskNanos(), readNanos});
