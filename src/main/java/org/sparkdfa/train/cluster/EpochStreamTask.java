@@ -86,7 +86,7 @@ final class EpochStreamTask<A> extends AbstractFunction1<Iterator<PartitionData>
             p.rows(), ExecutorMemory.mb(p.packedBytes())), flat.precision(),
             () -> ctx.share(p, () -> weights.of(ep, s), ep, s, stepsPerEpoch, grad, null));
         if (weights.ended) return; // the driver wants nothing more
-        StepFrames.share(ch, ep, step, share, weights.readNanos,
+        StepFrames.share(ch, ep, step, share, weights.readNanos, flat,
             share.isEmpty() ? null : share.array(), chunk);
         if (!share.isEmpty()) flat.zero(grad);
       }
@@ -127,6 +127,7 @@ final class EpochStreamTask<A> extends AbstractFunction1<Iterator<PartitionData>
    */
   private static final class Weights<A> {
     private final SocketChannel ch;
+    private final Flat<A> flat;
     private final int maxPayload;
     private final ByteBuffer chunk;
     private final A values;
@@ -139,8 +140,9 @@ final class EpochStreamTask<A> extends AbstractFunction1<Iterator<PartitionData>
     Weights(SocketChannel ch, PartitionGradient<A> ctx, int n, ByteBuffer chunk) {
       this.ch = ch;
       this.chunk = chunk;
-      this.values = ctx.flat().alloc(n);
-      this.maxPayload = Math.multiplyExact(n, Wire.bytesPer(values));
+      this.flat = ctx.flat();
+      this.values = flat.alloc(n);
+      this.maxPayload = Wire.bytes(flat, n);
     }
 
     /** The weights of step {@code step} of {@code epoch}; null once the driver ended the job. */
@@ -192,7 +194,7 @@ final class EpochStreamTask<A> extends AbstractFunction1<Iterator<PartitionData>
       StepFrames.Frame f = StepFrames.header(ch, maxPayload);
       if (f.kind() == StepFrames.WEIGHTS) {
         long t0 = System.nanoTime();
-        Wire.receive(ch, f.length(), values, chunk);
+        Wire.receive(ch, f.length(), flat, values, chunk);
         readNanos = System.nanoTime() - t0;
       } else if (f.kind() != StepFrames.END || f.length() != 0) {
         throw new IOException("unexpected frame of kind " + f.kind() + " (" + f.length()

@@ -38,7 +38,7 @@ final class ShareArrays<A> implements ArrayHome<A> {
 
   /** The bytes of a share's payload. */
   int maxPayload() {
-    return Math.multiplyExact(length, Wire.bytesPer(flat));
+    return Wire.bytes(flat, length);
   }
 
   /** An array for a share (its every entry is overwritten by the share). */

@@ -67,17 +67,15 @@ final class StepFrames {
    * A share: its totals, the task's nanoseconds reading and decoding the step's weights, and
    * its values (null for an empty share), encoded on the way through {@code chunk}.
    */
-  static void share(SocketChannel ch, int epoch, int step, SummedRows s, long readNanos,
-      Object values, ByteBuffer chunk) throws IOException {
-    int bytes = values == null ? 0
-        : Math.multiplyExact(Wire.length(values), Wire.bytesPer(values));
-    ByteBuffer head = head(SHARE, epoch, step, bytes, new long[] {
-        Double.doubleToRawLongBits(s.loss()), Double.doubleToRawLongBits(s.weight()), s.count(),
-        s.taskNanos(), readNanos});
+  static <A> void share(SocketChannel ch, int epoch, int step, SummedRows s, long readNanos,
+      Flat<A> flat, A values, ByteBuffer chunk) throws IOException {
+    long[] fields = {Double.doubleToRawLongBits(s.loss()), Double.doubleToRawLongBits(s.weight()),
+        s.count(), s.taskNanos(), readNanos};
     if (values == null) {
-      while (head.hasRemaining()) ch.write(head);
+      write(ch, SHARE, epoch, step, fields, ByteBuffer.allocate(0));
     } else {
-      Wire.send(ch, head, values, chunk);
+      Wire.send(ch, head(SHARE, epoch, step, Wire.bytes(flat, flat.length(values)), fields), flat,
+          values, chunk);
     }
   }
 
@@ -91,7 +89,7 @@ final class StepFrames {
     A grad = null;
     if (f.length() > 0) {
       grad = arrays.take();
-      Wire.receive(ch, f.length(), grad, chunk);
+      Wire.receive(ch, f.length(), arrays.flat(), grad, chunk);
     }
     return GradientSum.received(arrays.flat(), grad, grad == null ? null : arrays,
         Double.longBitsToDouble(f.a()), Double.longBitsToDouble(f.b()), f.c(), f.d());

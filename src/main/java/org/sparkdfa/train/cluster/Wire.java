@@ -33,10 +33,14 @@ final class Wire {
     return flat.precision() == Precision.FLOAT32 ? Float.BYTES : Double.BYTES;
   }
 
+  /** The wire bytes of {@code n} values of {@code flat}. */
+  static int bytes(Flat<?> flat, int n) {
+    return Math.multiplyExact(n, bytesPer(flat));
+  }
+
   /** A direct little-endian buffer for {@code n} values of {@code flat}. */
   static ByteBuffer buffer(Flat<?> flat, int n) {
-    return ByteBuffer.allocateDirect(Math.multiplyExact(n, bytesPer(flat)))
-        .order(ByteOrder.LITTLE_ENDIAN);
+    return ByteBuffer.allocateDirect(bytes(flat, n)).order(ByteOrder.LITTLE_ENDIAN);
   }
 
   /** A small direct buffer that a frame's values pass through, chunk by chunk ({@link #send}). */
@@ -48,10 +52,10 @@ final class Wire {
    * {@code head}, then every value of {@code values} as little-endian bytes, encoded into
    * {@code chunk} a chunk at a time: no parameter-sized buffer is kept for it.
    */
-  static void send(SocketChannel ch, ByteBuffer head, Object values, ByteBuffer chunk)
-      throws IOException {
-    int per = bytesPer(values);
-    int n = length(values);
+  static <A> void send(SocketChannel ch, ByteBuffer head, Flat<A> flat, A values,
+      ByteBuffer chunk) throws IOException {
+    int per = bytesPer(flat);
+    int n = flat.length(values);
     int perChunk = chunk.capacity() / per;
     ByteBuffer[] both = {head, chunk};
     for (int from = 0; from < n || head.hasRemaining(); from += perChunk) {
@@ -71,10 +75,10 @@ final class Wire {
    * A frame's payload of {@code bytes} bytes into {@code values}, which it must fill exactly,
    * read and decoded a chunk at a time through {@code chunk}.
    */
-  static void receive(SocketChannel ch, int bytes, Object values, ByteBuffer chunk)
-      throws IOException {
-    int per = bytesPer(values);
-    int n = length(values);
+  static <A> void receive(SocketChannel ch, int bytes, Flat<A> flat, A values,
+      ByteBuffer chunk) throws IOException {
+    int per = bytesPer(flat);
+    int n = flat.length(values);
     if (bytes != (long) n * per) {
       throw new IOException("a frame of " + bytes + " bytes for " + n + " values of " + per
           + " bytes");
@@ -91,14 +95,6 @@ final class Wire {
         chunk.asDoubleBuffer().get((double[]) values, from, m);
       }
     }
-  }
-
-  static int bytesPer(Object values) {
-    return values instanceof float[] ? Float.BYTES : Double.BYTES;
-  }
-
-  static int length(Object values) {
-    return values instanceof float[] f ? f.length : ((double[]) values).length;
   }
 
   /**

@@ -90,9 +90,9 @@ class WireTest {
     try {
       Future<?> written = writer.submit(() -> {
         ByteBuffer chunk = Wire.chunk();
-        Wire.send(ch[0], ByteBuffer.wrap(new byte[] {42}), sent, chunk);
-        Wire.send(ch[0], ByteBuffer.allocate(0), sent64, chunk);
-        Wire.send(ch[0], ByteBuffer.allocate(0), sent, chunk);
+        Wire.send(ch[0], ByteBuffer.wrap(new byte[] {42}), Flat.F32, sent, chunk);
+        Wire.send(ch[0], ByteBuffer.allocate(0), Flat.F64, sent64, chunk);
+        Wire.send(ch[0], ByteBuffer.allocate(0), Flat.F32, sent, chunk);
         return null;
       });
       ByteBuffer head = ByteBuffer.allocate(1);
@@ -100,10 +100,10 @@ class WireTest {
       assertEquals(42, head.get(0), "the head goes first");
       float[] got = new float[n];
       ByteBuffer chunk = Wire.chunk();
-      Wire.receive(ch[1], n * Float.BYTES, got, chunk);
+      Wire.receive(ch[1], n * Float.BYTES, Flat.F32, got, chunk);
       assertArrayEquals(sent, got);
       double[] got64 = new double[sent64.length];
-      Wire.receive(ch[1], got64.length * Double.BYTES, got64, chunk);
+      Wire.receive(ch[1], got64.length * Double.BYTES, Flat.F64, got64, chunk);
       assertArrayEquals(sent64, got64);
       ByteBuffer raw = ByteBuffer.allocate(n * Float.BYTES);
       StepFrames.fill(ch[1], raw);
@@ -121,7 +121,7 @@ class WireTest {
     SocketChannel[] ch = pair();
     try {
       IOException e = assertThrows(IOException.class,
-          () -> Wire.receive(ch[1], 12, new float[4], Wire.chunk()));
+          () -> Wire.receive(ch[1], 12, Flat.F32, new float[4], Wire.chunk()));
       assertTrue(e.getMessage().contains("12 bytes for 4 values"), e.getMessage());
     } finally {
       ch[0].close();
